@@ -1,0 +1,3 @@
+"""newssite: a static site generator for newsrooms."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from newssite.cli import main
+
+raise SystemExit(main())

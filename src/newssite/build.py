@@ -1,0 +1,192 @@
+"""The pipeline: config -> sources -> documents -> site -> rendered files -> output/."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newssite.config import SiteConfig, load_config, with_output
+from newssite.errors import NewssiteError, raise_all
+from newssite.graph import Publication, build_site
+from newssite.model import BuildOptions, Output, Site
+from newssite.parse import parse_all
+from newssite.render import render_site
+from newssite.sources import discover, is_ignored_name
+from newssite.templates import THEME_STATIC_URL, make_environment, theme_dirs
+from newssite.write import Copy, WriteReport, output_lock, write_outputs
+
+_KEPT_DOT_NAMES = frozenset({".well-known", ".nojekyll", ".htaccess"})
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    pages: int
+    files: int
+    written: int
+    unchanged: int
+    removed: int
+    warnings: tuple[NewssiteError, ...]
+    next_publish: datetime | None
+    output_dir: Path
+    stage_seconds: tuple[tuple[str, float], ...] = field(default_factory=tuple)
+    drafts: int = 0
+
+
+def build(site_dir: Path, options: BuildOptions) -> BuildReport:
+    """Build the site in site_dir; leave output/ untouched if anything fails."""
+    timer = _StageTimer()
+    with timer("config"):
+        config = _load(site_dir, options)
+    with timer("parse"):
+        site, warnings = _plan(config, options)
+    with timer("render"):
+        outputs = render_site(site, make_environment(config), config)
+        copies = static_copies(config, site, outputs)
+    with timer("write"), output_lock(config.output):
+        report = write_outputs(outputs, copies, config.output, config.cache_dir, config.keep_files)
+    return _report(site, warnings, report, len(outputs) + len(copies), config, timer)
+
+
+def check(site_dir: Path, options: BuildOptions) -> BuildReport:
+    """Everything a build validates, rendered in memory; nothing is written."""
+    config = _load(site_dir, options)
+    site, warnings = _plan(config, options)
+    outputs = render_site(site, make_environment(config), config)
+    copies = static_copies(config, site, outputs)
+    nothing = WriteReport(0, 0, 0)
+    return _report(site, warnings, nothing, len(outputs) + len(copies), config, _StageTimer())
+
+
+def _load(site_dir: Path, options: BuildOptions) -> SiteConfig:
+    config = load_config(site_dir, base_url=options.base_url)
+    output = Path(options.output_dir).absolute() if options.output_dir else None
+    return with_output(config, output)
+
+
+def _plan(config: SiteConfig, options: BuildOptions) -> tuple[Site, tuple[NewssiteError, ...]]:
+    docs = parse_all(discover(config.site_dir), config)
+    publication = Publication(options.now or now_from_clock(), options.drafts, options.future)
+    return build_site(docs, config, publication), docs.warnings
+
+
+def now_from_clock(environ: dict[str, str] | None = None) -> datetime:
+    """The build's "now": SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
+    environ = dict(os.environ) if environ is None else environ
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError):
+            raise NewssiteError(f"SOURCE_DATE_EPOCH must be whole seconds, not {epoch!r}") from None
+    return datetime.now(UTC)
+
+
+def static_copies(config: SiteConfig, site: Site, outputs: list[Output]) -> list[Copy]:
+    """Theme static files under /theme/, the site's static/ at the root, and story files."""
+    site_root = config.site_dir.resolve()
+    problems: list[NewssiteError] = []
+    copies: dict[str, Copy] = {}
+    prefix = THEME_STATIC_URL.strip("/")
+    for theme in reversed(theme_dirs(config)):
+        for relative, path in _files_under(
+            theme / "static", theme.resolve(), site_root, config, problems
+        ):
+            copies[f"{prefix}/{relative}"] = Copy(f"{prefix}/{relative}", path)
+    generated = {output.path: output for output in outputs}
+    static = config.site_dir / "static"
+    for relative, path in _files_under(static, site_root, site_root, config, problems):
+        if relative in generated or relative.startswith(f"{prefix}/"):
+            problems.append(
+                NewssiteError(
+                    f"collides with the generated file /{relative}", path=f"static/{relative}"
+                )
+            )
+            continue
+        copies[relative] = Copy(relative, path)
+    for asset in site.assets:
+        relative = asset.url.lstrip("/")
+        if relative in generated or relative in copies:
+            problems.append(
+                NewssiteError(f"collides with the published file /{relative}", path=asset.source)
+            )
+            continue
+        copies[relative] = Copy(relative, config.site_dir / asset.source)
+    raise_all(problems)
+    return [copies[key] for key in sorted(copies)]
+
+
+def _files_under(
+    folder: Path,
+    allowed_root: Path,
+    site_root: Path,
+    config: SiteConfig,
+    problems: list[NewssiteError],
+) -> Iterator[tuple[str, Path]]:
+    if not folder.is_dir():
+        return
+    for current, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d in _KEPT_DOT_NAMES or not is_ignored_name(d))
+        for name in sorted(filenames):
+            if is_ignored_name(name) and name not in _KEPT_DOT_NAMES:
+                continue
+            path = Path(current) / name
+            shown = _shown(path, config.site_dir)
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.exists():
+                    problems.append(NewssiteError("broken symlink", path=shown))
+                    continue
+                if not (target.is_relative_to(site_root) or target.is_relative_to(allowed_root)):
+                    problems.append(
+                        NewssiteError(f"symlink points outside the site ({target})", path=shown)
+                    )
+                    continue
+            yield path.relative_to(folder).as_posix(), path
+
+
+def _shown(path: Path, site_dir: Path) -> str:
+    try:
+        return path.relative_to(site_dir).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _report(
+    site: Site,
+    warnings: tuple[NewssiteError, ...],
+    written: WriteReport,
+    files: int,
+    config: SiteConfig,
+    timer: _StageTimer,
+) -> BuildReport:
+    return BuildReport(
+        pages=len(site.pages),
+        files=files,
+        written=written.written,
+        unchanged=written.unchanged,
+        removed=written.removed,
+        warnings=warnings,
+        next_publish=site.next_publish,
+        output_dir=config.output,
+        stage_seconds=tuple(timer.seconds),
+        drafts=sum(1 for story in site.stories if story.draft),
+    )
+
+
+class _StageTimer:
+    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.clock = clock
+        self.seconds: list[tuple[str, float]] = []
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = self.clock()
+        try:
+            yield
+        finally:
+            self.seconds.append((stage, self.clock() - start))

@@ -1,0 +1,258 @@
+"""The command line: parse arguments, call the pipeline, print results, choose the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC
+from pathlib import Path
+from typing import TextIO
+
+from newssite import __version__
+from newssite.errors import NewssiteError, UsageError, is_content_failure, problems_of
+from newssite.model import BuildOptions
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+DESCRIPTION = """\
+newssite turns a folder of Markdown stories into a complete static news site:
+article pages, section, author and tag pages, Atom feeds and sitemaps.
+
+Start with:   newssite init my-site && cd my-site && newssite serve
+"""
+
+
+def _site_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site folder, holding newssite.toml (default: the current folder)",
+    )
+
+
+def _publishing_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--drafts", action="store_true", help="include stories marked draft: true")
+    parser.add_argument(
+        "--future", action="store_true", help="include stories scheduled for a later date"
+    )
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newssite",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"newssite {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    build = commands.add_parser("build", help="build the site into output/")
+    _site_argument(build)
+    build.add_argument(
+        "--output", type=Path, metavar="DIR", help="where to write (default: DIR/output)"
+    )
+    _publishing_arguments(build)
+    build.add_argument(
+        "--base-url", metavar="URL", help="publish under another address, e.g. for a preview deploy"
+    )
+    build.add_argument(
+        "--next-publish",
+        action="store_true",
+        help="print only when the next scheduled story goes live (for CI schedulers), then exit",
+    )
+
+    check = commands.add_parser("check", help="validate everything a build would, write nothing")
+    _site_argument(check)
+    _publishing_arguments(check)
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+
+    serve = commands.add_parser(
+        "serve", help="preview the site; rebuilds and reloads on every save"
+    )
+    _site_argument(serve)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
+    )
+    serve.add_argument(
+        "--poll",
+        type=float,
+        nargs="?",
+        const=0.5,
+        default=None,
+        metavar="SECONDS",
+        help="watch by polling (for network or shared folders)",
+    )
+    serve.add_argument("--no-drafts", dest="drafts", action="store_false", help="hide drafts")
+    serve.add_argument(
+        "--no-future", dest="future", action="store_false", help="hide scheduled stories"
+    )
+    serve.set_defaults(drafts=True, future=True)
+
+    new = commands.add_parser("new", help="start a new story file")
+    kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
+    article = kinds.add_parser("article", help='a new article: newssite new article "Headline" ...')
+    article.add_argument("headline", help="the story's headline, in quotes")
+    article.add_argument("--section", required=True, help="section slug, e.g. politics")
+    article.add_argument(
+        "--author", required=True, action="append", help="author slug (repeat for co-authors)"
+    )
+    article.add_argument("--date", help="publication date (ISO 8601); default: now")
+    _site_argument(article)
+
+    init = commands.add_parser("init", help="create a new site that builds at once")
+    init.add_argument("directory", type=Path, help="folder to create")
+    init.add_argument("--title", default="The Example Independent", help="the outlet's name")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    handler = _COMMANDS[args.command]
+    try:
+        return handler(args, sys.stdout)
+    except KeyboardInterrupt:
+        print("newssite: interrupted; the previous output was left as it was", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except UsageError as error:
+        print(f"newssite: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BaseException as error:
+        if not is_content_failure(error):
+            raise
+        problems = problems_of(error)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        count = len(problems)
+        print(
+            f"newssite: {count} error{'s' if count != 1 else ''}; nothing was published "
+            "(the previous output is unchanged)",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
+
+
+def _print_warnings(warnings: Sequence[NewssiteError], stream: TextIO) -> None:
+    for warning in warnings:
+        print(f"warning: {warning}", file=stream)
+
+
+def _run_build(args: argparse.Namespace, out: TextIO) -> int:
+    from newssite.build import build, now_from_clock
+
+    options = BuildOptions(
+        drafts=args.drafts,
+        future=args.future,
+        base_url=args.base_url,
+        output_dir=str(args.output) if args.output else None,
+        now=now_from_clock(),
+    )
+    if args.next_publish:
+        from newssite.build import check
+
+        report = check(args.site, options)
+        if report.next_publish:
+            print(report.next_publish.astimezone(UTC).isoformat().replace("+00:00", "Z"), file=out)
+        return EXIT_OK
+    started = time.perf_counter()
+    report = build(args.site, options)
+    _print_warnings(report.warnings, sys.stderr)
+    seconds = time.perf_counter() - started
+    print(
+        f"Built {report.pages} pages, {report.files} files "
+        f"({report.written} written, {report.unchanged} unchanged, {report.removed} removed) "
+        f"in {seconds:.2f} s -> {_shown_path(report.output_dir)}",
+        file=out,
+    )
+    stages = ", ".join(f"{name} {secs:.2f} s" for name, secs in report.stage_seconds)
+    print(f"  stages: {stages}", file=out)
+    if report.next_publish:
+        print(f"  next scheduled story goes live at {report.next_publish.isoformat()}", file=out)
+    return EXIT_OK
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _run_check(args: argparse.Namespace, out: TextIO) -> int:
+    from newssite.build import check, now_from_clock
+
+    options = BuildOptions(drafts=args.drafts, future=args.future, now=now_from_clock())
+    report = check(args.site, options)
+    warnings = list(report.warnings)
+    if args.format == "json":
+        items = [
+            {
+                "path": w.path,
+                "line": w.line,
+                "field": w.field,
+                "message": w.message,
+                "level": "warning",
+            }
+            for w in warnings
+        ]
+        print(
+            json.dumps({"errors": 0, "warnings": len(items), "problems": items}, indent=2), file=out
+        )
+    else:
+        _print_warnings(warnings, out)
+        print(f"Checked {report.pages} pages: no errors, {len(warnings)} warnings.", file=out)
+    return EXIT_CONTENT if args.strict and warnings else EXIT_OK
+
+
+def _run_serve(args: argparse.Namespace, out: TextIO) -> int:
+    from newssite.serve import serve
+
+    return serve(
+        args.site,
+        host=args.host,
+        port=args.port,
+        poll=args.poll,
+        drafts=args.drafts,
+        future=args.future,
+        out=out,
+    )
+
+
+def _run_new(args: argparse.Namespace, out: TextIO) -> int:
+    from newssite.scaffold import new_article
+
+    path, url = new_article(args.site, args.headline, args.section, tuple(args.author), args.date)
+    print(f"Created {path}", file=out)
+    print(f"Preview it with 'newssite serve' at {url}", file=out)
+    return EXIT_OK
+
+
+def _run_init(args: argparse.Namespace, out: TextIO) -> int:
+    from newssite.scaffold import init_site
+
+    created = init_site(args.directory, title=args.title)
+    print(f"Created a new site in {args.directory} ({len(created)} files).", file=out)
+    print("Next steps:", file=out)
+    print(f"  cd {args.directory}", file=out)
+    print("  newssite serve        # preview at http://127.0.0.1:8000/", file=out)
+    print('  newssite new article "Your headline" --section news --author editor', file=out)
+    print("  newssite build        # the site is written to output/", file=out)
+    return EXIT_OK
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "build": _run_build,
+    "check": _run_check,
+    "serve": _run_serve,
+    "new": _run_new,
+    "init": _run_init,
+}

@@ -1,0 +1,275 @@
+"""Load and validate newssite.toml into a frozen SiteConfig."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newssite.errors import NewssiteError, raise_all
+
+CONFIG_NAME = "newssite.toml"
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_SECTION_SLUGS = frozenset(
+    {"authors", "tags", "page", "theme", "search", "latest", "feed", "assets", "pagefind"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionConfig:
+    slug: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    site_dir: Path
+    title: str
+    base_url: str  # absolute, always ends with "/"
+    language: str
+    timezone: ZoneInfo
+    sections: tuple[SectionConfig, ...]
+    theme: str = "default"
+    per_page: int = 20
+    feed_size: int = 50
+    description: str = ""
+    output_dir: Path | None = None
+    keep_files: tuple[str, ...] = ()
+    embed_hosts: tuple[str, ...] = ()
+    trusted_html: bool = False
+
+    @property
+    def base_path(self) -> str:
+        """The sub-path of base_url: "/" or "/news/"."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def output(self) -> Path:
+        return self.output_dir if self.output_dir is not None else self.site_dir / "output"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.site_dir / ".newssite-cache"
+
+    @property
+    def timezone_name(self) -> str:
+        return self.timezone.key
+
+
+Report = Callable[[str, str], None]
+
+_TOP_LEVEL_TYPES: dict[str, type | tuple[type, ...]] = {
+    "title": str,
+    "base_url": str,
+    "language": str,
+    "timezone": str,
+    "theme": str,
+    "per_page": int,
+    "feed_size": int,
+    "description": str,
+    "sections": list,
+    "keep_files": list,
+    "embed_hosts": list,
+    "trusted_html": bool,
+}
+_REQUIRED = ("title", "base_url", "timezone", "sections")
+_SECTION_TYPES: dict[str, type] = {"slug": str, "title": str, "description": str}
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _type_name(expected: type | tuple[type, ...]) -> str:
+    names = {str: "a string", int: "a whole number", list: "a list", bool: "true or false"}
+    if isinstance(expected, tuple):
+        return " or ".join(names.get(kind, kind.__name__) for kind in expected)
+    return names.get(expected, expected.__name__)
+
+
+def _find_line(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _has_type(value: object, expected: type | tuple[type, ...]) -> bool:
+    if isinstance(value, bool) and expected is not bool:
+        return False
+    return isinstance(value, expected)
+
+
+def load_config(site_dir: Path, *, base_url: str | None = None) -> SiteConfig:
+    """Read site_dir/newssite.toml; every problem is reported with the file and key."""
+    path = site_dir / CONFIG_NAME
+    shown = CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NewssiteError(
+            f"no {CONFIG_NAME} in {site_dir} (run 'newssite init' to start a site)", path=shown
+        ) from None
+    except UnicodeDecodeError as error:
+        raise NewssiteError(f"invalid UTF-8 at byte {error.start}", path=shown) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = _toml_error_line(str(error))
+        raise NewssiteError(f"TOML syntax error: {error}", path=shown, line=line) from None
+
+    if base_url is not None:
+        raw["base_url"] = base_url
+    problems: list[NewssiteError] = []
+
+    def problem(message: str, key: str) -> None:
+        problems.append(
+            NewssiteError(message, path=shown, line=_find_line(text, key.split(".")[0]), field=key)
+        )
+
+    for key, value in raw.items():
+        if key not in _TOP_LEVEL_TYPES:
+            problem(f"unknown setting{did_you_mean(key, list(_TOP_LEVEL_TYPES))}", key)
+        elif not _has_type(value, _TOP_LEVEL_TYPES[key]):
+            problem(f"expected {_type_name(_TOP_LEVEL_TYPES[key])}", key)
+    for key in _REQUIRED:
+        if key not in raw:
+            problems.append(NewssiteError("required setting is missing", path=shown, field=key))
+    raise_all(problems, "the site config has errors")
+
+    title = raw["title"].strip()
+    if not title:
+        problem("must not be empty", "title")
+    site_base_url = _check_base_url(raw["base_url"], problem)
+    language = raw.get("language", "en")
+    if not _LANGUAGE.match(language):
+        problem(f"not a language tag: {language!r} (e.g. 'en' or 'en-GB')", "language")
+    timezone = _check_timezone(raw["timezone"], problem)
+    for key in ("per_page", "feed_size"):
+        if key in raw and not 1 <= raw[key] <= 1000:
+            problem("must be between 1 and 1000", key)
+    sections = _check_sections(raw["sections"], text, shown, problems)
+    theme = raw.get("theme", "default")
+    if not SLUG_PATTERN.match(theme):
+        problem("a theme name is lowercase letters, digits and dashes", "theme")
+    keep_files = tuple(raw.get("keep_files", []))
+    for name in keep_files:
+        if not isinstance(name, str) or "/" in name or name in ("", ".", ".."):
+            problem(f"a top-level file name, not {name!r}", "keep_files")
+    embed_hosts = tuple(raw.get("embed_hosts", []))
+    if not all(isinstance(host, str) and host for host in embed_hosts):
+        problem("expected a list of host names", "embed_hosts")
+    raise_all(problems, "the site config has errors")
+
+    assert timezone is not None and site_base_url is not None
+    return SiteConfig(
+        site_dir=site_dir,
+        title=title,
+        base_url=site_base_url,
+        language=language,
+        timezone=timezone,
+        sections=sections,
+        theme=theme,
+        per_page=raw.get("per_page", 20),
+        feed_size=raw.get("feed_size", 50),
+        description=raw.get("description", ""),
+        keep_files=keep_files,
+        embed_hosts=embed_hosts,
+        trusted_html=raw.get("trusted_html", False),
+    )
+
+
+def with_output(config: SiteConfig, output_dir: Path | None) -> SiteConfig:
+    return config if output_dir is None else replace(config, output_dir=output_dir)
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _check_base_url(value: str, problem: Report) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        problem("must be an absolute http(s) URL, e.g. 'https://news.example.org/'", "base_url")
+        return None
+    if parts.query or parts.fragment:
+        problem("must not have a query or a fragment", "base_url")
+        return None
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _check_timezone(name: str, problem: Report) -> ZoneInfo | None:
+    try:
+        if not name or name.startswith(("/", ".")) or ".." in name:
+            raise ValueError(name)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        problem(f"unknown time zone {name!r} (use an IANA name such as 'Europe/Kyiv')", "timezone")
+        return None
+
+
+def _check_sections(
+    entries: list[object], text: str, shown: str, problems: list[NewssiteError]
+) -> tuple[SectionConfig, ...]:
+    sections: list[SectionConfig] = []
+    line = _find_line(text, "slug")
+    for index, entry in enumerate(entries):
+        field = f"sections[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(NewssiteError("expected a table", path=shown, field=field, line=line))
+            continue
+        bad = False
+        for key, value in entry.items():
+            if key not in _SECTION_TYPES:
+                message = f"unknown setting{did_you_mean(key, list(_SECTION_TYPES))}"
+                problems.append(NewssiteError(message, path=shown, field=f"{field}.{key}"))
+                bad = True
+            elif not isinstance(value, _SECTION_TYPES[key]):
+                message = f"expected {_type_name(_SECTION_TYPES[key])}"
+                problems.append(NewssiteError(message, path=shown, field=f"{field}.{key}"))
+                bad = True
+        for key in ("slug", "title"):
+            if key not in entry:
+                problems.append(
+                    NewssiteError("required setting is missing", path=shown, field=f"{field}.{key}")
+                )
+                bad = True
+        if bad:
+            continue
+        slug = entry["slug"]
+        if not SLUG_PATTERN.match(slug):
+            problems.append(
+                NewssiteError(
+                    f"invalid slug {slug!r}: use lowercase a-z, 0-9 and dashes",
+                    path=shown,
+                    field=f"{field}.slug",
+                )
+            )
+        elif slug in RESERVED_SECTION_SLUGS:
+            problems.append(
+                NewssiteError(
+                    f"'{slug}' is reserved for generated pages", path=shown, field=f"{field}.slug"
+                )
+            )
+        elif any(section.slug == slug for section in sections):
+            problems.append(
+                NewssiteError(
+                    f"section '{slug}' is defined twice", path=shown, field=f"{field}.slug"
+                )
+            )
+        else:
+            sections.append(SectionConfig(slug, entry["title"], entry.get("description", "")))
+    if not entries:
+        problems.append(
+            NewssiteError("define at least one [[sections]]", path=shown, field="sections")
+        )
+    return tuple(sections)

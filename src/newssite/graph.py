@@ -1,0 +1,553 @@
+"""The site graph: which stories are published, and every page, feed and list they appear in.
+
+Only this module knows which stories belong to a section, an author, a tag or a page of
+results. It is cheap and always rebuilt whole.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from types import MappingProxyType
+from urllib.parse import urlsplit
+
+from newssite.config import SiteConfig, did_you_mean
+from newssite.errors import NewssiteError, raise_all
+from newssite.markup import ASSET_SCHEME, SOURCE_SCHEME
+from newssite.model import (
+    Article,
+    Asset,
+    Author,
+    Feed,
+    Page,
+    Pagination,
+    Photo,
+    Section,
+    Site,
+    SiteInfo,
+    SitemapEntry,
+    StandalonePage,
+    Story,
+    Tag,
+)
+from newssite.parse import Documents
+from newssite.urls import (
+    absolute,
+    article_url,
+    feed_url,
+    href,
+    list_page_url,
+    page_url,
+    section_url,
+    slugify,
+    tag_url,
+    url_key,
+)
+
+NEWS_SITEMAP_WINDOW = timedelta(days=2)
+NEWS_SITEMAP_LIMIT = 1000
+LATEST_URL = "/latest.json"
+NOT_FOUND_URL = "/404.html"
+_PLACEHOLDER = re.compile(
+    rf'(?P<attr>href|src)="(?P<scheme>{SOURCE_SCHEME}|{ASSET_SCHEME})(?P<target>[^"#]*)(?P<fragment>#[^"]*)?"'
+)
+# URLs the build writes itself; a story or page may not claim them.
+_GENERATED_URLS = (
+    "/feed.xml",
+    "/sitemap.xml",
+    "/news-sitemap.xml",
+    "/robots.txt",
+    NOT_FOUND_URL,
+    LATEST_URL,
+    "/authors/",
+    "/tags/",
+    "/theme/",
+    "/page/",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """What is published now: the build's clock and switches, decided once."""
+
+    now: datetime
+    drafts: bool = False
+    future: bool = False
+
+    def includes(self, article: Article) -> bool:
+        return (self.drafts or not article.draft) and (self.future or article.date <= self.now)
+
+
+def build_site(docs: Documents, config: SiteConfig, publication: Publication) -> Site:
+    """Decide every page of the site; raise all relation errors (authors, links, URLs) at once."""
+    problems: list[NewssiteError] = []
+    sections = {s.slug: Section(s.slug, s.title, section_url(s.slug)) for s in config.sections}
+    authors = _index_authors(docs.authors, problems)
+    published = sorted(
+        (a for a in docs.articles if publication.includes(a)),
+        key=lambda a: (a.date, a.source),
+        reverse=True,
+    )
+    _check_authors(published, authors, problems)
+    raise_all(problems)
+
+    tags = _canonical_tags(published)
+    targets = _link_targets(published, authors.values(), docs.pages, sections)
+    stories = tuple(
+        _story(a, sections, authors, tags, targets, config, problems) for a in published
+    )
+    pages_by_source = {
+        page.source: _resolve_page(page, targets, config, problems) for page in docs.pages
+    }
+    raise_all(problems)
+
+    info = SiteInfo(
+        title=config.title,
+        description=config.description,
+        language=config.language,
+        base_url=config.base_url,
+        sections=tuple(sections.values()),
+        pages=tuple((p.title, page_url(p.slug)) for p in sorted(docs.pages, key=lambda p: p.slug)),
+        feed_url="/feed.xml",
+        latest_url=LATEST_URL,
+    )
+    by_section = _group(stories, lambda s: [s.section.slug])
+    by_author = _group(stories, lambda s: [a.slug for a in s.authors])
+    by_tag = _group(stories, lambda s: [t.slug for t in s.tags])
+    tag_objects = {tag.slug: tag for story in stories for tag in story.tags}
+
+    pages: list[Page] = []
+    pages += [_article_page(story, config) for story in stories]
+    pages += _list_pages("home", "/", config.title, "home.html", stories, config, {})
+    for section in sections.values():
+        pages += _list_pages(
+            "section",
+            section.url,
+            section.title,
+            "section.html",
+            by_section.get(section.slug, ()),
+            config,
+            {"section": section},
+        )
+    for author in sorted(authors.values(), key=lambda a: a.slug):
+        pages += _list_pages(
+            "author",
+            author.url,
+            author.name,
+            "author.html",
+            by_author.get(author.slug, ()),
+            config,
+            {"author": author},
+        )
+    for slug in sorted(by_tag):
+        tag = tag_objects[slug]
+        pages += _list_pages(
+            "tag", tag.url, tag.name, "tag.html", by_tag[slug], config, {"tag": tag}
+        )
+    for standalone in sorted(pages_by_source.values(), key=lambda p: p.slug):
+        pages.append(
+            Page(
+                "page",
+                page_url(standalone.slug),
+                "page.html",
+                standalone.title,
+                standalone.summary,
+                MappingProxyType({"standalone": standalone}),
+            )
+        )
+    pages.append(Page("notfound", NOT_FOUND_URL, "404.html", "Page not found", noindex=True))
+
+    assets = _assets(stories, published, docs.pages, config)
+    _check_collisions(pages, published, docs.pages, assets, problems)
+    raise_all(problems)
+
+    feeds = _feeds(stories, sections.values(), authors.values(), by_section, by_author, config)
+    upcoming = [a.date for a in docs.articles if not a.draft and a.date > publication.now]
+    return Site(
+        info=info,
+        now=publication.now,
+        stories=stories,
+        authors=tuple(sorted(authors.values(), key=lambda a: a.slug)),
+        tags=tuple(sorted(tag_objects.values(), key=lambda t: t.slug)),
+        pages=tuple(pages),
+        feeds=feeds,
+        sitemap=_sitemap(pages),
+        news_sitemap=tuple(s for s in stories if publication.now - s.date <= NEWS_SITEMAP_WINDOW)[
+            :NEWS_SITEMAP_LIMIT
+        ],
+        assets=assets,
+        next_publish=min(upcoming) if upcoming and not publication.future else None,
+        drafts_included=publication.drafts,
+    )
+
+
+def _index_authors(authors: Iterable[Author], problems: list[NewssiteError]) -> dict[str, Author]:
+    found: dict[str, Author] = {}
+    for author in authors:
+        if author.slug in found:
+            problems.append(
+                NewssiteError(
+                    f"two authors share the slug '{author.slug}' (also {found[author.slug].source})",
+                    path=author.source,
+                    field="slug",
+                )
+            )
+        found[author.slug] = author
+    return found
+
+
+def _check_authors(
+    articles: Sequence[Article], authors: Mapping[str, Author], problems: list[NewssiteError]
+) -> None:
+    known = sorted(authors)
+    for article in articles:
+        for slug in article.authors:
+            if slug not in authors:
+                hint = did_you_mean(slug, known) or f" (known: {', '.join(known) or 'none'})"
+                problems.append(
+                    NewssiteError(
+                        f"unknown author '{slug}'{hint}; add content/authors/{slug}.md",
+                        path=article.source,
+                        line=article.lines.get("author"),
+                        field="author",
+                    )
+                )
+
+
+def _canonical_tags(articles: Sequence[Article]) -> dict[str, Tag]:
+    """Tags whose slugs are equal are one tag; the spelling of the oldest story wins."""
+    tags: dict[str, Tag] = {}
+    for article in sorted(articles, key=lambda a: (a.date, a.source)):
+        for name in article.tags:
+            slug = slugify(name)
+            tags.setdefault(slug, Tag(slug, name, tag_url(slug)))
+    return tags
+
+
+def _link_targets(
+    articles: Iterable[Article],
+    authors: Iterable[Author],
+    pages: Iterable[StandalonePage],
+    sections: Mapping[str, Section],
+) -> dict[str, str]:
+    targets = {a.source: article_url(a.section, a.slug) for a in articles}
+    targets.update({a.source: a.url for a in authors})
+    targets.update({p.source: page_url(p.slug) for p in pages})
+    return targets
+
+
+def _resolve_html(
+    html: str,
+    owner_source: str,
+    owner_url: str,
+    targets: Mapping[str, str],
+    config: SiteConfig,
+    problems: list[NewssiteError],
+    field: str = "body",
+) -> str:
+    """Fill in the placeholders markup.py left for links to other sources and local files."""
+
+    def replace_one(match: re.Match[str]) -> str:
+        target = match.group("target")
+        fragment = match.group("fragment") or ""
+        if match.group("scheme") == ASSET_SCHEME:
+            url = owner_url + posixpath.basename(target)
+        elif target in targets:
+            url = targets[target]
+        else:
+            problems.append(
+                NewssiteError(
+                    f"links to {target}, which is not a published story, author or page",
+                    path=owner_source,
+                    field=field,
+                )
+            )
+            url = "/"
+        return f'{match.group("attr")}="{href(url, config.base_path)}{fragment}"'
+
+    return _PLACEHOLDER.sub(replace_one, html)
+
+
+def _resolve_photo(photo: Photo | None, owner_url: str) -> Photo | None:
+    if photo is None or not photo.src.startswith(ASSET_SCHEME):
+        return photo
+    return replace(photo, src=owner_url + posixpath.basename(photo.src))
+
+
+def _story(
+    article: Article,
+    sections: Mapping[str, Section],
+    authors: Mapping[str, Author],
+    tags: Mapping[str, Tag],
+    targets: Mapping[str, str],
+    config: SiteConfig,
+    problems: list[NewssiteError],
+) -> Story:
+    url = article_url(article.section, article.slug)
+    return Story(
+        source=article.source,
+        slug=article.slug,
+        url=url,
+        title=article.title,
+        summary=article.summary,
+        section=sections[article.section],
+        authors=tuple(authors[slug] for slug in article.authors),
+        tags=tuple(tags[slugify(name)] for name in article.tags),
+        date=article.date,
+        updated=article.updated,
+        photo=_resolve_photo(article.photo, url),
+        body_html=_resolve_html(article.body_html, article.source, url, targets, config, problems),
+        reading_minutes=article.reading_minutes,
+        draft=article.draft,
+        extra=article.extra,
+    )
+
+
+def _resolve_page(
+    page: StandalonePage,
+    targets: Mapping[str, str],
+    config: SiteConfig,
+    problems: list[NewssiteError],
+) -> StandalonePage:
+    url = page_url(page.slug)
+    html = _resolve_html(page.body_html, page.source, url, targets, config, problems)
+    return replace(page, body_html=html)
+
+
+def _group(stories: Iterable[Story], keys_of: object) -> dict[str, tuple[Story, ...]]:
+    groups: dict[str, list[Story]] = defaultdict(list)
+    for story in stories:
+        for key in keys_of(story):  # type: ignore[operator]
+            groups[key].append(story)
+    return {key: tuple(value) for key, value in groups.items()}
+
+
+def _article_page(story: Story, config: SiteConfig) -> Page:
+    context = {"story": story, "jsonld": news_article_jsonld(story, config)}
+    return Page(
+        "article",
+        story.url,
+        "article.html",
+        story.title,
+        story.summary,
+        MappingProxyType(context),
+        feed_url=feed_url(story.section.url),
+    )
+
+
+def news_article_jsonld(story: Story, config: SiteConfig) -> dict[str, object]:
+    """schema.org NewsArticle for search engines; every author is a Person with a url."""
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": story.title[:110],
+        "description": story.summary,
+        "datePublished": story.date.isoformat(),
+        "dateModified": story.modified.isoformat(),
+        "mainEntityOfPage": absolute(story.url, config.base_url),
+        "url": absolute(story.url, config.base_url),
+        "articleSection": story.section.title,
+        "author": [
+            {"@type": "Person", "name": a.name, "url": absolute(a.url, config.base_url)}
+            for a in story.authors
+        ],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": config.title,
+            "url": config.base_url,
+            "logo": {"@type": "ImageObject", "url": absolute("/theme/logo.png", config.base_url)},
+        },
+        "inLanguage": config.language,
+    }
+    if story.tags:
+        data["keywords"] = [tag.name for tag in story.tags]
+    if story.photo:
+        image: dict[str, object] = {
+            "@type": "ImageObject",
+            "url": absolute(story.photo.src, config.base_url),
+        }
+        if story.photo.caption:
+            image["caption"] = story.photo.caption
+        if story.photo.credit:
+            image["creditText"] = story.photo.credit
+        data["image"] = [image]
+    return data
+
+
+def paginate(
+    stories: Sequence[Story], list_url: str, per_page: int
+) -> list[tuple[str, Pagination, tuple[Story, ...]]]:
+    """Split a newest-first list into its front page and numbered pages counted from the oldest.
+
+    Page k always holds the same stories once it is full, so publishing a story rewrites
+    only the front page and the newest one or two numbered pages, not the archive.
+    """
+    total = len(stories)
+    chunk_count = max(1, math.ceil(total / per_page))
+    oldest_first = list(reversed(stories))
+
+    def fully_on_front(number: int) -> bool:
+        oldest_index_newest_first = total - 1 - (number - 1) * per_page
+        return oldest_index_newest_first < per_page
+
+    numbered = [n for n in range(1, chunk_count + 1) if not fully_on_front(n)]
+    generated = set(numbered)
+    result = []
+    older_of_front = None
+    if total > per_page:
+        older_of_front = list_page_url(list_url, (total - 1 - per_page) // per_page + 1)
+    result.append(
+        (
+            list_url,
+            Pagination(0, chunk_count, None, older_of_front, list_url),
+            tuple(stories[:per_page]),
+        )
+    )
+    for number in numbered:
+        chunk = oldest_first[(number - 1) * per_page : number * per_page]
+        newer = list_page_url(list_url, number + 1) if number + 1 in generated else list_url
+        older = list_page_url(list_url, number - 1) if number > 1 else None
+        pagination = Pagination(number, chunk_count, newer, older, list_url)
+        result.append((list_page_url(list_url, number), pagination, tuple(reversed(chunk))))
+    return result
+
+
+def _list_pages(
+    kind: str,
+    list_url: str,
+    title: str,
+    template: str,
+    stories: Sequence[Story],
+    config: SiteConfig,
+    subject: Mapping[str, object],
+) -> list[Page]:
+    pages = []
+    for url, pagination, items in paginate(stories, list_url, config.per_page):
+        page_title = title if pagination.number == 0 else f"{title} – page {pagination.number}"
+        if kind == "home" and pagination.number == 0:
+            page_title = config.title
+        context = {**subject, "stories": items, "pagination": pagination}
+        description = _list_description(kind, title, subject, config)
+        list_feed = None if kind == "tag" else feed_url(list_url)
+        pages.append(
+            Page(kind, url, template, page_title, description, MappingProxyType(context), list_feed)
+        )
+    return pages
+
+
+def _list_description(
+    kind: str, title: str, subject: Mapping[str, object], config: SiteConfig
+) -> str:
+    if kind == "home":
+        return config.description or f"The latest news from {config.title}."
+    if kind == "author":
+        author = subject["author"]
+        assert isinstance(author, Author)
+        return author.bio_text or f"Stories by {author.name}."
+    return f"{title}: the latest stories from {config.title}."
+
+
+def _assets(
+    stories: Sequence[Story],
+    articles: Sequence[Article],
+    pages: Sequence[StandalonePage],
+    config: SiteConfig,
+) -> tuple[Asset, ...]:
+    by_source = {a.source: a for a in articles}
+    assets = []
+    for story in stories:
+        for asset in by_source[story.source].assets:
+            assets.append(Asset(story.url + posixpath.basename(asset), asset))
+    for page in pages:
+        for asset in page.assets:
+            assets.append(Asset(page_url(page.slug) + posixpath.basename(asset), asset))
+    return tuple(sorted(set(assets), key=lambda a: a.url))
+
+
+def _check_collisions(
+    pages: Sequence[Page],
+    articles: Sequence[Article],
+    standalone: Sequence[StandalonePage],
+    assets: Sequence[Asset],
+    problems: list[NewssiteError],
+) -> None:
+    """Two sources that map to one URL (also by case or Unicode form) is an error naming both."""
+    sources = {article_url(a.section, a.slug): a.source for a in articles}
+    sources.update({page_url(p.slug): p.source for p in standalone})
+    claims: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for url in _GENERATED_URLS:
+        claims[url_key(url)].append((url, "(generated by newssite)"))
+    for page in pages:
+        if page.url in _GENERATED_URLS and page.url == NOT_FOUND_URL:
+            continue
+        claims[url_key(page.url)].append(
+            (page.url, sources.get(page.url, f"(generated {page.kind} page)"))
+        )
+    for asset in assets:
+        claims[url_key(asset.url)].append((asset.url, asset.source))
+    for entries in claims.values():
+        owners = sorted({owner for _, owner in entries})
+        if len(entries) > 1 and any(not owner.startswith("(") for owner in owners):
+            files = [owner for owner in owners if not owner.startswith("(")]
+            others = [owner for owner in owners if owner.startswith("(")]
+            problems.append(
+                NewssiteError(
+                    f"{', '.join(files[1:] + others)} and this file map to one URL {entries[0][0]}",
+                    path=files[0],
+                    field="slug",
+                )
+            )
+
+
+def _feeds(
+    stories: Sequence[Story],
+    sections: Iterable[Section],
+    authors: Iterable[Author],
+    by_section: Mapping[str, Sequence[Story]],
+    by_author: Mapping[str, Sequence[Story]],
+    config: SiteConfig,
+) -> tuple[Feed, ...]:
+    size = config.feed_size
+    host = urlsplit(config.base_url).hostname or "localhost"
+
+    def feed(list_url: str, title: str, items: Sequence[Story], subtitle: str) -> Feed:
+        url = feed_url(list_url)
+        return Feed(
+            url,
+            title,
+            list_url,
+            f"tag:{host},2000:{config.base_path}{url.lstrip('/')}",
+            tuple(items[:size]),
+            subtitle,
+        )
+
+    feeds = [feed("/", config.title, stories, config.description)]
+    feeds += [
+        feed(s.url, f"{s.title} – {config.title}", by_section.get(s.slug, ()), "") for s in sections
+    ]
+    feeds += [
+        feed(a.url, f"{a.name} – {config.title}", by_author.get(a.slug, ()), a.role)
+        for a in sorted(authors, key=lambda a: a.slug)
+    ]
+    return tuple(feeds)
+
+
+def _sitemap(pages: Sequence[Page]) -> tuple[SitemapEntry, ...]:
+    entries = []
+    for page in pages:
+        if page.noindex:
+            continue
+        story = page.context.get("story")
+        items = page.context.get("stories")
+        lastmod = None
+        if isinstance(story, Story):
+            lastmod = story.modified
+        elif isinstance(items, tuple) and items:
+            lastmod = max(item.modified for item in items)
+        entries.append(SitemapEntry(page.url, lastmod))
+    return tuple(entries)

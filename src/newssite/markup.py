@@ -1,0 +1,207 @@
+"""Markdown to safe HTML, with the summary, word count and the files a body links to.
+
+Links to other sources (`../10/other-story.md`) and local files (`map.png`) cannot be
+resolved here without knowing every story, so they become placeholders that graph.py
+fills in: `newssite-src:content/articles/10/other-story.md#anchor` and
+`newssite-asset:content/articles/10/map.png`.
+"""
+
+from __future__ import annotations
+
+import html as html_module
+import math
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from newssite.urls import href
+
+WORDS_PER_MINUTE = 230
+SOURCE_SCHEME = "newssite-src:"
+ASSET_SCHEME = "newssite-asset:"
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_ALLOWED_TAGS = (nh3.ALLOWED_TAGS - {"center", "tt", "strike", "acronym"}) | {
+    "iframe",
+    "source",
+    "video",
+    "audio",
+    "picture",
+}
+_ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading", "srcset", "sizes"},
+    "iframe": {"src", "width", "height", "title", "allow", "allowfullscreen", "loading", "sandbox"},
+    "video": {"src", "controls", "width", "height", "poster", "preload"},
+    "audio": {"src", "controls", "preload"},
+    "source": {"src", "type", "srcset", "sizes", "media"},
+    "td": {"colspan", "rowspan", "align", "style"},
+    "th": {"colspan", "rowspan", "align", "scope", "style"},
+    "ol": {"start", "reversed", "type"},
+    "time": {"datetime"},
+    "abbr": {"title"},
+}
+_URL_SCHEMES = {"http", "https", "mailto", "tel", SOURCE_SCHEME[:-1], ASSET_SCHEME[:-1]}
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    html: str
+    summary: str  # the first paragraph as plain text
+    words: int
+    links: tuple[str, ...]  # sources linked to, relative to the site folder
+    assets: tuple[str, ...]  # local files used, relative to the site folder
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
+
+
+@dataclass(frozen=True, slots=True)
+class MarkupSettings:
+    base_path: str = "/"
+    embed_hosts: tuple[str, ...] = ()
+    trusted_html: bool = False
+
+
+class _LinkRewriter(Treeprocessor):
+    """Resolves relative links and images against the source file and drops unsafe URLs."""
+
+    def __init__(self, md: markdown.Markdown, settings: MarkupSettings) -> None:
+        super().__init__(md)
+        self.settings = settings
+        self.source_path = ""
+        self.links: list[str] = []
+        self.assets: list[str] = []
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "h1":
+                element.tag = "h2"
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None:
+                    rewritten = self._rewrite(value.strip())
+                    if rewritten is None:
+                        del element.attrib[attribute]
+                    else:
+                        element.set(attribute, rewritten)
+
+    def _rewrite(self, url: str) -> str | None:
+        if url.startswith("#"):
+            return url
+        parts = urlsplit(url)
+        if parts.scheme or url.startswith("//"):
+            return url if parts.scheme.lower() in _SAFE_SCHEMES else None
+        if url.startswith("/"):
+            return href(url, self.settings.base_path)
+        target = posixpath.normpath(
+            posixpath.join(posixpath.dirname(self.source_path), unquote(parts.path))
+        )
+        if target.startswith("../") or target == "..":
+            return None
+        if target.endswith(".md"):
+            self.links.append(target)
+            fragment = f"#{parts.fragment}" if parts.fragment else ""
+            return f"{SOURCE_SCHEME}{target}{fragment}"
+        self.assets.append(target)
+        return f"{ASSET_SCHEME}{target}"
+
+
+class _NewsroomExtension(Extension):
+    def __init__(self, settings: MarkupSettings) -> None:
+        super().__init__()
+        self.settings = settings
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_LinkRewriter(md, self.settings), "newssite_links", 1)
+
+
+class MarkupRenderer:
+    """One reusable Markdown converter; `render` resets it for every document."""
+
+    def __init__(self, settings: MarkupSettings) -> None:
+        self.settings = settings
+        self._rewriter_ext = _NewsroomExtension(settings)
+        self._md = markdown.Markdown(
+            extensions=["extra", "smarty", "sane_lists", "toc", self._rewriter_ext],
+            extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-4"}},
+            output_format="html",
+        )
+        self._rewriter: _LinkRewriter = self._md.treeprocessors["newssite_links"]  # type: ignore[assignment]
+
+    def render(self, text: str, source_path: str) -> RenderedBody:
+        """Render one Markdown body written in the file `source_path` (relative to the site)."""
+        self._md.reset()
+        self._rewriter.source_path = source_path
+        self._rewriter.links = []
+        self._rewriter.assets = []
+        raw_html = self._md.convert(text)
+        safe_html = raw_html if self.settings.trusted_html else sanitize(raw_html, self.settings)
+        plain = _plain_text(safe_html)
+        return RenderedBody(
+            html=safe_html,
+            summary=_first_paragraph(safe_html),
+            words=len(plain.split()),
+            links=tuple(dict.fromkeys(self._rewriter.links)),
+            assets=tuple(dict.fromkeys(self._rewriter.assets)),
+        )
+
+
+def sanitize(html: str, settings: MarkupSettings) -> str:
+    """Keep the HTML a story may carry; embeds only from the configured hosts."""
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=_ALLOWED_ATTRIBUTES,
+        attribute_filter=_attribute_filter(settings.embed_hosts),
+        url_schemes=_URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def _attribute_filter(embed_hosts: tuple[str, ...]) -> Callable[[str, str, str], str | None]:
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "iframe" and attribute == "src":
+            parts = urlsplit(value)
+            host = (parts.hostname or "").lower()
+            allowed = parts.scheme == "https" and any(
+                host == name or host.endswith("." + name) for name in embed_hosts
+            )
+            return value if allowed else None
+        if attribute == "style":
+            return value if re.fullmatch(r"text-align:\s*(left|right|center);?", value) else None
+        return value
+
+    return keep
+
+
+def _heading_id(text: str, separator: str) -> str:
+    words = re.sub(r"[^\w\s-]", "", text.lower(), flags=re.ASCII)
+    return re.sub(r"[\s_-]+", separator, words).strip(separator) or "section"
+
+
+_TAG = re.compile(r"<[^>]+>")
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+
+
+def _plain_text(html: str) -> str:
+    return html_module.unescape(_TAG.sub(" ", html))
+
+
+def _first_paragraph(html: str) -> str:
+    for match in _FIRST_PARAGRAPH.finditer(html):
+        text = " ".join(html_module.unescape(_TAG.sub("", match.group(1))).split())
+        if text:
+            return text
+    return ""

@@ -1,0 +1,221 @@
+"""The site model: frozen, typed records that flow through the pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+
+EMPTY: Mapping[str, object] = MappingProxyType({})
+
+
+def _empty() -> Mapping[str, object]:
+    return EMPTY
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    slug: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    slug: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A picture as published: `src` is a site path ("/photos/x.jpg") or an absolute URL."""
+
+    src: str
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+    source: str | None = None  # the local file it comes from, relative to the site folder
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    slug: str
+    name: str
+    url: str
+    source: str
+    role: str = ""
+    avatar: Photo | None = None
+    email: str = ""
+    links: tuple[tuple[str, str], ...] = ()
+    bio_html: str = ""
+    bio_text: str = ""
+    extra: Mapping[str, object] = field(default_factory=_empty)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One story as written: section, authors and tags are still names, not objects."""
+
+    source: str
+    slug: str
+    title: str
+    section: str
+    authors: tuple[str, ...]
+    date: datetime  # always timezone-aware
+    body_html: str
+    summary: str
+    reading_minutes: int
+    updated: datetime | None = None
+    photo: Photo | None = None
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    extra: Mapping[str, object] = field(default_factory=_empty)
+    links: tuple[str, ...] = ()  # sources this body links to, relative to the site folder
+    assets: tuple[str, ...] = ()  # local files this story publishes, relative to the site folder
+    lines: Mapping[str, int] = field(default_factory=dict)  # field -> line in the source, for errors found later
+
+    @property
+    def modified(self) -> datetime:
+        return self.updated if self.updated and self.updated > self.date else self.date
+
+
+@dataclass(frozen=True, slots=True)
+class StandalonePage:
+    source: str
+    slug: str
+    title: str
+    summary: str
+    body_html: str
+    extra: Mapping[str, object] = field(default_factory=_empty)
+    links: tuple[str, ...] = ()
+    assets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A published article with its relations resolved, as themes see it."""
+
+    source: str
+    slug: str
+    url: str
+    title: str
+    summary: str
+    section: Section
+    authors: tuple[Author, ...]
+    tags: tuple[Tag, ...]
+    date: datetime
+    updated: datetime | None
+    photo: Photo | None
+    body_html: str
+    reading_minutes: int
+    draft: bool
+    extra: Mapping[str, object]
+
+    @property
+    def modified(self) -> datetime:
+        return self.updated if self.updated and self.updated > self.date else self.date
+
+    @property
+    def is_updated(self) -> bool:
+        return self.updated is not None and self.updated > self.date
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """One numbered page of a list; pages count from the oldest so old pages stay stable."""
+
+    number: int  # 0 for the front page of the list
+    count: int  # how many numbered pages the list has
+    newer_url: str | None
+    older_url: str | None
+    first_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """What every page shows of the site: its name and navigation. Nothing per story."""
+
+    title: str
+    description: str
+    language: str
+    base_url: str
+    sections: tuple[Section, ...]
+    pages: tuple[tuple[str, str], ...]  # (title, url) of standalone pages, for the footer
+    feed_url: str
+    latest_url: str
+    search_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One HTML page to render: its template and exactly what that template is given."""
+
+    kind: str  # article, home, section, author, tag, page, notfound
+    url: str
+    template: str
+    title: str
+    description: str = ""
+    context: Mapping[str, object] = field(default_factory=_empty)
+    feed_url: str | None = None
+    noindex: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    url: str
+    title: str
+    alternate_url: str
+    feed_id: str
+    stories: tuple[Story, ...]
+    subtitle: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    url: str
+    lastmod: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A file copied as it is: from `source` (relative to the site folder) to `url`."""
+
+    url: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything the build publishes, decided before anything is rendered."""
+
+    info: SiteInfo
+    now: datetime
+    stories: tuple[Story, ...]  # published, newest first
+    authors: tuple[Author, ...]
+    tags: tuple[Tag, ...]
+    pages: tuple[Page, ...]
+    feeds: tuple[Feed, ...]
+    sitemap: tuple[SitemapEntry, ...]
+    news_sitemap: tuple[Story, ...]
+    assets: tuple[Asset, ...] = ()
+    next_publish: datetime | None = None
+    drafts_included: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    path: str  # relative to the output folder, with forward slashes
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    drafts: bool = False
+    future: bool = False
+    base_url: str | None = None
+    output_dir: str | None = None
+    now: datetime | None = None
+    progress: object = None  # a callable(stage: str, done: int, total: int) or None
+    extra_static: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,500 @@
+"""Turn split sources into typed Articles, Authors and StandalonePages, collecting every error."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from newssite.config import SiteConfig
+from newssite.errors import NewssiteError
+from newssite.markup import ASSET_SCHEME, MarkupRenderer, MarkupSettings, RenderedBody
+from newssite.model import Article, Author, Photo, StandalonePage
+from newssite.sources import RawDocument, SourceFile, split
+from newssite.urls import SLUG_PATTERN, InvalidSlugError, author_url, explain_bad_slug, slugify
+
+ARTICLE_FIELDS = (
+    "title",
+    "date",
+    "author",
+    "section",
+    "summary",
+    "tags",
+    "photo",
+    "updated",
+    "slug",
+    "draft",
+)
+AUTHOR_FIELDS = ("name", "role", "avatar", "links", "email", "slug")
+PAGE_FIELDS = ("title", "summary", "slug", "draft")
+PHOTO_FIELDS = ("src", "alt", "caption", "credit")
+_URL_SCHEMES = frozenset({"http", "https"})
+
+
+@dataclass(frozen=True, slots=True)
+class Documents:
+    articles: tuple[Article, ...]
+    authors: tuple[Author, ...]
+    pages: tuple[StandalonePage, ...]
+    warnings: tuple[NewssiteError, ...] = ()
+
+
+class _Fields:
+    """Typed access to one document's front matter; problems are collected, not raised."""
+
+    def __init__(self, raw: RawDocument) -> None:
+        self.raw = raw
+        self.problems: list[NewssiteError] = []
+        self.warnings: list[NewssiteError] = []
+
+    def error(self, name: str, message: str) -> None:
+        line = self.raw.lines.get(name) or self.raw.lines.get(name.split(".")[0])
+        self.problems.append(
+            NewssiteError(message, path=self.raw.source.path, line=line or 1, field=name)
+        )
+
+    def warn(self, name: str, message: str) -> None:
+        line = self.raw.lines.get(name)
+        self.warnings.append(
+            NewssiteError(message, path=self.raw.source.path, line=line or 1, field=name)
+        )
+
+    def text(self, name: str, *, required: bool = False, value: object = None) -> str:
+        found = self.raw.meta.get(name) if value is None else value
+        if found is None:
+            if required:
+                self.error(name, "required field is missing")
+            return ""
+        if not isinstance(found, str):
+            hint = " (put it in quotes)" if isinstance(found, int | float | bool) else ""
+            self.error(name, f"expected text, got {_kind(found)}{hint}")
+            return ""
+        if required and not found.strip():
+            self.error(name, "must not be empty")
+        return found.strip()
+
+    def flag(self, name: str) -> bool:
+        found = self.raw.meta.get(name, False)
+        if not isinstance(found, bool):
+            self.error(name, f"expected true or false, got {_kind(found)}")
+            return False
+        return found
+
+    def unknown_keys(self, known: tuple[str, ...]) -> dict[str, object]:
+        extra = {}
+        for key, value in self.raw.meta.items():
+            if key in known:
+                continue
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+            if close:
+                self.warn(key, f"unknown field (did you mean '{close[0]}'?)")
+            extra[key] = value
+        return extra
+
+
+def _kind(value: object) -> str:
+    names = {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a mapping",
+        str: "text",
+    }
+    return "nothing" if value is None else names.get(type(value), type(value).__name__)
+
+
+def parse_moment(value: object, zone: ZoneInfo) -> datetime:
+    """An ISO 8601 date or datetime as an aware datetime; naive times are in the site zone."""
+    if isinstance(value, datetime | date):
+        text = value.isoformat()
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise ValueError(f"expected an ISO 8601 date, got {_kind(value)}")
+    try:
+        if len(text) == 10:
+            moment = datetime.combine(date.fromisoformat(text), time())
+        else:
+            moment = datetime.fromisoformat(text.replace(" ", "T", 1))
+    except ValueError:
+        raise ValueError(
+            f"invalid date {text!r} (use e.g. 2026-11-24 or 2026-11-24T08:30:00-05:00)"
+        ) from None
+    if moment.tzinfo is not None:
+        return moment
+    return _localize(moment, zone)
+
+
+def _localize(moment: datetime, zone: ZoneInfo) -> datetime:
+    # Naive dates use the site timezone because field reporters often omit the offset.
+    early = moment.replace(tzinfo=zone, fold=0)
+    late = moment.replace(tzinfo=zone, fold=1)
+    round_trip = early.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
+    if round_trip != moment:
+        raise ValueError(f"nonexistent local time in {zone.key} (DST gap); give an offset")
+    if early.utcoffset() != late.utcoffset():
+        raise ValueError(
+            f"ambiguous local time in {zone.key} (DST overlap); give an offset such as "
+            f"{_offset(early)} or {_offset(late)}"
+        )
+    return early
+
+
+def _offset(moment: datetime) -> str:
+    delta = moment.utcoffset() or timedelta()
+    minutes = int(delta.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def check_url(value: str) -> str | None:
+    """None if the URL is acceptable for front matter, else what is wrong with it."""
+    scheme = urlsplit(value).scheme.lower()
+    if not scheme:
+        return None
+    if scheme not in _URL_SCHEMES:
+        return f"unsupported URL scheme '{scheme}'"
+    return None
+
+
+class _Context:
+    def __init__(self, config: SiteConfig, renderer: MarkupRenderer) -> None:
+        self.config = config
+        self.renderer = renderer
+        self.static_dir = config.site_dir / "static"
+        self.section_slugs = tuple(section.slug for section in config.sections)
+
+
+def _photo(fields: _Fields, name: str, value: object, ctx: _Context) -> Photo | None:
+    """A photo mapping (or just its src); src is a URL, /static path or path beside the file."""
+    if value is None:
+        return None
+    mapping: Mapping[str, object] = {"src": value} if isinstance(value, str) else value  # type: ignore[assignment]
+    if not isinstance(mapping, Mapping):
+        fields.error(name, f"expected a mapping with src, alt, caption, credit; got {_kind(value)}")
+        return None
+    for key in mapping:
+        if key not in PHOTO_FIELDS:
+            close = difflib.get_close_matches(key, PHOTO_FIELDS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            fields.error(f"{name}.{key}", f"unknown photo field{hint}")
+    texts = {
+        key: fields.text(
+            f"{name}.{key}",
+            value=mapping.get(key) if mapping.get(key) is not None else "",
+            required=key == "src",
+        )
+        for key in PHOTO_FIELDS
+    }
+    src = texts["src"]
+    if not src:
+        return None
+    problem = check_url(src)
+    if problem:
+        fields.error(f"{name}.src", problem)
+        return None
+    if urlsplit(src).scheme:
+        return Photo(src=src, alt=texts["alt"], caption=texts["caption"], credit=texts["credit"])
+    source = _local_file(fields, f"{name}.src", src, ctx)
+    if source is None:
+        return None
+    published = src if src.startswith("/") else f"{ASSET_SCHEME}{source}"
+    return Photo(published, texts["alt"], texts["caption"], texts["credit"], source=source)
+
+
+def _local_file(fields: _Fields, name: str, src: str, ctx: _Context) -> str | None:
+    site_dir = ctx.config.site_dir
+    if src.startswith("/"):
+        candidate = PurePosixPath("static") / src.lstrip("/")
+    else:
+        candidate = PurePosixPath(fields.raw.source.path).parent / src
+    normal = PurePosixPath(*_normal_parts(candidate))
+    if not normal.parts or normal.parts[0] in ("..",) or ".." in normal.parts:
+        fields.error(name, f"{src!r} points outside the site")
+        return None
+    path = site_dir / Path(*normal.parts)
+    if not path.is_file():
+        hint = (
+            "paths starting with / are looked up in static/"
+            if src.startswith("/")
+            else ("relative paths are looked up beside the story")
+        )
+        fields.error(name, f"file not found: {normal} ({hint})")
+        return None
+    if not path.resolve().is_relative_to(site_dir.resolve()):
+        fields.error(name, f"{src!r} is a symlink that points outside the site")
+        return None
+    return str(normal)
+
+
+def _normal_parts(path: PurePosixPath) -> list[str]:
+    parts: list[str] = []
+    for part in path.parts:
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts and parts[-1] != "..":
+                parts.pop()
+            else:
+                parts.append("..")
+        else:
+            parts.append(part)
+    return parts
+
+
+def _slug(fields: _Fields, source: SourceFile) -> str:
+    explicit = fields.raw.meta.get("slug")
+    if explicit is not None:
+        text = fields.text("slug")
+        if text and not SLUG_PATTERN.match(text):
+            fields.error("slug", explain_bad_slug(text))
+            return ""
+        return text
+    stem = PurePosixPath(source.path).stem
+    try:
+        return slugify(stem)
+    except InvalidSlugError:
+        fields.error("slug", f"cannot make a slug from the file name {stem!r}; add a slug field")
+        return ""
+
+
+def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fields]:
+    fields = _Fields(raw)
+    meta = raw.meta
+    zone = ctx.config.timezone
+    title = fields.text("title", required=True)
+    moment = _moment(fields, "date", meta.get("date"), zone, required=True)
+    updated = _moment(fields, "updated", meta.get("updated"), zone, required=False)
+    if moment and updated and updated < moment:
+        fields.error("updated", "is before the story's date")
+    authors = _authors(fields, meta.get("author"))
+    section = fields.text("section", required=True)
+    if section and section not in ctx.section_slugs:
+        close = difflib.get_close_matches(section, ctx.section_slugs, n=1)
+        hint = (
+            f" (did you mean '{close[0]}'?)"
+            if close
+            else f" (known: {', '.join(ctx.section_slugs)})"
+        )
+        fields.error("section", f"unknown section '{section}'{hint}")
+    summary = fields.text("summary")
+    tags = _tags(fields, meta.get("tags"))
+    photo = _photo(fields, "photo", meta.get("photo"), ctx)
+    slug = _slug(fields, raw.source)
+    draft = fields.flag("draft")
+    extra = fields.unknown_keys(ARTICLE_FIELDS)
+    body = _render(fields, ctx, raw)
+    if fields.problems or moment is None or body is None:
+        return None, fields
+    article = Article(
+        source=raw.source.path,
+        slug=slug,
+        title=title,
+        section=section,
+        authors=authors,
+        date=moment,
+        updated=updated,
+        body_html=body.html,
+        summary=summary or body.summary,
+        reading_minutes=body.reading_minutes,
+        photo=photo,
+        tags=tags,
+        draft=draft,
+        extra=MappingProxyType(extra),
+        links=body.links,
+        assets=_published_files(body, photo),
+        lines=MappingProxyType(dict(raw.lines)),
+    )
+    return article, fields
+
+
+def _published_files(body: RenderedBody, photo: Photo | None) -> tuple[str, ...]:
+    """Local files published beside the story: body images and a photo kept next to it."""
+    files = list(body.assets)
+    if photo and photo.source and photo.src.startswith(ASSET_SCHEME):
+        files.append(photo.source)
+    return tuple(dict.fromkeys(files))
+
+
+def _moment(
+    fields: _Fields, name: str, value: object, zone: ZoneInfo, *, required: bool
+) -> datetime | None:
+    if value is None:
+        if required:
+            fields.error(name, "required field is missing")
+        return None
+    try:
+        return parse_moment(value, zone)
+    except ValueError as error:
+        fields.error(name, str(error))
+        return None
+
+
+def _authors(fields: _Fields, value: object) -> tuple[str, ...]:
+    if value is None:
+        fields.error("author", "required field is missing")
+        return ()
+    names = [value] if isinstance(value, str) else value
+    if (
+        not isinstance(names, list)
+        or not names
+        or not all(isinstance(n, str) and n.strip() for n in names)
+    ):
+        fields.error("author", "expected an author slug or a list of author slugs")
+        return ()
+    return tuple(dict.fromkeys(name.strip() for name in names))
+
+
+def _tags(fields: _Fields, value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
+        fields.error("tags", "expected a list of text, e.g. [Harbor, City Council]")
+        return ()
+    tags = []
+    for tag in value:
+        try:
+            slugify(tag)
+        except InvalidSlugError:
+            fields.error("tags", f"tag {tag!r} has no letters or digits")
+            continue
+        tags.append(" ".join(tag.split()))
+    return tuple(dict.fromkeys(tags))
+
+
+def _render(fields: _Fields, ctx: _Context, raw: RawDocument) -> RenderedBody | None:
+    try:
+        return ctx.renderer.render(raw.body, raw.source.path)
+    except RecursionError:
+        fields.problems.append(
+            NewssiteError(
+                "the body is nested too deeply to render",
+                path=raw.source.path,
+                line=raw.body_line,
+                field="body",
+            )
+        )
+        return None
+
+
+def parse_author(raw: RawDocument, ctx: _Context) -> tuple[Author | None, _Fields]:
+    fields = _Fields(raw)
+    meta = raw.meta
+    slug = _slug(fields, raw.source)
+    name = fields.text("name", required=True)
+    role = fields.text("role")
+    email = fields.text("email")
+    if email and ("@" not in email or any(ch in email for ch in " <>\"'")):
+        fields.error("email", f"not an email address: {email!r}")
+    avatar = _photo(fields, "avatar", meta.get("avatar"), ctx)
+    if avatar and not avatar.alt:
+        avatar = Photo(avatar.src, name, avatar.caption, avatar.credit, avatar.source)
+    links = _links(fields, meta.get("links"))
+    extra = fields.unknown_keys(AUTHOR_FIELDS)
+    body = _render(fields, ctx, raw)
+    if fields.problems or body is None:
+        return None, fields
+    author = Author(
+        slug=slug,
+        name=name,
+        url=author_url(slug),
+        source=raw.source.path,
+        role=role,
+        avatar=avatar,
+        email=email,
+        links=links,
+        bio_html=body.html,
+        bio_text=body.summary,
+        extra=MappingProxyType(extra),
+    )
+    return author, fields
+
+
+def _links(fields: _Fields, value: object) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        fields.error("links", "expected a mapping of label: URL")
+        return ()
+    links = []
+    for label, url in value.items():
+        if not isinstance(url, str) or not url.strip():
+            fields.error(f"links.{label}", "expected a URL")
+            continue
+        scheme = urlsplit(url.strip()).scheme.lower()
+        if scheme not in ("http", "https", "mailto"):
+            fields.error(
+                f"links.{label}", f"unsupported URL scheme '{scheme or 'none'}' (use https://…)"
+            )
+            continue
+        links.append((label, url.strip()))
+    return tuple(links)
+
+
+def parse_page(raw: RawDocument, ctx: _Context) -> tuple[StandalonePage | None, _Fields]:
+    fields = _Fields(raw)
+    title = fields.text("title", required=True)
+    summary = fields.text("summary")
+    slug = _slug(fields, raw.source)
+    fields.flag("draft")
+    extra = fields.unknown_keys(PAGE_FIELDS)
+    body = _render(fields, ctx, raw)
+    if fields.problems or body is None:
+        return None, fields
+    page = StandalonePage(
+        source=raw.source.path,
+        slug=slug,
+        title=title,
+        summary=summary or body.summary,
+        body_html=body.html,
+        extra=MappingProxyType(extra),
+        links=body.links,
+        assets=body.assets,
+    )
+    return page, fields
+
+
+_PARSERS: dict[str, Callable[[RawDocument, _Context], tuple[object, _Fields]]] = {
+    "articles": parse_article,
+    "authors": parse_author,
+    "pages": parse_page,
+}
+
+
+def markup_settings(config: SiteConfig) -> MarkupSettings:
+    return MarkupSettings(
+        base_path=config.base_path, embed_hosts=config.embed_hosts, trusted_html=config.trusted_html
+    )
+
+
+def parse_all(sources: list[SourceFile], config: SiteConfig) -> Documents:
+    """Parse every source; raise all content errors of the site together."""
+    ctx = _Context(config, MarkupRenderer(markup_settings(config)))
+    parsed: dict[str, list[object]] = {kind: [] for kind in _PARSERS}
+    problems: list[NewssiteError] = []
+    warnings: list[NewssiteError] = []
+    for source in sources:
+        try:
+            raw = split(source)
+        except NewssiteError as error:
+            problems.append(error)
+            continue
+        document, fields = _PARSERS[source.kind](raw, ctx)
+        problems.extend(fields.problems)
+        warnings.extend(fields.warnings)
+        if document is not None:
+            parsed[source.kind].append(document)
+    if problems:
+        raise ExceptionGroup("content errors", sorted(problems, key=NewssiteError.sort_key))
+    return Documents(
+        articles=tuple(parsed["articles"]),  # type: ignore[arg-type]
+        authors=tuple(parsed["authors"]),  # type: ignore[arg-type]
+        pages=tuple(parsed["pages"]),  # type: ignore[arg-type]
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,252 @@
+"""Render pages through Jinja, and feeds, sitemaps and JSON through serialisers."""
+
+from __future__ import annotations
+
+import json
+import traceback
+import xml.etree.ElementTree as etree
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jinja2
+
+from newssite.config import SiteConfig
+from newssite.errors import NewssiteError
+from newssite.model import Feed, Output, Page, Site, SitemapEntry, Story
+from newssite.templates import ap_date
+from newssite.urls import absolute, href, output_path
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
+SITEMAP_LIMIT = 50_000
+LATEST_COUNT = 20
+EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def render_page(page: Page, site: Site, env: jinja2.Environment, config: SiteConfig) -> Output:
+    """One HTML page; a template problem becomes a NewssiteError naming the template and line."""
+    context = {
+        "site": site.info,
+        "page": page,
+        "canonical": absolute(page.url, config.base_url),
+        **page.context,
+    }
+    try:
+        html = env.get_template(page.template).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        raise NewssiteError(
+            f"template syntax error: {error.message}",
+            path=_template_name(error.filename, config) or error.name or page.template,
+            line=error.lineno,
+        ) from None
+    except jinja2.TemplateNotFound as error:
+        raise NewssiteError(
+            f"template not found: {error.name} (needed for {page.url})", path=page.template
+        ) from None
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as error:
+        path, line = _template_location(error, config)
+        raise NewssiteError(
+            f"template error while rendering {page.url}: {error}",
+            path=path or page.template,
+            line=line,
+        ) from None
+    return Output(output_path(page.url), html.encode("utf-8"))
+
+
+def _template_name(filename: str | None, config: SiteConfig) -> str | None:
+    if not filename:
+        return None
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(config.site_dir.resolve()).as_posix()
+    except ValueError:
+        return "/".join(path.parts[-3:])
+
+
+def _template_location(error: BaseException, config: SiteConfig) -> tuple[str | None, int | None]:
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".j2")):
+            return _template_name(frame.filename, config), frame.lineno
+    return None, None
+
+
+def render_all_pages(
+    pages: Sequence[Page], site: Site, env: jinja2.Environment, config: SiteConfig
+) -> Iterator[Output]:
+    """Every HTML page, raising all template problems together."""
+    problems: dict[tuple[str | None, int | None, str], NewssiteError] = {}
+    for page in pages:
+        try:
+            yield render_page(page, site, env, config)
+        except NewssiteError as error:
+            key = (error.path, error.line, error.message.split(" while rendering ")[0])
+            problems.setdefault(key, error)
+    if problems:
+        raise ExceptionGroup("template errors", list(problems.values()))
+
+
+def _xml(root: etree.Element) -> bytes:
+    etree.indent(root, space="  ")
+    body = etree.tostring(root, encoding="unicode", short_empty_elements=True)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode("utf-8")
+
+
+def _sub(
+    parent: etree.Element, tag: str, text: str | None = None, **attributes: str
+) -> etree.Element:
+    element = etree.SubElement(parent, tag, attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def render_feed(feed: Feed, site: Site, config: SiteConfig) -> Output:
+    """An Atom (RFC 4287) feed, serialised by ElementTree so every field is escaped."""
+    base = config.base_url
+    root = etree.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
+    _sub(root, "id", feed.feed_id)
+    _sub(root, "title", feed.title)
+    if feed.subtitle:
+        _sub(root, "subtitle", feed.subtitle)
+    updated = max((story.modified for story in feed.stories), default=EMPTY_FEED_UPDATED)
+    _sub(root, "updated", _rfc3339(updated))
+    _sub(root, "link", rel="self", type="application/atom+xml", href=absolute(feed.url, base))
+    _sub(root, "link", rel="alternate", type="text/html", href=absolute(feed.alternate_url, base))
+    author = _sub(root, "author")
+    _sub(author, "name", config.title)
+    _sub(author, "uri", base)
+    _sub(root, "generator", "newssite", uri="https://pypi.org/project/newssite/")
+    for story in feed.stories:
+        _feed_entry(root, story, config)
+    return Output(output_path(feed.url), _xml(root))
+
+
+def entry_id(story: Story, config: SiteConfig) -> str:
+    """A tag: URI that survives edits of the title (RFC 4151)."""
+    host = absolute("/", config.base_url).split("/")[2].split(":")[0]
+    return f"tag:{host},{story.date.astimezone(config.timezone).date().isoformat()}:{story.slug}"
+
+
+def _feed_entry(root: etree.Element, story: Story, config: SiteConfig) -> None:
+    entry = _sub(root, "entry")
+    _sub(entry, "id", entry_id(story, config))
+    _sub(entry, "title", story.title, type="text")
+    _sub(
+        entry, "link", rel="alternate", type="text/html", href=absolute(story.url, config.base_url)
+    )
+    _sub(entry, "published", _rfc3339(story.date))
+    _sub(entry, "updated", _rfc3339(story.modified))
+    for person in story.authors:
+        author = _sub(entry, "author")
+        _sub(author, "name", person.name)
+        _sub(author, "uri", absolute(person.url, config.base_url))
+    _sub(entry, "category", term=story.section.slug, label=story.section.title)
+    for tag in story.tags:
+        _sub(entry, "category", term=tag.slug, label=tag.name)
+    if story.summary:
+        _sub(entry, "summary", story.summary, type="text")
+    content = _sub(entry, "content", _feed_content(story, config), type="html")
+    content.set("xml:base", absolute(story.url, config.base_url))
+
+
+def _feed_content(story: Story, config: SiteConfig) -> str:
+    if story.photo is None:
+        return story.body_html
+    photo = story.photo
+    src = absolute(photo.src, config.base_url)
+    caption = " ".join(
+        part for part in (photo.caption, f"({photo.credit})" if photo.credit else "") if part
+    )
+    figure = etree.Element("figure")
+    etree.SubElement(figure, "img", {"src": src, "alt": photo.alt})
+    if caption:
+        etree.SubElement(figure, "figcaption").text = caption
+    return etree.tostring(figure, encoding="unicode", method="html") + story.body_html
+
+
+def render_sitemaps(entries: Sequence[SitemapEntry], config: SiteConfig) -> list[Output]:
+    """sitemap.xml, or a sitemap index with numbered parts past 50,000 URLs."""
+    chunks = [entries[i : i + SITEMAP_LIMIT] for i in range(0, max(len(entries), 1), SITEMAP_LIMIT)]
+    if len(chunks) == 1:
+        return [Output("sitemap.xml", _urlset(chunks[0], config))]
+    outputs = [
+        Output(f"sitemap-{n}.xml", _urlset(chunk, config)) for n, chunk in enumerate(chunks, 1)
+    ]
+    index = etree.Element("sitemapindex", {"xmlns": SITEMAP})
+    for n, chunk in enumerate(chunks, 1):
+        sitemap = _sub(index, "sitemap")
+        _sub(sitemap, "loc", absolute(f"/sitemap-{n}.xml", config.base_url))
+        newest = max((e.lastmod for e in chunk if e.lastmod), default=None)
+        if newest:
+            _sub(sitemap, "lastmod", _rfc3339(newest))
+    outputs.append(Output("sitemap.xml", _xml(index)))
+    return outputs
+
+
+def _urlset(entries: Sequence[SitemapEntry], config: SiteConfig) -> bytes:
+    root = etree.Element("urlset", {"xmlns": SITEMAP})
+    for entry in entries:
+        url = _sub(root, "url")
+        _sub(url, "loc", absolute(entry.url, config.base_url))
+        if entry.lastmod:
+            _sub(url, "lastmod", _rfc3339(entry.lastmod))
+    return _xml(root)
+
+
+def render_news_sitemap(site: Site, config: SiteConfig) -> Output:
+    """Google News sitemap: stories of the last two days, at most 1,000."""
+    root = etree.Element("urlset", {"xmlns": SITEMAP, "xmlns:news": NEWS})
+    for story in site.news_sitemap:
+        url = _sub(root, "url")
+        _sub(url, "loc", absolute(story.url, config.base_url))
+        news = _sub(url, "news:news")
+        publication = _sub(news, "news:publication")
+        _sub(publication, "news:name", config.title)
+        _sub(publication, "news:language", config.language.split("-")[0].lower())
+        _sub(news, "news:publication_date", _rfc3339(story.date))
+        _sub(news, "news:title", story.title)
+    return Output("news-sitemap.xml", _xml(root))
+
+
+def render_robots(config: SiteConfig) -> Output:
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        f"Sitemap: {absolute('/sitemap.xml', config.base_url)}",
+        f"Sitemap: {absolute('/news-sitemap.xml', config.base_url)}",
+    ]
+    return Output("robots.txt", ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def render_latest(site: Site, config: SiteConfig) -> Output:
+    """The small file that fills the News Feed on article pages, so they never embed lists."""
+    stories = [
+        {
+            "title": story.title,
+            "url": href(story.url, config.base_path),
+            "section": story.section.title,
+            "date": story.date.isoformat(),
+            "date_text": ap_date(story.date.astimezone(config.timezone)),
+            "photo": href(story.photo.src, config.base_path) if story.photo else None,
+        }
+        for story in site.stories[:LATEST_COUNT]
+    ]
+    data = json.dumps({"stories": stories}, ensure_ascii=False, indent=1, sort_keys=True)
+    return Output("latest.json", (data + "\n").encode("utf-8"))
+
+
+def render_site(site: Site, env: jinja2.Environment, config: SiteConfig) -> list[Output]:
+    """Every generated file of the site (HTML, feeds, sitemaps, JSON), in a stable order."""
+    outputs = list(render_all_pages(site.pages, site, env, config))
+    outputs += [render_feed(feed, site, config) for feed in site.feeds]
+    outputs += render_sitemaps(site.sitemap, config)
+    outputs.append(render_news_sitemap(site, config))
+    outputs.append(render_robots(config))
+    outputs.append(render_latest(site, config))
+    return outputs

@@ -1,0 +1,310 @@
+"""Find the site's Markdown sources and split each into front matter and body.
+
+This is the only module that reads content/. Front matter is read with a strict YAML
+loader: no tags, anchors or duplicate keys, and YAML 1.2 scalars (`NO` stays a string).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+import frontmatter
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from newssite.errors import NewssiteError, raise_all
+
+CONTENT_KINDS = ("articles", "authors", "pages")
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+MAX_NESTING = 20
+_IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".orig")
+_DISALLOWED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_FRONT_MATTER = frontmatter.YAMLHandler()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    kind: str  # "articles", "authors" or "pages"
+    path: str  # relative to the site folder, forward slashes: content/articles/x.md
+    data: bytes
+    digest: str  # sha256 of data
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    source: SourceFile
+    meta: Mapping[str, object]
+    lines: Mapping[str, int]  # dotted field name ("photo.credit") -> line in the file
+    body: str
+    body_line: int
+    warnings: tuple[NewssiteError, ...] = field(default_factory=tuple)
+
+
+def is_ignored_name(name: str) -> bool:
+    """Editor swap and backup files, dot-files and vim's write probe are never content."""
+    return (
+        name.startswith((".", "#"))
+        or name.endswith(_IGNORED_SUFFIXES)
+        or name == "4913"
+        or name.startswith(".goutputstream-")
+    )
+
+
+def discover(site_dir: Path) -> list[SourceFile]:
+    """Every Markdown source under content/, read and hashed, in a stable order."""
+    site_root = site_dir.resolve()
+    problems: list[NewssiteError] = []
+    sources: list[SourceFile] = []
+    for kind in CONTENT_KINDS:
+        folder = site_dir / "content" / kind
+        if not folder.is_dir():
+            continue
+        for path in _walk_markdown(folder, site_dir, site_root, problems):
+            relative = path.relative_to(site_dir).as_posix()
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                problems.append(NewssiteError("file disappeared during the build", path=relative))
+                continue
+            except OSError as error:
+                problems.append(NewssiteError(f"cannot read: {error.strerror}", path=relative))
+                continue
+            if len(data) > MAX_FILE_BYTES:
+                limit = MAX_FILE_BYTES // (1024 * 1024)
+                problems.append(NewssiteError(f"file is larger than {limit} MB", path=relative))
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            sources.append(SourceFile(kind, relative, data, digest))
+    raise_all(problems, "some content files cannot be read")
+    return sources
+
+
+def _walk_markdown(
+    folder: Path, site_dir: Path, site_root: Path, problems: list[NewssiteError]
+) -> list[Path]:
+    found: list[Path] = []
+    for current, dirnames, filenames in os.walk(folder, followlinks=False):
+        base = Path(current)
+        kept_dirs = []
+        for name in sorted(dirnames):
+            if is_ignored_name(name):
+                continue
+            if _symlink_problem(base / name, site_dir, site_root, problems) is None:
+                problems.append(
+                    NewssiteError(
+                        "symlinked folders are not followed; move the files here instead",
+                        path=(base / name).relative_to(site_dir).as_posix(),
+                    )
+                )
+                continue
+            kept_dirs.append(name)
+        dirnames[:] = kept_dirs
+        for name in sorted(filenames):
+            if is_ignored_name(name) or not name.endswith(".md"):
+                continue
+            path = base / name
+            if _symlink_problem(path, site_dir, site_root, problems) is True:
+                continue
+            found.append(path)
+    return sorted(found)
+
+
+def _symlink_problem(
+    path: Path, site_dir: Path, site_root: Path, problems: list[NewssiteError]
+) -> bool | None:
+    """False: not a symlink. True: a symlink that was refused. None: a symlink inside the site."""
+    if not path.is_symlink():
+        return False
+    shown = path.relative_to(site_dir).as_posix()
+    target = path.resolve()
+    if not target.exists():
+        problems.append(NewssiteError(f"broken symlink (to {os.readlink(path)})", path=shown))
+        return True
+    if not target.is_relative_to(site_root):
+        problems.append(NewssiteError(f"symlink points outside the site ({target})", path=shown))
+        return True
+    return None
+
+
+def split(source: SourceFile) -> RawDocument:
+    """Decode a source and split it into front matter (a mapping) and Markdown body."""
+    text = _decode(source)
+    if not text.startswith("---"):
+        return RawDocument(source, {}, {}, text, 1)
+    first_line_end = text.find("\n")
+    opening = text[: first_line_end if first_line_end >= 0 else len(text)]
+    if opening.strip() != "---":
+        return RawDocument(source, {}, {}, text, 1)
+    parts = _FRONT_MATTER.FM_BOUNDARY.split(text, 2)
+    if len(parts) < 3:
+        raise NewssiteError("unterminated front matter (no closing ---)", path=source.path, line=1)
+    _, yaml_text, body = parts
+    yaml_text = yaml_text.removeprefix("\n")
+    if len(yaml_text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        limit = MAX_FRONT_MATTER_BYTES // 1024
+        raise NewssiteError(f"front matter too large (over {limit} KiB)", path=source.path, line=1)
+    first_line = 2
+    lines: dict[str, int] = {}
+    meta = load_front_matter(yaml_text, source.path, first_line, lines)
+    body = body.removeprefix("\n")
+    body_line = first_line + yaml_text.count("\n") + 1
+    return RawDocument(source, meta, lines, body, body_line)
+
+
+def _decode(source: SourceFile) -> str:
+    try:
+        text = source.data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = source.data.count(b"\n", 0, error.start) + 1
+        raise NewssiteError(
+            f"invalid UTF-8 at byte {error.start}", path=source.path, line=line
+        ) from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    bad = _DISALLOWED_CHARACTER.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        line_text = text.splitlines()[line - 1] if text else ""
+        key = re.match(r"\s*([A-Za-z_][\w-]*)\s*:", line_text)
+        name = (
+            "NUL character"
+            if bad.group() == "\x00"
+            else f"control character U+{ord(bad.group()):04X}"
+        )
+        raise NewssiteError(
+            f"{name} not allowed",
+            path=source.path,
+            line=line,
+            field=key.group(1) if key else None,
+        )
+    return text
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 core scalars, and no anchors or aliases."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
+
+    def compose_node(self, parent: Node | None, index: object) -> Node:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                problem="YAML anchors and aliases are not allowed", problem_mark=event.start_mark
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+_STR = "tag:yaml.org,2002:str"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+_FrontMatterLoader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_FrontMatterLoader.add_implicit_resolver(
+    _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_FrontMatterLoader.add_implicit_resolver(_INT, re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_FrontMatterLoader.add_implicit_resolver(
+    _FLOAT,
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."),
+)
+
+
+def load_front_matter(
+    text: str, path: str, first_line: int, lines: dict[str, int]
+) -> dict[str, object]:
+    """Parse front matter YAML into plain Python values, recording the line of every key."""
+    loader = _FrontMatterLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + mark.line if mark else first_line
+        problem = (error.problem or "YAML syntax error").strip()
+        if "anchors and aliases" not in problem:
+            problem = f"YAML syntax error: {problem}"
+        raise NewssiteError(problem, path=path, line=line) from None
+    except yaml.YAMLError as error:
+        raise NewssiteError(f"YAML error: {error}", path=path, line=first_line) from None
+    except RecursionError:
+        raise NewssiteError(
+            "front matter is nested too deeply", path=path, line=first_line
+        ) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        return {}
+    if not isinstance(node, MappingNode):
+        kind = "list" if isinstance(node, SequenceNode) else "single value"
+        raise NewssiteError(
+            f"front matter must be a mapping of fields, got a {kind}", path=path, line=first_line
+        )
+    value = _to_python(node, "", path, first_line, lines, 0)
+    assert isinstance(value, dict)
+    return value
+
+
+def _to_python(
+    node: Node, name: str, path: str, first_line: int, lines: dict[str, int], depth: int
+) -> object:
+    line = first_line + node.start_mark.line
+    if depth > MAX_NESTING:
+        raise NewssiteError("front matter is nested too deeply", path=path, line=line, field=name)
+    if isinstance(node, ScalarNode):
+        return _scalar(node, name, path, line)
+    if isinstance(node, SequenceNode) and node.tag == _SEQ:
+        return [
+            _to_python(item, f"{name}[{index}]", path, first_line, lines, depth + 1)
+            for index, item in enumerate(node.value)
+        ]
+    if isinstance(node, MappingNode) and node.tag == _MAP:
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            key_line = first_line + key_node.start_mark.line
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _INT):
+                raise NewssiteError("field names must be plain text", path=path, line=key_line)
+            key = str(key_node.value)
+            dotted = f"{name}.{key}" if name else key
+            if key in result:
+                raise NewssiteError(
+                    f"duplicate key (first defined on line {lines[dotted]})",
+                    path=path,
+                    line=key_line,
+                    field=dotted,
+                )
+            lines[dotted] = key_line
+            result[key] = _to_python(value_node, dotted, path, first_line, lines, depth + 1)
+        return result
+    raise NewssiteError(
+        f"unsupported YAML tag {node.tag}", path=path, line=line, field=name or None
+    )
+
+
+def _scalar(node: ScalarNode, name: str, path: str, line: int) -> object:
+    value = node.value
+    if node.tag == _STR:
+        return value
+    if node.tag == _BOOL:
+        return value.lower() == "true"
+    if node.tag == _NULL:
+        return None
+    if node.tag == _INT:
+        return int(value, 10)
+    if node.tag == _FLOAT:
+        return float(value)
+    raise NewssiteError(
+        f"unsupported YAML tag {node.tag}", path=path, line=line, field=name or None
+    )

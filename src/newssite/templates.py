@@ -1,0 +1,124 @@
+"""The Jinja environment: theme lookup, strict undefined, autoescape and date filters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jinja2
+
+from newssite.config import SiteConfig
+from newssite.urls import absolute, href
+
+THEME_STATIC_URL = "/theme/"
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# AP style abbreviates the long month names only.
+_AP_MONTHS = (
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+)
+
+
+def packaged_theme_dir() -> Path:
+    """The default theme: inside the installed package, or at the top of a source checkout."""
+    installed = Path(__file__).parent / "themes" / "default"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "themes" / "default"
+
+
+def theme_dirs(config: SiteConfig) -> tuple[Path, ...]:
+    """Theme folders, most specific first: the site's chosen theme, then the packaged default."""
+    chosen = config.site_dir / "themes" / config.theme
+    default = packaged_theme_dir()
+    dirs = [chosen] if chosen.is_dir() else []
+    if config.theme == "default" or not dirs:
+        site_default = config.site_dir / "themes" / "default"
+        if site_default.is_dir() and site_default.resolve() not in [d.resolve() for d in dirs]:
+            dirs.append(site_default)
+    if default.resolve() not in [d.resolve() for d in dirs]:
+        dirs.append(default)
+    return tuple(dirs)
+
+
+def make_environment(config: SiteConfig) -> jinja2.Environment:
+    """A Jinja environment for this site: overrides fall through to the default theme."""
+    dirs = theme_dirs(config)
+    default_templates = jinja2.FileSystemLoader(str(packaged_theme_dir() / "templates"))
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
+            jinja2.PrefixLoader({"default": default_templates}),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    zone = config.timezone
+    env.filters.update(
+        url=lambda path: href(str(path), config.base_path),
+        absurl=lambda path: absolute(str(path), config.base_url),
+        theme_asset=lambda name: href(THEME_STATIC_URL + str(name), config.base_path),
+        isodate=lambda moment: local(moment, zone).isoformat(),
+        longdate=lambda moment: long_date(local(moment, zone)),
+        shortdate=lambda moment: ap_date(local(moment, zone)),
+        timeofday=lambda moment: ap_time(local(moment, zone)),
+        datetime=lambda moment: f"{ap_date(local(moment, zone))}, {ap_time(local(moment, zone))}",
+    )
+    return env
+
+
+def local(moment: datetime, zone: ZoneInfo) -> datetime:
+    return moment.astimezone(zone)
+
+
+def long_date(moment: datetime) -> str:
+    return f"{_MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
+
+
+def ap_date(moment: datetime) -> str:
+    return f"{_AP_MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
+
+
+def ap_time(moment: datetime) -> str:
+    """AP style times: "8:30 a.m.", "noon", "midnight"; the zone's abbreviation follows."""
+    zone = moment.tzname() or ""
+    if moment.hour == 12 and moment.minute == 0:
+        text = "noon"
+    elif moment.hour == 0 and moment.minute == 0:
+        text = "midnight"
+    else:
+        hour = moment.hour % 12 or 12
+        suffix = "a.m." if moment.hour < 12 else "p.m."
+        text = f"{hour}:{moment.minute:02d} {suffix}" if moment.minute else f"{hour} {suffix}"
+    return f"{text} {zone}".strip()

@@ -1,0 +1,307 @@
+"""Write the built site: into a staging folder beside output/, then swapped in.
+
+A build that fails or is killed at any moment leaves the previous output/ as it was.
+Unchanged files are hard-linked from the previous output, so they keep their bytes and
+mtime (deploy tools upload only what changed) and the swap costs little.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from newssite.errors import NewssiteError, UsageError
+from newssite.model import Output
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_VERSION = 1
+FILE_MODE = 0o644
+DIR_MODE = 0o755
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """A file published as it is: `path` inside the output, read from `source`."""
+
+    path: str
+    source: Path
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    written: int
+    unchanged: int
+    removed: int
+
+    @property
+    def total(self) -> int:
+        return self.written + self.unchanged
+
+
+@contextlib.contextmanager
+def output_lock(output_dir: Path) -> Iterator[None]:
+    """One build at a time per output folder; a second one fails at once, naming the holder."""
+    lock_path = output_dir.parent / f"{output_dir.name}.lock"
+    try:
+        output_dir.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+")  # noqa: SIM115 (held for the whole block)
+    except OSError as error:
+        raise UsageError(
+            f"{output_dir}: cannot create {lock_path.name}: {error.strerror}"
+        ) from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            raise UsageError(f"another build holds {lock_path.name} (pid {holder})") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def check_output_dir(output_dir: Path) -> Path:
+    """The real folder to publish into: a symlinked output/ is followed, a file is refused."""
+    if output_dir.is_symlink():
+        output_dir = output_dir.resolve()
+    if output_dir.exists() and not output_dir.is_dir():
+        raise UsageError(f"{output_dir}: exists and is not a directory")
+    parent = output_dir.parent
+    if parent.exists() and not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{output_dir}: permission denied (cannot write in {parent})")
+    return output_dir
+
+
+def clean_stale_staging(output_dir: Path) -> None:
+    """Remove staging and old folders left behind by builds that were killed."""
+    prefixes = (f"{output_dir.name}.tmp-", f"{output_dir.name}.old-")
+    if not output_dir.parent.is_dir():
+        return
+    for entry in output_dir.parent.iterdir():
+        if not entry.name.startswith(prefixes) or not entry.is_dir() or entry.is_symlink():
+            continue
+        pid_text = entry.name.rsplit("-", 1)[-1]
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and _alive(int(pid_text)):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def load_manifest(cache_dir: Path) -> dict[str, list[object]]:
+    """path -> [size, mtime_ns, sha256] of the output as last written; junk is ignored."""
+    try:
+        data = json.loads((cache_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
+        return {}
+    files = data.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def _save_manifest(cache_dir: Path, files: dict[str, list[object]]) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    temporary = cache_dir / f"{MANIFEST_NAME}.{os.getpid()}"
+    temporary.write_text(
+        json.dumps({"version": MANIFEST_VERSION, "files": files}), encoding="utf-8"
+    )
+    os.replace(temporary, cache_dir / MANIFEST_NAME)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _existing_files(root: Path) -> dict[str, os.stat_result]:
+    found: dict[str, os.stat_result] = {}
+    if not root.is_dir():
+        return found
+    for current, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        relative_dir = os.path.relpath(current, root)
+        for name in filenames:
+            path = os.path.join(current, name)
+            stat = os.lstat(path)
+            relative = (
+                name if relative_dir == "." else f"{relative_dir}/{name}".replace(os.sep, "/")
+            )
+            found[relative] = stat
+    return found
+
+
+def _check_paths(paths: Iterable[str]) -> None:
+    seen: set[str] = set()
+    for path in paths:
+        parts = path.split("/")
+        if path.startswith("/") or any(part in ("", ".", "..") for part in parts):
+            raise NewssiteError(f"refusing to write outside the output folder: {path!r}")
+        if path in seen:
+            raise NewssiteError(f"two files would be written to {path}", path=path)
+        seen.add(path)
+
+
+def write_outputs(
+    outputs: Sequence[Output],
+    copies: Sequence[Copy],
+    output_dir: Path,
+    cache_dir: Path,
+    keep_files: Sequence[str] = (),
+) -> WriteReport:
+    """Make output_dir hold exactly these files, swapping a staged folder in at the end."""
+    output_dir = check_output_dir(output_dir)
+    _check_paths([o.path for o in outputs] + [c.path for c in copies])
+    clean_stale_staging(output_dir)
+    manifest = load_manifest(cache_dir)
+    existing = _existing_files(output_dir)
+
+    def unchanged_output(output: Output) -> bool:
+        stat = existing.get(output.path)
+        if stat is None or stat.st_size != len(output.data):
+            return False
+        recorded = manifest.get(output.path)
+        digest = _digest(output.data)
+        if recorded and recorded[:2] == [stat.st_size, stat.st_mtime_ns]:
+            return recorded[2] == digest
+        try:
+            return _digest((output_dir / output.path).read_bytes()) == digest
+        except OSError:
+            return False
+
+    def unchanged_copy(copy: Copy) -> bool:
+        stat = existing.get(copy.path)
+        source = copy.source.stat()
+        return stat is not None and (stat.st_size, stat.st_mtime_ns) == (
+            source.st_size,
+            source.st_mtime_ns,
+        )
+
+    same_outputs = {o.path for o in outputs if unchanged_output(o)}
+    same_copies = {c.path for c in copies if unchanged_copy(c)}
+    kept = [name for name in keep_files if name in existing]
+    planned = {o.path for o in outputs} | {c.path for c in copies} | set(kept)
+    removed = [path for path in existing if path not in planned]
+    written = len(outputs) + len(copies) - len(same_outputs) - len(same_copies)
+    digests = {o.path: _digest(o.data) for o in outputs}
+    if written == 0 and not removed and output_dir.is_dir():
+        return WriteReport(0, len(same_outputs) + len(same_copies), 0)
+
+    staging = output_dir.parent / f"{output_dir.name}.tmp-{os.getpid()}"
+    try:
+        _stage(outputs, copies, kept, same_outputs | same_copies, output_dir, staging)
+        _swap(staging, output_dir)
+    except BaseException as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise NewssiteError(
+                f"{error.strerror or error} while writing the site",
+                path=str(output_dir),
+                field="output",
+            ) from None
+        raise
+    _record(output_dir, cache_dir, outputs, digests)
+    return WriteReport(written, len(same_outputs) + len(same_copies), len(removed))
+
+
+def _stage(
+    outputs: Sequence[Output],
+    copies: Sequence[Copy],
+    kept: Sequence[str],
+    unchanged: set[str],
+    output_dir: Path,
+    staging: Path,
+) -> None:
+    staging.mkdir(mode=DIR_MODE)
+    os.chmod(staging, DIR_MODE)
+    made_dirs: set[str] = set()
+
+    def target(path: str) -> Path:
+        parent = path.rpartition("/")[0]
+        if parent and parent not in made_dirs:
+            (staging / parent).mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            made_dirs.add(parent)
+        return staging / path
+
+    for path in sorted(unchanged | set(kept)):
+        _link_or_copy(output_dir / path, target(path))
+    for output in outputs:
+        if output.path in unchanged:
+            continue
+        destination = target(output.path)
+        _write_file(destination, output.data, output.path)
+    for copy in copies:
+        if copy.path in unchanged:
+            continue
+        destination = target(copy.path)
+        shutil.copy2(copy.source, destination)
+        os.chmod(destination, FILE_MODE)
+
+
+def _write_file(destination: Path, data: bytes, shown: str) -> None:
+    try:
+        descriptor = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.chmod(destination, FILE_MODE)
+    except OSError as error:
+        if error.errno == errno.ENOSPC:
+            raise OSError(error.errno, f"no space left on device while writing {shown}") from None
+        raise OSError(error.errno, f"{error.strerror} while writing {shown}") from None
+
+
+def _link_or_copy(source: Path, destination: Path) -> None:
+    try:
+        os.link(source, destination, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, destination, follow_symlinks=False)
+
+
+def _swap(staging: Path, output_dir: Path) -> None:
+    """Two renames; between them output/ is briefly absent (POSIX has no directory exchange)."""
+    if not output_dir.exists():
+        os.rename(staging, output_dir)
+        return
+    old = output_dir.parent / f"{output_dir.name}.old-{os.getpid()}"
+    os.rename(output_dir, old)
+    try:
+        os.rename(staging, output_dir)
+    except OSError:
+        os.rename(old, output_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _record(
+    output_dir: Path, cache_dir: Path, outputs: Sequence[Output], digests: dict[str, str]
+) -> None:
+    files: dict[str, list[object]] = {}
+    for output in outputs:
+        with contextlib.suppress(OSError):
+            stat = (output_dir / output.path).stat()
+            files[output.path] = [stat.st_size, stat.st_mtime_ns, digests[output.path]]
+    with contextlib.suppress(OSError):
+        _save_manifest(cache_dir, files)
