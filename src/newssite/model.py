@@ -74,7 +74,9 @@ class Article:
     extra: Mapping[str, object] = field(default_factory=_empty)
     links: tuple[str, ...] = ()  # sources this body links to, relative to the site folder
     assets: tuple[str, ...] = ()  # local files this story publishes, relative to the site folder
-    lines: Mapping[str, int] = field(default_factory=dict)  # field -> line in the source, for errors found later
+    lines: Mapping[str, int] = field(
+        default_factory=dict
+    )  # field -> line in the source, for errors found later
 
     @property
     def modified(self) -> datetime:
