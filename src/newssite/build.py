@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from newssite.cache import BuildCache, cache_salt
 from newssite.config import SiteConfig, load_config, with_output
 from newssite.errors import NewssiteError, raise_all
 from newssite.graph import Publication, build_site
@@ -18,7 +20,7 @@ from newssite.parse import parse_all
 from newssite.render import render_site
 from newssite.sources import discover, is_ignored_name
 from newssite.templates import THEME_STATIC_URL, make_environment, theme_dirs
-from newssite.write import Copy, WriteReport, output_lock, write_outputs
+from newssite.write import Copy, WriteReport, intact_files, output_lock, write_outputs
 
 _KEPT_DOT_NAMES = frozenset({".well-known", ".nojekyll", ".htaccess"})
 
@@ -37,29 +39,54 @@ class BuildReport:
     drafts: int = 0
 
 
-def build(site_dir: Path, options: BuildOptions) -> BuildReport:
+def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None) -> BuildReport:
     """Build the site in site_dir; leave output/ untouched if anything fails."""
     timer = _StageTimer()
     with timer("config"):
         config = _load(site_dir, options)
+        cache = cache or BuildCache(config.cache_dir)
     with timer("parse"):
-        site, warnings = _plan(config, options)
-    with timer("render"):
-        outputs = render_site(site, make_environment(config), config)
-        copies = static_copies(config, site, outputs)
-    with timer("write"), output_lock(config.output):
-        report = write_outputs(outputs, copies, config.output, config.cache_dir, config.keep_files)
-    return _report(site, warnings, report, len(outputs) + len(copies), config, timer)
+        docs = parse_all(discover(config.site_dir), config, cache, workers=_workers())
+    with timer("graph"):
+        site = build_site(docs, config, _publication(options))
+    with output_lock(config.output):
+        with timer("render"):
+            intact = intact_files(config.output, config.cache_dir)
+            outputs = render_site(
+                site, make_environment(config), config, cache, render_salt(config), intact
+            )
+            copies = static_copies(config, site, outputs)
+        with timer("write"):
+            report = write_outputs(
+                outputs, copies, config.output, config.cache_dir, config.keep_files
+            )
+            cache.save(live_keys=docs.keys)
+    return _report(site, docs.warnings, report, len(outputs) + len(copies), config, timer)
+
+
+def render_files(
+    site_dir: Path, options: BuildOptions, cache: BuildCache
+) -> tuple[Site, list[Output], list[Copy], tuple[NewssiteError, ...]]:
+    """Stages 1-5 in memory, reusing what `cache` holds from earlier runs (for the preview)."""
+    config = _load(site_dir, options)
+    docs = parse_all(discover(config.site_dir), config, cache, workers=_workers())
+    cache.forget_parsed_except(docs.keys)
+    site = build_site(docs, config, _publication(options))
+    outputs = render_site(site, make_environment(config), config, cache, render_salt(config))
+    return site, outputs, static_copies(config, site, outputs), docs.warnings
 
 
 def check(site_dir: Path, options: BuildOptions) -> BuildReport:
     """Everything a build validates, rendered in memory; nothing is written."""
     config = _load(site_dir, options)
-    site, warnings = _plan(config, options)
+    docs = parse_all(
+        discover(config.site_dir), config, BuildCache(config.cache_dir), workers=_workers()
+    )
+    site = build_site(docs, config, _publication(options))
     outputs = render_site(site, make_environment(config), config)
     copies = static_copies(config, site, outputs)
     nothing = WriteReport(0, 0, 0)
-    return _report(site, warnings, nothing, len(outputs) + len(copies), config, _StageTimer())
+    return _report(site, docs.warnings, nothing, len(outputs) + len(copies), config, _StageTimer())
 
 
 def _load(site_dir: Path, options: BuildOptions) -> SiteConfig:
@@ -68,10 +95,24 @@ def _load(site_dir: Path, options: BuildOptions) -> SiteConfig:
     return with_output(config, output)
 
 
-def _plan(config: SiteConfig, options: BuildOptions) -> tuple[Site, tuple[NewssiteError, ...]]:
-    docs = parse_all(discover(config.site_dir), config)
-    publication = Publication(options.now or now_from_clock(), options.drafts, options.future)
-    return build_site(docs, config, publication), docs.warnings
+def _publication(options: BuildOptions) -> Publication:
+    return Publication(options.now or now_from_clock(), options.drafts, options.future)
+
+
+def _workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def render_salt(config: SiteConfig) -> str:
+    """What every page depends on besides its own inputs: the theme's files and the config."""
+    digest = hashlib.sha256(repr(config).encode("utf-8"))
+    for folder in theme_dirs(config):
+        templates = folder / "templates"
+        for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
+            if path.is_file():
+                digest.update(path.relative_to(templates).as_posix().encode("utf-8"))
+                digest.update(path.read_bytes())
+    return cache_salt(digest.hexdigest())
 
 
 def now_from_clock(environ: dict[str, str] | None = None) -> datetime:

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newssite.errors import NewssiteError, raise_all
+from newssite.errors import NewssiteError, UsageError, raise_all
 
 CONFIG_NAME = "newssite.toml"
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -80,6 +80,9 @@ _TOP_LEVEL_TYPES: dict[str, type | tuple[type, ...]] = {
 }
 _REQUIRED = ("title", "base_url", "timezone", "sections")
 _SECTION_TYPES: dict[str, type] = {"slug": str, "title": str, "description": str}
+# Files in the zoneinfo folder that are not IANA zones; "localtime" is the build machine's zone.
+_NOT_ZONES = frozenset({"localtime", "posixrules"})
+_DISALLOWED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 
@@ -95,10 +98,35 @@ def _type_name(expected: type | tuple[type, ...]) -> str:
     return names.get(expected, expected.__name__)
 
 
-def _find_line(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
-    match = pattern.search(text)
+def _find_line(text: str, key: str, start: int = 0) -> int | None:
+    """The line of `key = ...` (or of a `[key]` / `[[key]]` table), searching from offset start."""
+    name = re.escape(key)
+    pattern = re.compile(rf"^[ \t]*(?:{name}[ \t]*=|\[\[?[ \t]*{name}[ \t]*\]\]?)", re.MULTILINE)
+    match = pattern.search(text, start)
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _section_line(text: str, index: int, key: str | None = None) -> int | None:
+    """The line of a key inside the index-th [[sections]] table, or of the table's header."""
+    headers = list(re.finditer(r"^[ \t]*\[\[[ \t]*sections[ \t]*\]\]", text, re.MULTILINE))
+    if index >= len(headers):
+        return None
+    header = headers[index]
+    header_line = text.count("\n", 0, header.start()) + 1
+    if key is None:
+        return header_line
+    end = headers[index + 1].start() if index + 1 < len(headers) else len(text)
+    line = _find_line(text[:end], key, header.end())
+    return line or header_line
+
+
+def _control_character(value: object) -> str | None:
+    """Escapes like "\\u000b" are valid TOML but not valid XML, and titles go into the feeds."""
+    for text in value if isinstance(value, list) else [value]:
+        found = _DISALLOWED_CHARACTER.search(text) if isinstance(text, str) else None
+        if found:
+            return f"control character U+{ord(found.group()):04X} not allowed"
+    return None
 
 
 def _has_type(value: object, expected: type | tuple[type, ...]) -> bool:
@@ -123,9 +151,22 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> SiteConfig:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line = _toml_error_line(str(error))
-        raise NewssiteError(f"TOML syntax error: {error}", path=shown, line=line) from None
+        lines = text.split("\n")
+        line_text = lines[line - 1] if line and line <= len(lines) else ""
+        key = re.match(r"[ \t]*([A-Za-z0-9_.-]+)[ \t]*=", line_text)
+        raise NewssiteError(
+            f"TOML syntax error: {error}",
+            path=shown,
+            line=line,
+            field=key.group(1) if key else None,
+        ) from None
 
     if base_url is not None:
+        # A bad --base-url is a mistake on the command line, not in newssite.toml.
+        wrong: list[str] = []
+        _check_base_url(base_url, lambda message, _key: wrong.append(message))
+        if wrong:
+            raise UsageError(f"--base-url {base_url!r}: {wrong[0]}")
         raw["base_url"] = base_url
     problems: list[NewssiteError] = []
 
@@ -139,6 +180,8 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> SiteConfig:
             problem(f"unknown setting{did_you_mean(key, list(_TOP_LEVEL_TYPES))}", key)
         elif not _has_type(value, _TOP_LEVEL_TYPES[key]):
             problem(f"expected {_type_name(_TOP_LEVEL_TYPES[key])}", key)
+        elif bad := _control_character(value):
+            problem(bad, key)
     for key in _REQUIRED:
         if key not in raw:
             problems.append(NewssiteError("required setting is missing", path=shown, field=key))
@@ -209,7 +252,7 @@ def _check_base_url(value: str, problem: Report) -> str | None:
 
 def _check_timezone(name: str, problem: Report) -> ZoneInfo | None:
     try:
-        if not name or name.startswith(("/", ".")) or ".." in name:
+        if not name or name.startswith(("/", ".")) or ".." in name or name in _NOT_ZONES:
             raise ValueError(name)
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -221,55 +264,62 @@ def _check_sections(
     entries: list[object], text: str, shown: str, problems: list[NewssiteError]
 ) -> tuple[SectionConfig, ...]:
     sections: list[SectionConfig] = []
-    line = _find_line(text, "slug")
+    first_index: dict[str, int] = {}
+
+    def line_of(index: int, key: str | None = None) -> int | None:
+        return _section_line(text, index, key) or _find_line(text, "sections")
+
+    def problem(message: str, index: int, key: str | None = None) -> None:
+        field = f"sections[{index}]" + (f".{key}" if key else "")
+        problems.append(NewssiteError(message, path=shown, line=line_of(index, key), field=field))
+
     for index, entry in enumerate(entries):
-        field = f"sections[{index}]"
         if not isinstance(entry, dict):
-            problems.append(NewssiteError("expected a table", path=shown, field=field, line=line))
+            problem("expected a table", index)
             continue
         bad = False
         for key, value in entry.items():
             if key not in _SECTION_TYPES:
-                message = f"unknown setting{did_you_mean(key, list(_SECTION_TYPES))}"
-                problems.append(NewssiteError(message, path=shown, field=f"{field}.{key}"))
+                problem(f"unknown setting{did_you_mean(key, list(_SECTION_TYPES))}", index, key)
                 bad = True
             elif not isinstance(value, _SECTION_TYPES[key]):
-                message = f"expected {_type_name(_SECTION_TYPES[key])}"
-                problems.append(NewssiteError(message, path=shown, field=f"{field}.{key}"))
+                problem(f"expected {_type_name(_SECTION_TYPES[key])}", index, key)
+                bad = True
+            elif control := _control_character(value):
+                problem(control, index, key)
                 bad = True
         for key in ("slug", "title"):
             if key not in entry:
                 problems.append(
-                    NewssiteError("required setting is missing", path=shown, field=f"{field}.{key}")
+                    NewssiteError(
+                        "required setting is missing",
+                        path=shown,
+                        line=line_of(index),
+                        field=f"sections[{index}].{key}",
+                    )
                 )
                 bad = True
         if bad:
             continue
         slug = entry["slug"]
         if not SLUG_PATTERN.match(slug):
-            problems.append(
-                NewssiteError(
-                    f"invalid slug {slug!r}: use lowercase a-z, 0-9 and dashes",
-                    path=shown,
-                    field=f"{field}.slug",
-                )
-            )
+            problem(f"invalid slug {slug!r}: use lowercase a-z, 0-9 and dashes", index, "slug")
         elif slug in RESERVED_SECTION_SLUGS:
-            problems.append(
-                NewssiteError(
-                    f"'{slug}' is reserved for generated pages", path=shown, field=f"{field}.slug"
-                )
-            )
-        elif any(section.slug == slug for section in sections):
-            problems.append(
-                NewssiteError(
-                    f"section '{slug}' is defined twice", path=shown, field=f"{field}.slug"
-                )
-            )
+            problem(f"'{slug}' is reserved for generated pages", index, "slug")
+        elif slug in first_index:
+            first = line_of(first_index[slug], "slug")
+            where = f" (first on line {first})" if first else ""
+            problem(f"section '{slug}' is defined twice{where}", index, "slug")
         else:
+            first_index[slug] = index
             sections.append(SectionConfig(slug, entry["title"], entry.get("description", "")))
     if not entries:
         problems.append(
-            NewssiteError("define at least one [[sections]]", path=shown, field="sections")
+            NewssiteError(
+                "define at least one [[sections]]",
+                path=shown,
+                line=_find_line(text, "sections"),
+                field="sections",
+            )
         )
     return tuple(sections)

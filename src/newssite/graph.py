@@ -6,6 +6,7 @@ results. It is cheap and always rebuilt whole.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import posixpath
 import re
@@ -13,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from newssite.config import SiteConfig, did_you_mean
@@ -24,6 +24,7 @@ from newssite.model import (
     Asset,
     Author,
     Feed,
+    FrozenDict,
     Page,
     Pagination,
     Photo,
@@ -157,7 +158,7 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
                 "page.html",
                 standalone.title,
                 standalone.summary,
-                MappingProxyType({"standalone": standalone}),
+                FrozenDict({"standalone": standalone}),
             )
         )
     pages.append(Page("notfound", NOT_FOUND_URL, "404.html", "Page not found", noindex=True))
@@ -220,13 +221,15 @@ def _check_authors(
 
 
 def _canonical_tags(articles: Sequence[Article]) -> dict[str, Tag]:
-    """Tags whose slugs are equal are one tag; the spelling of the oldest story wins."""
-    tags: dict[str, Tag] = {}
+    """Each spelling of a tag -> its Tag; equal slugs are one tag, the oldest story's spelling wins."""
+    by_slug: dict[str, Tag] = {}
+    by_name: dict[str, Tag] = {}
     for article in sorted(articles, key=lambda a: (a.date, a.source)):
         for name in article.tags:
-            slug = slugify(name)
-            tags.setdefault(slug, Tag(slug, name, tag_url(slug)))
-    return tags
+            if name not in by_name:
+                slug = slugify(name)
+                by_name[name] = by_slug.setdefault(slug, Tag(slug, name, tag_url(slug)))
+    return by_name
 
 
 def _link_targets(
@@ -289,6 +292,7 @@ def _story(
     problems: list[NewssiteError],
 ) -> Story:
     url = article_url(article.section, article.slug)
+    body_html = _resolve_html(article.body_html, article.source, url, targets, config, problems)
     return Story(
         source=article.source,
         slug=article.slug,
@@ -297,11 +301,12 @@ def _story(
         summary=article.summary,
         section=sections[article.section],
         authors=tuple(authors[slug] for slug in article.authors),
-        tags=tuple(tags[slugify(name)] for name in article.tags),
+        tags=tuple(dict.fromkeys(tags[name] for name in article.tags)),
         date=article.date,
         updated=article.updated,
         photo=_resolve_photo(article.photo, url),
-        body_html=_resolve_html(article.body_html, article.source, url, targets, config, problems),
+        body_html=body_html,
+        body_digest=hashlib.sha256(body_html.encode("utf-8", "surrogatepass")).hexdigest(),
         reading_minutes=article.reading_minutes,
         draft=article.draft,
         extra=article.extra,
@@ -335,7 +340,7 @@ def _article_page(story: Story, config: SiteConfig) -> Page:
         "article.html",
         story.title,
         story.summary,
-        MappingProxyType(context),
+        FrozenDict(context),
         feed_url=feed_url(story.section.url),
     )
 
@@ -435,7 +440,7 @@ def _list_pages(
         description = _list_description(kind, title, subject, config)
         list_feed = None if kind == "tag" else feed_url(list_url)
         pages.append(
-            Page(kind, url, template, page_title, description, MappingProxyType(context), list_feed)
+            Page(kind, url, template, page_title, description, FrozenDict(context), list_feed)
         )
     return pages
 

@@ -5,9 +5,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import MappingProxyType
+from typing import Any, NoReturn
 
-EMPTY: Mapping[str, object] = MappingProxyType({})
+
+class FrozenDict(dict[str, Any]):
+    """A read-only dict: safe to share between pages, and it pickles (for worker processes)."""
+
+    def _read_only(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("FrozenDict is read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _read_only  # type: ignore[assignment]
+    __ior__ = _read_only  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, Any]]]:
+        return (FrozenDict, (dict(self),))
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items(), key=lambda item: item[0])))
+
+
+EMPTY: Mapping[str, object] = FrozenDict()
 
 
 def _empty() -> Mapping[str, object]:
@@ -110,7 +127,8 @@ class Story:
     date: datetime
     updated: datetime | None
     photo: Photo | None
-    body_html: str
+    body_html: str = field(repr=False)  # stands in the repr (the page fingerprint) by its hash
+    body_digest: str
     reading_minutes: int
     draft: bool
     extra: Mapping[str, object]
@@ -209,7 +227,7 @@ class Site:
 @dataclass(frozen=True, slots=True)
 class Output:
     path: str  # relative to the output folder, with forward slashes
-    data: bytes
+    data: bytes | None  # None: the file already in the output is right (its inputs did not change)
 
 
 @dataclass(frozen=True, slots=True)

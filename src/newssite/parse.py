@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path, PurePosixPath
-from types import MappingProxyType
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from newssite.cache import BuildCache, cache_salt, parse_key
 from newssite.config import SiteConfig
 from newssite.errors import NewssiteError
 from newssite.markup import ASSET_SCHEME, MarkupRenderer, MarkupSettings, RenderedBody
-from newssite.model import Article, Author, Photo, StandalonePage
+from newssite.model import Article, Author, FrozenDict, Photo, StandalonePage
 from newssite.sources import RawDocument, SourceFile, split
 from newssite.urls import SLUG_PATTERN, InvalidSlugError, author_url, explain_bad_slug, slugify
 
@@ -34,6 +35,7 @@ AUTHOR_FIELDS = ("name", "role", "avatar", "links", "email", "slug")
 PAGE_FIELDS = ("title", "summary", "slug", "draft")
 PHOTO_FIELDS = ("src", "alt", "caption", "credit")
 _URL_SCHEMES = frozenset({"http", "https"})
+PARALLEL_THRESHOLD = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,7 @@ class Documents:
     authors: tuple[Author, ...]
     pages: tuple[StandalonePage, ...]
     warnings: tuple[NewssiteError, ...] = ()
+    keys: tuple[str, ...] = ()  # cache keys of the sources, to prune the cache
 
 
 class _Fields:
@@ -126,9 +129,9 @@ def parse_moment(value: object, zone: ZoneInfo) -> datetime:
         raise ValueError(
             f"invalid date {text!r} (use e.g. 2026-11-24 or 2026-11-24T08:30:00-05:00)"
         ) from None
-    if moment.tzinfo is not None:
-        return moment
-    return _localize(moment, zone)
+    aware = moment if moment.tzinfo is not None else _localize(moment, zone)
+    # A fixed offset, not the zone object: cached and fresh parses must compare equal.
+    return aware.astimezone(timezone(aware.utcoffset() or timedelta()))
 
 
 def _localize(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -306,10 +309,10 @@ def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fie
         photo=photo,
         tags=tags,
         draft=draft,
-        extra=MappingProxyType(extra),
+        extra=FrozenDict(extra),
         links=body.links,
         assets=_published_files(body, photo),
-        lines=MappingProxyType(dict(raw.lines)),
+        lines=FrozenDict(dict(raw.lines)),
     )
     return article, fields
 
@@ -370,7 +373,7 @@ def _tags(fields: _Fields, value: object) -> tuple[str, ...]:
 
 def _render(fields: _Fields, ctx: _Context, raw: RawDocument) -> RenderedBody | None:
     try:
-        return ctx.renderer.render(raw.body, raw.source.path)
+        body = ctx.renderer.render(raw.body, raw.source.path)
     except RecursionError:
         fields.problems.append(
             NewssiteError(
@@ -381,6 +384,29 @@ def _render(fields: _Fields, ctx: _Context, raw: RawDocument) -> RenderedBody | 
             )
         )
         return None
+    _check_body_files(fields, body, ctx)
+    return body
+
+
+def _check_body_files(fields: _Fields, body: RenderedBody, ctx: _Context) -> None:
+    """Every local file the body links to or shows must exist inside the site, or be an error."""
+    site_root = ctx.config.site_dir.resolve()
+    raw = fields.raw
+    for asset in body.assets:
+        path = ctx.config.site_dir / asset
+        if not path.is_file():
+            problem = f"links to {asset!r}, which is not a file (paths are relative to the story)"
+        elif not path.resolve().is_relative_to(site_root):
+            problem = f"links to {asset!r}, a symlink that points outside the site"
+        else:
+            continue
+        name = PurePosixPath(asset).name
+        offset = next(
+            (n for n, text in enumerate(raw.body.splitlines()) if name and name in text), 0
+        )
+        fields.problems.append(
+            NewssiteError(problem, path=raw.source.path, line=raw.body_line + offset, field="body")
+        )
 
 
 def parse_author(raw: RawDocument, ctx: _Context) -> tuple[Author | None, _Fields]:
@@ -411,7 +437,7 @@ def parse_author(raw: RawDocument, ctx: _Context) -> tuple[Author | None, _Field
         links=links,
         bio_html=body.html,
         bio_text=body.summary,
-        extra=MappingProxyType(extra),
+        extra=FrozenDict(extra),
     )
     return author, fields
 
@@ -453,7 +479,7 @@ def parse_page(raw: RawDocument, ctx: _Context) -> tuple[StandalonePage | None, 
         title=title,
         summary=summary or body.summary,
         body_html=body.html,
-        extra=MappingProxyType(extra),
+        extra=FrozenDict(extra),
         links=body.links,
         assets=body.assets,
     )
@@ -473,28 +499,90 @@ def markup_settings(config: SiteConfig) -> MarkupSettings:
     )
 
 
-def parse_all(sources: list[SourceFile], config: SiteConfig) -> Documents:
-    """Parse every source; raise all content errors of the site together."""
+def _parse_settings(config: SiteConfig) -> tuple[object, ...]:
+    """Everything in the config that a parsed document depends on (the cache key's salt)."""
+    return (
+        str(config.site_dir.resolve()),
+        config.timezone.key,
+        tuple(section.slug for section in config.sections),
+        markup_settings(config),
+    )
+
+
+ParseResult = tuple[
+    Article | Author | StandalonePage | None, list[NewssiteError], list[NewssiteError]
+]
+
+
+def parse_sources(sources: Sequence[SourceFile], config: SiteConfig) -> list[ParseResult]:
+    """Parse sources one by one: (document or None, problems, warnings) for each."""
     ctx = _Context(config, MarkupRenderer(markup_settings(config)))
-    parsed: dict[str, list[object]] = {kind: [] for kind in _PARSERS}
-    problems: list[NewssiteError] = []
-    warnings: list[NewssiteError] = []
+    results: list[ParseResult] = []
     for source in sources:
         try:
             raw = split(source)
         except NewssiteError as error:
-            problems.append(error)
+            results.append((None, [error], []))
             continue
         document, fields = _PARSERS[source.kind](raw, ctx)
-        problems.extend(fields.problems)
-        warnings.extend(fields.warnings)
+        results.append((document, fields.problems, fields.warnings))  # type: ignore[arg-type]
+    return results
+
+
+def _parse_in_processes(
+    sources: Sequence[SourceFile], config: SiteConfig, workers: int
+) -> list[ParseResult]:
+    # Python-Markdown is pure Python (~2-4 ms a story): a cold build of a large archive
+    # spreads it over the machine's cores. Results come back in order, so output is stable.
+    batch = max(16, len(sources) // (workers * 8))
+    batches = [sources[i : i + batch] for i in range(0, len(sources), batch)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        parts = pool.map(parse_sources, batches, [config] * len(batches))
+        return [result for part in parts for result in part]
+
+
+def parse_all(
+    sources: Sequence[SourceFile],
+    config: SiteConfig,
+    cache: BuildCache | None = None,
+    workers: int = 1,
+) -> Documents:
+    """Parse every source, reusing cached results; raise all content errors together."""
+    salt = cache_salt(_parse_settings(config))
+    keys = [parse_key(s.kind, s.path, s.digest, salt) for s in sources]
+    results: list[ParseResult | None] = [None] * len(sources)
+    for index, key in enumerate(keys):
+        hit = cache.get_parsed(key) if cache is not None else None
+        if hit is not None:
+            results[index] = (hit[0], [], list(hit[1]))
+    missing = [index for index, result in enumerate(results) if result is None]
+    todo = [sources[index] for index in missing]
+    if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
+        fresh = _parse_in_processes(todo, config, workers)
+    else:
+        fresh = parse_sources(todo, config)
+    for index, result in zip(missing, fresh, strict=True):
+        results[index] = result
+        document, problems, warnings = result
+        if cache is not None and document is not None and not problems:
+            cache.put_parsed(keys[index], document, tuple(warnings))
+
+    parsed: dict[str, list[object]] = {kind: [] for kind in _PARSERS}
+    all_problems: list[NewssiteError] = []
+    all_warnings: list[NewssiteError] = []
+    for source, result in zip(sources, results, strict=True):
+        assert result is not None
+        document, problems, warnings = result
+        all_problems.extend(problems)
+        all_warnings.extend(warnings)
         if document is not None:
             parsed[source.kind].append(document)
-    if problems:
-        raise ExceptionGroup("content errors", sorted(problems, key=NewssiteError.sort_key))
+    if all_problems:
+        raise ExceptionGroup("content errors", sorted(all_problems, key=NewssiteError.sort_key))
     return Documents(
         articles=tuple(parsed["articles"]),  # type: ignore[arg-type]
         authors=tuple(parsed["authors"]),  # type: ignore[arg-type]
         pages=tuple(parsed["pages"]),  # type: ignore[arg-type]
-        warnings=tuple(warnings),
+        warnings=tuple(all_warnings),
+        keys=tuple(keys),
     )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import traceback
 import xml.etree.ElementTree as etree
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import jinja2
 
+from newssite.cache import BuildCache
 from newssite.config import SiteConfig
 from newssite.errors import NewssiteError
 from newssite.model import Feed, Output, Page, Site, SitemapEntry, Story
@@ -72,19 +74,86 @@ def _template_location(error: BaseException, config: SiteConfig) -> tuple[str | 
     return None, None
 
 
+def page_fingerprint(page: Page, site: Site, salt: str, memo: dict[int, str] | None = None) -> str:
+    """A hash of everything a page's template is given; equal fingerprints render equal bytes.
+
+    Templates see only `site.info`, the page and its context, so this is exact: incremental
+    rendering comes from hashing inputs, not from guessing what an edit touched. `memo`
+    holds the hash of each Story by identity, as one story appears on many list pages.
+    """
+    memo = {} if memo is None else memo
+    head = (
+        page.kind,
+        page.url,
+        page.template,
+        page.title,
+        page.description,
+        page.feed_url,
+        page.noindex,
+    )
+    parts = [salt, repr(site.info), repr(head)]
+    for key in sorted(page.context):
+        parts.append(key)
+        parts.append(_value_fingerprint(page.context[key], memo))
+    return _sha("\0".join(parts))
+
+
+def _value_fingerprint(value: object, memo: dict[int, str]) -> str:
+    if isinstance(value, Story):
+        found = memo.get(id(value))
+        if found is None:
+            found = memo[id(value)] = _sha(repr(value))
+        return found
+    if isinstance(value, tuple):
+        return "(" + ",".join(_value_fingerprint(item, memo) for item in value) + ")"
+    return repr(value)
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def render_all_pages(
-    pages: Sequence[Page], site: Site, env: jinja2.Environment, config: SiteConfig
+    pages: Sequence[Page],
+    site: Site,
+    env: jinja2.Environment,
+    config: SiteConfig,
+    cache: BuildCache | None = None,
+    salt: str = "",
+    intact: Container[str] = (),
 ) -> Iterator[Output]:
-    """Every HTML page, raising all template problems together."""
+    """Every HTML page, reusing those whose inputs are unchanged; all template problems together.
+
+    A reused page comes back with data None when its file in the output is `intact`.
+    """
     problems: dict[tuple[str | None, int | None, str], NewssiteError] = {}
+    previous = cache.page_fingerprints() if cache is not None else {}
+    rendered: dict[str, tuple[str, bytes | None]] = {}
+    memo: dict[int, str] = {}
     for page in pages:
+        path = output_path(page.url)
+        fingerprint = page_fingerprint(page, site, salt, memo) if cache is not None else ""
+        if cache is not None and previous.get(path) == fingerprint:
+            kept = cache.rendered[path][1]
+            if kept is not None or path in intact:
+                rendered[path] = (fingerprint, kept)
+                yield Output(path, kept)
+                continue
         try:
-            yield render_page(page, site, env, config)
+            output = render_page(page, site, env, config)
         except NewssiteError as error:
             key = (error.path, error.line, error.message.split(" while rendering ")[0])
             problems.setdefault(key, error)
+            continue
+        rendered[path] = (
+            fingerprint,
+            output.data if cache is not None and cache.directory is None else None,
+        )
+        yield output
     if problems:
         raise ExceptionGroup("template errors", list(problems.values()))
+    if cache is not None:
+        cache.remember_pages(rendered)
 
 
 def _xml(root: etree.Element) -> bytes:
@@ -241,9 +310,16 @@ def render_latest(site: Site, config: SiteConfig) -> Output:
     return Output("latest.json", (data + "\n").encode("utf-8"))
 
 
-def render_site(site: Site, env: jinja2.Environment, config: SiteConfig) -> list[Output]:
+def render_site(
+    site: Site,
+    env: jinja2.Environment,
+    config: SiteConfig,
+    cache: BuildCache | None = None,
+    salt: str = "",
+    intact: Container[str] = (),
+) -> list[Output]:
     """Every generated file of the site (HTML, feeds, sitemaps, JSON), in a stable order."""
-    outputs = list(render_all_pages(site.pages, site, env, config))
+    outputs = list(render_all_pages(site.pages, site, env, config, cache, salt, intact))
     outputs += [render_feed(feed, site, config) for feed in site.feeds]
     outputs += render_sitemaps(site.sitemap, config)
     outputs.append(render_news_sitemap(site, config))

@@ -7,6 +7,7 @@ loader: no tags, anchors or duplicate keys, and YAML 1.2 scalars (`NO` stays a s
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 from collections.abc import Mapping
@@ -26,7 +27,13 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 MAX_NESTING = 20
 _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".orig")
-_DISALLOWED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_DISALLOWED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Errors in these constructs are found lines later; the reporter's mistake is where they open.
+_OPENED_CONTEXTS = (
+    "while parsing a flow",
+    "while scanning a quoted",
+    "while scanning a simple key",
+)
 _FRONT_MATTER = frontmatter.YAMLHandler()
 
 
@@ -124,7 +131,11 @@ def _symlink_problem(
     if not path.is_symlink():
         return False
     shown = path.relative_to(site_dir).as_posix()
-    target = path.resolve()
+    try:
+        target = path.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a symlink loop
+        problems.append(NewssiteError(f"symlink loop (to {os.readlink(path)})", path=shown))
+        return True
     if not target.exists():
         problems.append(NewssiteError(f"broken symlink (to {os.readlink(path)})", path=shown))
         return True
@@ -171,20 +182,35 @@ def _decode(source: SourceFile) -> str:
     bad = _DISALLOWED_CHARACTER.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        line_text = text.splitlines()[line - 1] if text else ""
-        key = re.match(r"\s*([A-Za-z_][\w-]*)\s*:", line_text)
-        name = (
-            "NUL character"
-            if bad.group() == "\x00"
-            else f"control character U+{ord(bad.group()):04X}"
-        )
         raise NewssiteError(
-            f"{name} not allowed",
+            f"{_character_name(bad.group())} not allowed",
             path=source.path,
             line=line,
-            field=key.group(1) if key else None,
+            field=_field_at(text, bad.start(), line),
         )
     return text
+
+
+def _field_at(text: str, offset: int, line: int) -> str | None:
+    """The field a character of the whole file belongs to: a front-matter key, or "body"."""
+    if not text.startswith("---"):
+        return "body"
+    boundaries = list(itertools.islice(_FRONT_MATTER.FM_BOUNDARY.finditer(text), 2))
+    if len(boundaries) == 2 and offset >= boundaries[1].end():
+        return "body"
+    return _key_on_line(text, line)
+
+
+def _character_name(character: str) -> str:
+    return "NUL character" if character == "\x00" else f"control character U+{ord(character):04X}"
+
+
+def _key_on_line(text: str, line: int) -> str | None:
+    """The front-matter key written on a line of text (1-based), if the line starts with one."""
+    lines = text.split("\n")  # not splitlines(): it also splits at \x0b, \x1c and U+2028
+    line_text = lines[line - 1] if 0 < line <= len(lines) else ""
+    key = re.match(r"\s*([A-Za-z_][\w-]*)\s*:", line_text)
+    return key.group(1) if key else None
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
@@ -232,11 +258,17 @@ def load_front_matter(
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = first_line + mark.line if mark else first_line
         problem = (error.problem or "YAML syntax error").strip()
+        if error.context_mark and (error.context or "").startswith(_OPENED_CONTEXTS):
+            if mark is not None and mark.line != error.context_mark.line:
+                problem += f" on line {first_line + mark.line}"
+            problem = f"{error.context}: {problem}"
+            mark = error.context_mark
+        line = first_line + mark.line if mark else first_line
         if "anchors and aliases" not in problem:
             problem = f"YAML syntax error: {problem}"
-        raise NewssiteError(problem, path=path, line=line) from None
+        field = _key_on_line(text, line - first_line + 1)
+        raise NewssiteError(problem, path=path, line=line, field=field) from None
     except yaml.YAMLError as error:
         raise NewssiteError(f"YAML error: {error}", path=path, line=first_line) from None
     except RecursionError:
@@ -274,7 +306,11 @@ def _to_python(
         result: dict[str, object] = {}
         for key_node, value_node in node.value:
             key_line = first_line + key_node.start_mark.line
-            if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _INT):
+            if (
+                not isinstance(key_node, ScalarNode)
+                or key_node.tag not in (_STR, _INT)
+                or _DISALLOWED_CHARACTER.search(key_node.value)
+            ):
                 raise NewssiteError("field names must be plain text", path=path, line=key_line)
             key = str(key_node.value)
             dotted = f"{name}.{key}" if name else key
@@ -296,6 +332,11 @@ def _to_python(
 def _scalar(node: ScalarNode, name: str, path: str, line: int) -> object:
     value = node.value
     if node.tag == _STR:
+        # Escapes such as "\x0b" get past the check of the raw text, and break feeds (XML).
+        bad = _DISALLOWED_CHARACTER.search(value)
+        if bad:
+            message = f"{_character_name(bad.group())} not allowed"
+            raise NewssiteError(message, path=path, line=line, field=name or None)
         return value
     if node.tag == _BOOL:
         return value.lower() == "true"

@@ -133,24 +133,36 @@ def _save_manifest(cache_dir: Path, files: dict[str, list[object]]) -> None:
     os.replace(temporary, cache_dir / MANIFEST_NAME)
 
 
+def intact_files(output_dir: Path, cache_dir: Path) -> set[str]:
+    """Output files still exactly as the last build wrote them (size and mtime as recorded)."""
+    manifest = load_manifest(cache_dir)
+    intact = set()
+    for path, stat in _existing_files(output_dir).items():
+        recorded = manifest.get(path)
+        if recorded and recorded[:2] == [stat.st_size, stat.st_mtime_ns]:
+            intact.add(path)
+    return intact
+
+
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def _existing_files(root: Path) -> dict[str, os.stat_result]:
+    """Every file under root (not following symlinks) with its lstat, keyed by relative path."""
     found: dict[str, os.stat_result] = {}
     if not root.is_dir():
         return found
-    for current, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        relative_dir = os.path.relpath(current, root)
-        for name in filenames:
-            path = os.path.join(current, name)
-            stat = os.lstat(path)
-            relative = (
-                name if relative_dir == "." else f"{relative_dir}/{name}".replace(os.sep, "/")
-            )
-            found[relative] = stat
+    pending = [(str(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, relative + "/"))
+                else:
+                    found[relative] = entry.stat(follow_symlinks=False)
     return found
 
 
@@ -181,6 +193,8 @@ def write_outputs(
 
     def unchanged_output(output: Output) -> bool:
         stat = existing.get(output.path)
+        if output.data is None:
+            return True
         if stat is None or stat.st_size != len(output.data):
             return False
         recorded = manifest.get(output.path)
@@ -206,7 +220,9 @@ def write_outputs(
     planned = {o.path for o in outputs} | {c.path for c in copies} | set(kept)
     removed = [path for path in existing if path not in planned]
     written = len(outputs) + len(copies) - len(same_outputs) - len(same_copies)
-    digests = {o.path: _digest(o.data) for o in outputs}
+    digests = {
+        o.path: _digest(o.data) if o.data is not None else str(manifest[o.path][2]) for o in outputs
+    }
     if written == 0 and not removed and output_dir.is_dir():
         return WriteReport(0, len(same_outputs) + len(same_copies), 0)
 
@@ -251,8 +267,8 @@ def _stage(
     for output in outputs:
         if output.path in unchanged:
             continue
-        destination = target(output.path)
-        _write_file(destination, output.data, output.path)
+        assert output.data is not None, output.path
+        _write_file(target(output.path), output.data, output.path)
     for copy in copies:
         if copy.path in unchanged:
             continue
