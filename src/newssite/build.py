@@ -18,7 +18,7 @@ from newssite.graph import Publication, build_site
 from newssite.model import BuildOptions, Output, Site
 from newssite.parse import parse_all
 from newssite.render import render_site
-from newssite.sources import discover, is_ignored_name
+from newssite.sources import SourceFile, StatKey, discover, is_ignored_name
 from newssite.templates import THEME_STATIC_URL, make_environment, theme_dirs
 from newssite.write import Copy, WriteReport, intact_files, output_lock, write_outputs
 
@@ -65,11 +65,14 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
 
 
 def render_files(
-    site_dir: Path, options: BuildOptions, cache: BuildCache
+    site_dir: Path,
+    options: BuildOptions,
+    cache: BuildCache,
+    known_sources: dict[str, tuple[StatKey, SourceFile]] | None = None,
 ) -> tuple[Site, list[Output], list[Copy], tuple[NewssiteError, ...]]:
     """Stages 1-5 in memory, reusing what `cache` holds from earlier runs (for the preview)."""
     config = _load(site_dir, options)
-    docs = parse_all(discover(config.site_dir), config, cache, workers=_workers())
+    docs = parse_all(discover(config.site_dir, known_sources), config, cache, workers=_workers())
     cache.forget_parsed_except(docs.keys)
     site = build_site(docs, config, _publication(options))
     outputs = render_site(site, make_environment(config), config, cache, render_salt(config))

@@ -6,6 +6,7 @@ loader: no tags, anchors or duplicate keys, and YAML 1.2 scalars (`NO` stays a s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
@@ -65,8 +66,17 @@ def is_ignored_name(name: str) -> bool:
     )
 
 
-def discover(site_dir: Path) -> list[SourceFile]:
-    """Every Markdown source under content/, read and hashed, in a stable order."""
+StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+def discover(
+    site_dir: Path, known: dict[str, tuple[StatKey, SourceFile]] | None = None
+) -> list[SourceFile]:
+    """Every Markdown source under content/, read and hashed, in a stable order.
+
+    With `known` (kept by a long-running preview), a file whose size, times and inode are
+    unchanged is not read again; `known` is updated in place.
+    """
     site_root = site_dir.resolve()
     problems: list[NewssiteError] = []
     sources: list[SourceFile] = []
@@ -76,6 +86,11 @@ def discover(site_dir: Path) -> list[SourceFile]:
             continue
         for path in _walk_markdown(folder, site_dir, site_root, problems):
             relative = path.relative_to(site_dir).as_posix()
+            if known is not None:
+                reused = _reuse_known(path, relative, known)
+                if reused is not None:
+                    sources.append(reused)
+                    continue
             try:
                 data = path.read_bytes()
             except FileNotFoundError:
@@ -89,9 +104,31 @@ def discover(site_dir: Path) -> list[SourceFile]:
                 problems.append(NewssiteError(f"file is larger than {limit} MB", path=relative))
                 continue
             digest = hashlib.sha256(data).hexdigest()
-            sources.append(SourceFile(kind, relative, data, digest))
+            source = SourceFile(kind, relative, data, digest)
+            sources.append(source)
+            if known is not None:
+                with contextlib.suppress(OSError):
+                    known[relative] = (_stat_key(path), source)
     raise_all(problems, "some content files cannot be read")
+    if known is not None:
+        for gone in set(known) - {source.path for source in sources}:
+            del known[gone]
     return sources
+
+
+def _stat_key(path: Path) -> StatKey:
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def _reuse_known(
+    path: Path, relative: str, known: dict[str, tuple[StatKey, SourceFile]]
+) -> SourceFile | None:
+    entry = known.get(relative)
+    try:
+        return entry[1] if entry is not None and entry[0] == _stat_key(path) else None
+    except OSError:
+        return None
 
 
 def _walk_markdown(

@@ -1,0 +1,545 @@
+"""`newssite serve`: a preview that rebuilds on every save and reloads the browser.
+
+The preview is built in memory and never written to output/, so drafts and scheduled
+stories shown to the reporter cannot end up in a deploy. This module only decides *when*
+to build; `build.render_files` does the work, reusing what is unchanged.
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import queue
+import sys
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import unquote, urlsplit
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from newssite.build import now_from_clock, render_files
+from newssite.cache import BuildCache
+from newssite.config import CONFIG_NAME
+from newssite.errors import is_content_failure, problems_of
+from newssite.model import BuildOptions
+from newssite.sources import SourceFile, StatKey, is_ignored_name
+
+EVENTS_PATH = "/__newssite__/events"
+CLIENT_PATH = "/__newssite__/reload.js"
+QUIET_SECONDS = 0.15
+MAX_WAIT_SECONDS = 2.0
+WATCHED_TOP_LEVEL = ("content", "static", "themes", CONFIG_NAME)
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".atom": "application/atom+xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/x-icon",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".pdf": "application/pdf",
+    ".webmanifest": "application/manifest+json",
+    ".mp4": "video/mp4",
+    ".mp3": "audio/mpeg",
+}
+FEED_NAMES = ("feed.xml",)
+
+RELOAD_CLIENT = """\
+(function () {
+  var version = document.documentElement.getAttribute("data-newssite-version");
+  function overlay(text) {
+    var old = document.getElementById("newssite-error");
+    if (old) old.remove();
+    if (!text) return;
+    var box = document.createElement("div");
+    box.id = "newssite-error";
+    box.setAttribute("role", "alert");
+    box.style.cssText = "position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:60vh;" +
+      "overflow:auto;margin:0;padding:16px 20px;background:#8b0000;color:#fff;" +
+      "font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap;box-shadow:0 2px 12px #0006";
+    var title = document.createElement("strong");
+    title.textContent = "newssite: the last save broke the build; showing the last good page\\n\\n";
+    box.appendChild(title);
+    box.appendChild(document.createTextNode(text));
+    document.body.appendChild(box);
+  }
+  var source = new EventSource("%EVENTS%?v=" + encodeURIComponent(version || ""));
+  source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("error-report", function (event) { overlay(event.data); });
+})();
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Generation:
+    """One complete preview: every file of a good build, and the error of a later bad one."""
+
+    version: int
+    files: Mapping[str, bytes | Path] = field(default_factory=dict)
+    error: str = ""
+    good_version: int = 0  # the version whose files are served
+
+
+class PreviewState:
+    """The generation being served; request threads wait on it for the next change."""
+
+    def __init__(self) -> None:
+        self._generation = Generation(0)
+        self._changed = threading.Condition()
+
+    @property
+    def current(self) -> Generation:
+        return self._generation
+
+    def publish(self, files: Mapping[str, bytes | Path]) -> Generation:
+        with self._changed:
+            version = self._generation.version + 1
+            self._generation = Generation(version, files, "", version)
+            self._changed.notify_all()
+            return self._generation
+
+    def fail(self, error: str) -> Generation:
+        with self._changed:
+            old = self._generation
+            self._generation = Generation(old.version + 1, old.files, error, old.good_version)
+            self._changed.notify_all()
+            return self._generation
+
+    def wait_for_change(self, version: int, timeout: float) -> Generation:
+        with self._changed:
+            self._changed.wait_for(lambda: self._generation.version != version, timeout)
+            return self._generation
+
+
+def allowed_hosts(host: str, port: int) -> frozenset[str]:
+    names = {"localhost", "127.0.0.1", "[::1]", host if ":" not in host else f"[{host}]"}
+    return frozenset({f"{name}:{port}" for name in names} | names)
+
+
+def make_handler(
+    state: PreviewState, hosts: frozenset[str], stop: threading.Event
+) -> type[BaseHTTPRequestHandler]:
+    """A read-only handler serving the in-memory generation; nothing maps to the disk but
+    the static files the build listed."""
+
+    class PreviewHandler(BaseHTTPRequestHandler):
+        server_version = "newssite-preview"
+        sys_version = ""
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+        def do_GET(self) -> None:
+            self._respond(send_body=True)
+
+        def do_HEAD(self) -> None:
+            self._respond(send_body=False)
+
+        def _not_allowed(self) -> None:
+            self._plain(
+                HTTPStatus.METHOD_NOT_ALLOWED, "method not allowed\n", {"Allow": "GET, HEAD"}
+            )
+
+        do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = _not_allowed
+        do_PROPFIND = do_CONNECT = do_MKCOL = do_COPY = do_MOVE = do_LOCK = _not_allowed
+
+        def _plain(
+            self,
+            status: int,
+            text: str,
+            headers: Mapping[str, str] | None = None,
+            body: bool = True,
+        ) -> None:
+            data = text.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("X-Content-Type-Options", "nosniff")
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            if body:
+                self.wfile.write(data)
+
+        def _respond(self, send_body: bool) -> None:
+            if self.headers.get("Host", "").lower() not in hosts:
+                self._plain(HTTPStatus.MISDIRECTED_REQUEST, "unknown host\n", body=send_body)
+                return
+            raw_path = urlsplit(self.path).path if not self.path.startswith("//") else "//"
+            if raw_path == EVENTS_PATH:
+                self._events()
+                return
+            if raw_path == CLIENT_PATH:
+                client = RELOAD_CLIENT.replace("%EVENTS%", EVENTS_PATH).encode("utf-8")
+                self._send(HTTPStatus.OK, client, CONTENT_TYPES[".js"], send_body)
+                return
+            generation = state.current
+            key = request_key(raw_path)
+            if key is None:
+                self._not_found(generation, send_body)
+                return
+            found = generation.files.get(key) if key else None
+            if found is None:
+                index = f"{key}/index.html" if key else "index.html"
+                if index in generation.files:
+                    if raw_path.endswith("/"):
+                        found, key = generation.files[index], index
+                    else:
+                        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                        self.send_header("Location", "/" + key.lstrip("/") + "/")
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
+            if found is None:
+                self._not_found(generation, send_body)
+                return
+            self._send_file(key, found, generation, HTTPStatus.OK, send_body)
+
+        def _not_found(self, generation: Generation, send_body: bool) -> None:
+            page = generation.files.get("404.html")
+            if page is None:
+                self._plain(HTTPStatus.NOT_FOUND, "not found\n", body=send_body)
+            else:
+                self._send_file("404.html", page, generation, HTTPStatus.NOT_FOUND, send_body)
+
+        def _send_file(
+            self,
+            key: str,
+            found: bytes | Path,
+            generation: Generation,
+            status: int,
+            send_body: bool,
+        ) -> None:
+            if isinstance(found, Path):
+                try:
+                    data = found.read_bytes()
+                except OSError:
+                    self._plain(HTTPStatus.NOT_FOUND, "not found\n", body=send_body)
+                    return
+            else:
+                data = found
+            content_type = content_type_of(key)
+            if key.endswith(".html"):
+                data = inject_preview(data, generation)
+            self._send(status, data, content_type, send_body)
+
+        def _send(self, status: int, data: bytes, content_type: str, send_body: bool) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            if send_body:
+                self.wfile.write(data)
+
+        def _events(self) -> None:
+            origin = self.headers.get("Origin")
+            if origin is not None and urlsplit(origin).netloc.lower() not in hosts:
+                self._plain(HTTPStatus.FORBIDDEN, "forbidden origin\n")
+                return
+            query = urlsplit(self.path).query
+            seen = unquote(query.partition("v=")[2]) if "v=" in query else ""
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            generation = state.current
+            try:
+                if seen and seen != str(generation.good_version):
+                    self._event("reload", str(generation.good_version))
+                    return
+                if generation.error:
+                    self._event("error-report", generation.error)
+                while not stop.is_set():
+                    newer = state.wait_for_change(generation.version, timeout=15)
+                    if newer.version == generation.version:
+                        self.wfile.write(b": keep-alive\n\n")
+                        self.wfile.flush()
+                        continue
+                    if newer.good_version != generation.good_version:
+                        self._event("reload", str(newer.good_version))
+                        return
+                    self._event("error-report", newer.error)
+                    generation = newer
+            except (BrokenPipeError, ConnectionResetError, TimeoutError):
+                return
+
+        def _event(self, name: str, data: str) -> None:
+            lines = "".join(f"data: {line}\n" for line in (data or "").split("\n"))
+            self.wfile.write(f"event: {name}\n{lines}\n".encode())
+            self.wfile.flush()
+
+    return PreviewHandler
+
+
+def request_key(raw_path: str) -> str | None:
+    """The file key for a request path, or None for anything that tries to leave the site."""
+    if "\\" in raw_path or raw_path.startswith("//") or "\x00" in raw_path:
+        return None
+    decoded = unquote(raw_path, errors="strict") if "%" in raw_path else raw_path
+    if "\\" in decoded or "\x00" in decoded or ("%" in decoded and "%25" in raw_path):
+        return None
+    parts = [part for part in decoded.split("/") if part]
+    if any(part in (".", "..") for part in parts):
+        return None
+    return unicodedata.normalize("NFC", "/".join(parts))
+
+
+def content_type_of(key: str) -> str:
+    name = key.rsplit("/", 1)[-1]
+    if name in FEED_NAMES:
+        return "application/atom+xml"
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return CONTENT_TYPES.get(suffix, "application/octet-stream")
+
+
+def inject_preview(page: bytes, generation: Generation) -> bytes:
+    """Add the reload script (and the error overlay, when the last save broke the build)."""
+    snippet = f'<script src="{CLIENT_PATH}"></script>'
+    if generation.error:
+        snippet = error_overlay_html(generation.error) + snippet
+    text = page.decode("utf-8", "replace")
+    text = text.replace("<html", f'<html data-newssite-version="{generation.good_version}"', 1)
+    position = text.rfind("</body>")
+    text = text[:position] + snippet + text[position:] if position >= 0 else text + snippet
+    return text.encode("utf-8")
+
+
+def error_overlay_html(error: str) -> str:
+    return (
+        '<div id="newssite-error" role="alert" style="position:fixed;inset:0 0 auto 0;'
+        "z-index:2147483647;max-height:60vh;overflow:auto;margin:0;padding:16px 20px;"
+        'background:#8b0000;color:#fff;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap">'
+        "<strong>newssite: the last save broke the build; showing the last good page</strong>\n\n"
+        f"{html.escape(error)}</div>"
+    )
+
+
+class _ChangeCollector(FileSystemEventHandler):
+    """Watchdog callback: queue paths that matter and return at once."""
+
+    def __init__(
+        self, site_dir: Path, ignored_dirs: tuple[Path, ...], changes: queue.Queue[str]
+    ) -> None:
+        self.site_dir = site_dir.resolve()
+        self.ignored_dirs = tuple(d.resolve() for d in ignored_dirs)
+        self.changes = changes
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if raw and self._matters(Path(str(raw))):
+                self.changes.put(str(raw))
+
+    def _matters(self, path: Path) -> bool:
+        try:
+            relative = path.resolve().relative_to(self.site_dir)
+        except (ValueError, OSError):
+            return False
+        if not relative.parts or relative.parts[0] not in WATCHED_TOP_LEVEL:
+            return False
+        if any(path.resolve().is_relative_to(ignored) for ignored in self.ignored_dirs):
+            return False
+        return not any(is_ignored_name(part) for part in relative.parts)
+
+
+def wait_for_quiet(
+    changes: queue.Queue[str], stop: threading.Event, clock: Callable[[], float] = time.monotonic
+) -> list[str]:
+    """Block until a change arrives, then until saves go quiet (a burst gives one rebuild)."""
+    paths: list[str] = []
+    while not stop.is_set():
+        try:
+            paths.append(changes.get(timeout=0.2))
+            break
+        except queue.Empty:
+            continue
+    first = clock()
+    while not stop.is_set():
+        remaining = min(QUIET_SECONDS, first + MAX_WAIT_SECONDS - clock())
+        if remaining <= 0:
+            break
+        try:
+            paths.append(changes.get(timeout=remaining))
+        except queue.Empty:
+            break
+    return paths
+
+
+class Previewer:
+    """Builds the preview into a PreviewState; one build at a time, from one thread."""
+
+    def __init__(
+        self, site_dir: Path, options: BuildOptions, state: PreviewState, out: TextIO, err: TextIO
+    ) -> None:
+        self.site_dir = site_dir
+        self.options = options
+        self.state = state
+        self.out = out
+        self.err = err
+        self.cache = BuildCache(None)
+        self.known_sources: dict[str, tuple[StatKey, SourceFile]] = {}
+        self.builds = 0
+
+    def rebuild(self) -> bool:
+        started = time.perf_counter()
+        options = BuildOptions(
+            drafts=self.options.drafts,
+            future=self.options.future,
+            base_url=self.options.base_url,
+            now=now_from_clock(),
+        )
+        self.builds += 1
+        try:
+            site, outputs, copies, warnings = render_files(
+                self.site_dir, options, self.cache, self.known_sources
+            )
+        except Exception as error:
+            text = describe_failure(error)
+            print(text, file=self.err)
+            self.state.fail(text)
+            return False
+        files: dict[str, bytes | Path] = {}
+        previous = self.state.current.files
+        for output in outputs:
+            data = output.data if output.data is not None else previous.get(output.path)
+            files[output.path] = data if data is not None else b""
+        for copy in copies:
+            files[copy.path] = copy.source
+        generation = self.state.publish(files)
+        for warning in warnings:
+            print(f"warning: {warning}", file=self.err)
+        elapsed = (time.perf_counter() - started) * 1000
+        print(
+            f"rebuilt in {elapsed:.0f} ms ({len(site.pages)} pages, version {generation.version})",
+            file=self.out,
+        )
+        return True
+
+
+def describe_failure(error: BaseException) -> str:
+    if is_content_failure(error):
+        return "\n".join(str(problem) for problem in problems_of(error))
+    return f"internal error: {type(error).__name__}: {error}"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def start_observer(
+    site_dir: Path, handler: FileSystemEventHandler, poll: float | None, err: TextIO
+) -> Observer:
+    observer = PollingObserver(timeout=poll) if poll is not None else Observer()
+    observer.schedule(handler, str(site_dir), recursive=True)
+    try:
+        observer.start()
+    except OSError as error:
+        print(
+            f"warning: cannot watch files natively ({error}); raise fs.inotify.max_user_watches "
+            "or use --poll. Falling back to polling every 0.5 s.",
+            file=err,
+        )
+        observer = PollingObserver(timeout=0.5)
+        observer.schedule(handler, str(site_dir), recursive=True)
+        observer.start()
+    return observer
+
+
+def serve(
+    site_dir: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    poll: float | None = None,
+    drafts: bool = True,
+    future: bool = True,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    ready: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
+) -> int:
+    """Serve a live preview until Ctrl-C (or `stop` is set)."""
+    stop = stop or threading.Event()
+    state = PreviewState()
+    server = ThreadingHTTPServer((host, port), BaseHTTPRequestHandler)
+    server.daemon_threads = True
+    bound_host, bound_port = server.server_address[:2]
+    shown_host = host if ":" not in host else f"[{host}]"
+    url = f"http://{shown_host}:{bound_port}/"
+    options = BuildOptions(drafts=drafts, future=future, base_url=url)
+    server.RequestHandlerClass = make_handler(state, allowed_hosts(host, bound_port), stop)
+    previewer = Previewer(site_dir, options, state, out, err)
+    previewer.rebuild()
+
+    changes: queue.Queue[str] = queue.Queue()
+    output_dir = site_dir / "output"
+    collector = _ChangeCollector(site_dir, (output_dir, site_dir / ".newssite-cache"), changes)
+    observer = start_observer(site_dir, collector, poll, err)
+
+    def build_loop() -> None:
+        while not stop.is_set():
+            if wait_for_quiet(changes, stop):
+                previewer.rebuild()
+
+    builder = threading.Thread(target=build_loop, name="newssite-build", daemon=True)
+    builder.start()
+    server_thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True
+    )
+    server_thread.start()
+    if not is_loopback(str(bound_host)):
+        print(
+            f"warning: listening on {bound_host}, so other machines on your network can see this "
+            "preview, drafts included",
+            file=err,
+        )
+    print(
+        f"Previewing {site_dir.resolve()} at {url} (drafts and scheduled stories shown). Ctrl-C stops.",
+        file=out,
+    )
+    out.flush()
+    if ready is not None:
+        ready(url)
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        print("\nStopped.", file=out)
+    finally:
+        stop.set()
+        observer.stop()
+        server.shutdown()
+        server.server_close()
+        observer.join(timeout=2)
+    return 0
