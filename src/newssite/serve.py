@@ -352,6 +352,8 @@ class _ChangeCollector(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type == "modified":
+            return  # a file inside was added or removed: that file has its own event
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if raw and self._matters(Path(str(raw))):
                 self.changes.put(str(raw))
