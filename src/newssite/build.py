@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import jinja2
+
 from newssite.cache import BuildCache, cache_salt
 from newssite.config import SiteConfig, load_config, with_output
 from newssite.errors import NewssiteError, raise_all
@@ -75,7 +77,11 @@ def render_files(
     docs = parse_all(discover(config.site_dir, known_sources), config, cache, workers=_workers())
     cache.forget_parsed_except(docs.keys)
     site = build_site(docs, config, _publication(options))
-    outputs = render_site(site, make_environment(config), config, cache, render_salt(config))
+    salt = render_salt(config)
+    env = cache.environments.get(salt)
+    if not isinstance(env, jinja2.Environment):
+        cache.environments = {salt: (env := make_environment(config))}
+    outputs = render_site(site, env, config, cache, salt)
     return site, outputs, static_copies(config, site, outputs), docs.warnings
 
 

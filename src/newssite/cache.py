@@ -43,6 +43,7 @@ class BuildCache:
         self.directory = directory
         self.parsed: dict[str, tuple[Document, tuple[NewssiteError, ...]]] = {}
         self.rendered: dict[str, tuple[str, bytes | None]] = {}  # path -> (fingerprint, bytes)
+        self.environments: dict[str, object] = {}  # render salt -> compiled template environment
         self._db: sqlite3.Connection | None = None
         self._pending_parsed: dict[str, str] = {}
         self._loaded_pages = False

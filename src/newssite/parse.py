@@ -541,6 +541,19 @@ def _parse_in_processes(
         return [result for part in parts for result in part]
 
 
+def _local_files_present(document: object, site_dir: Path) -> bool:
+    """A cached parse holds only while the local files it found are still there (and safe)."""
+    files = list(getattr(document, "assets", ()))
+    for photo in (getattr(document, "photo", None), getattr(document, "avatar", None)):
+        if isinstance(photo, Photo) and photo.source:
+            files.append(photo.source)
+    root = site_dir.resolve()
+    return all(
+        (site_dir / name).is_file() and (site_dir / name).resolve().is_relative_to(root)
+        for name in files
+    )
+
+
 def parse_all(
     sources: Sequence[SourceFile],
     config: SiteConfig,
@@ -553,7 +566,7 @@ def parse_all(
     results: list[ParseResult | None] = [None] * len(sources)
     for index, key in enumerate(keys):
         hit = cache.get_parsed(key) if cache is not None else None
-        if hit is not None:
+        if hit is not None and _local_files_present(hit[0], config.site_dir):
             results[index] = (hit[0], [], list(hit[1]))
     missing = [index for index, result in enumerate(results) if result is None]
     todo = [sources[index] for index in missing]

@@ -35,7 +35,7 @@ from newssite.sources import SourceFile, StatKey, is_ignored_name
 
 EVENTS_PATH = "/__newssite__/events"
 CLIENT_PATH = "/__newssite__/reload.js"
-QUIET_SECONDS = 0.15
+QUIET_SECONDS = 0.08  # long enough to merge an editor's rename-and-write save
 MAX_WAIT_SECONDS = 2.0
 WATCHED_TOP_LEVEL = ("content", "static", "themes", CONFIG_NAME)
 CONTENT_TYPES = {
