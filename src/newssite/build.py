@@ -179,8 +179,23 @@ def _files_under(
 ) -> Iterator[tuple[str, Path]]:
     if not folder.is_dir():
         return
+    if folder.is_symlink():
+        problems.append(
+            NewssiteError(
+                "symlinked folders are not followed", path=_shown(folder, config.site_dir)
+            )
+        )
+        return
     for current, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if d in _KEPT_DOT_NAMES or not is_ignored_name(d))
+        for name in [d for d in dirnames if (Path(current) / d).is_symlink()]:
+            dirnames.remove(name)
+            shown = _shown(Path(current) / name, config.site_dir)
+            problems.append(
+                NewssiteError(
+                    "symlinked folders are not followed; copy the files instead", path=shown
+                )
+            )
         for name in sorted(filenames):
             if is_ignored_name(name) and name not in _KEPT_DOT_NAMES:
                 continue

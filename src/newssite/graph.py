@@ -99,6 +99,7 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
 
     tags = _canonical_tags(published)
     targets = _link_targets(published, authors.values(), docs.pages, sections)
+    authors = {slug: _resolve_author(a, targets, config, problems) for slug, a in authors.items()}
     stories = tuple(
         _story(a, sections, authors, tags, targets, config, problems) for a in published
     )
@@ -313,6 +314,13 @@ def _story(
     )
 
 
+def _resolve_author(
+    author: Author, targets: Mapping[str, str], config: SiteConfig, problems: list[NewssiteError]
+) -> Author:
+    html = _resolve_html(author.bio_html, author.source, author.url, targets, config, problems)
+    return replace(author, bio_html=html)
+
+
 def _resolve_page(
     page: StandalonePage,
     targets: Mapping[str, str],
@@ -494,6 +502,10 @@ def _check_collisions(
     for page in pages:
         if page.kind not in ("article", "page"):
             claims[url_key(page.url)].append((page.url, f"the generated {page.kind} page"))
+        pagination = page.context.get("pagination")
+        if isinstance(pagination, Pagination) and pagination.number == 0:
+            numbered = list_page_url(page.url, 1).removesuffix("1/")
+            claims[url_key(numbered)].append((numbered, f"the numbered pages of {page.url}"))
     for url in _GENERATED_URLS:
         if url != NOT_FOUND_URL:
             claims[url_key(url)].append((url, "a file newssite generates"))

@@ -7,6 +7,7 @@ import json
 import traceback
 import xml.etree.ElementTree as etree
 from collections.abc import Container, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from newssite.cache import BuildCache
 from newssite.config import SiteConfig
 from newssite.errors import NewssiteError
 from newssite.model import Feed, Output, Page, Site, SitemapEntry, Story
-from newssite.templates import ap_date
+from newssite.templates import ap_date, make_environment
 from newssite.urls import absolute, href, output_path
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -121,39 +122,98 @@ def render_all_pages(
     cache: BuildCache | None = None,
     salt: str = "",
     intact: Container[str] = (),
-) -> Iterator[Output]:
+    workers: int = 1,
+) -> list[Output]:
     """Every HTML page, reusing those whose inputs are unchanged; all template problems together.
 
     A reused page comes back with data None when its file in the output is `intact`.
     """
-    problems: dict[tuple[str | None, int | None, str], NewssiteError] = {}
     previous = cache.page_fingerprints() if cache is not None else {}
-    rendered: dict[str, tuple[str, bytes | None]] = {}
+    keep_bytes = cache is not None and cache.directory is None
     memo: dict[int, str] = {}
-    for page in pages:
+    fingerprints: list[str] = []
+    outputs: list[Output | None] = []
+    todo: list[int] = []
+    for index, page in enumerate(pages):
         path = output_path(page.url)
         fingerprint = page_fingerprint(page, site, salt, memo) if cache is not None else ""
+        fingerprints.append(fingerprint)
         if cache is not None and previous.get(path) == fingerprint:
             kept = cache.rendered[path][1]
             if kept is not None or path in intact:
-                rendered[path] = (fingerprint, kept)
-                yield Output(path, kept)
+                outputs.append(Output(path, kept))
                 continue
-        try:
-            output = render_page(page, site, env, config)
-        except NewssiteError as error:
-            key = (error.path, error.line, error.message.split(" while rendering ")[0])
-            problems.setdefault(key, error)
-            continue
-        rendered[path] = (
-            fingerprint,
-            output.data if cache is not None and cache.directory is None else None,
-        )
-        yield output
+        outputs.append(None)
+        todo.append(index)
+
+    problems: dict[tuple[str | None, int | None, str], NewssiteError] = {}
+    for index, result in _render_pages(todo, pages, site, env, config, workers):
+        if isinstance(result, NewssiteError):
+            key = (result.path, result.line, result.message.split(" while rendering ")[0])
+            problems.setdefault(key, result)
+        else:
+            outputs[index] = result
     if problems:
         raise ExceptionGroup("template errors", list(problems.values()))
+    done = [output for output in outputs if output is not None]
     if cache is not None:
-        cache.remember_pages(rendered)
+        cache.remember_pages(
+            {
+                o.path: (fp, o.data if keep_bytes else None)
+                for o, fp in zip(done, fingerprints, strict=True)
+            }
+        )
+    return done
+
+
+PARALLEL_RENDER_THRESHOLD = 400
+_worker: dict[str, object] = {}  # set once in each worker process by _start_worker
+
+
+def _render_pages(
+    todo: Sequence[int],
+    pages: Sequence[Page],
+    site: Site,
+    env: jinja2.Environment,
+    config: SiteConfig,
+    workers: int,
+) -> Iterator[tuple[int, Output | NewssiteError]]:
+    if workers < 2 or len(todo) < PARALLEL_RENDER_THRESHOLD:
+        for index in todo:
+            yield index, _render_or_error(pages[index], site, env, config)
+        return
+    # Jinja is pure Python too: a cold build renders on every core. Each worker gets the
+    # site once, builds its own environment, and returns pages in order.
+    size = max(50, len(todo) // (workers * 6))
+    batches = [list(todo[i : i + size]) for i in range(0, len(todo), size)]
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(site, config)
+    ) as pool:
+        for batch_result in pool.map(_render_batch, batches):
+            yield from batch_result
+
+
+def _start_worker(site: Site, config: SiteConfig) -> None:
+    _worker.update(site=site, config=config, env=make_environment(config))
+
+
+def _render_batch(indices: list[int]) -> list[tuple[int, Output | NewssiteError]]:
+    site, config, env = _worker["site"], _worker["config"], _worker["env"]
+    assert (
+        isinstance(site, Site)
+        and isinstance(config, SiteConfig)
+        and isinstance(env, jinja2.Environment)
+    )
+    return [(index, _render_or_error(site.pages[index], site, env, config)) for index in indices]
+
+
+def _render_or_error(
+    page: Page, site: Site, env: jinja2.Environment, config: SiteConfig
+) -> Output | NewssiteError:
+    try:
+        return render_page(page, site, env, config)
+    except NewssiteError as error:
+        return error
 
 
 def _xml(root: etree.Element) -> bytes:
@@ -317,9 +377,10 @@ def render_site(
     cache: BuildCache | None = None,
     salt: str = "",
     intact: Container[str] = (),
+    workers: int = 1,
 ) -> list[Output]:
     """Every generated file of the site (HTML, feeds, sitemaps, JSON), in a stable order."""
-    outputs = list(render_all_pages(site.pages, site, env, config, cache, salt, intact))
+    outputs = render_all_pages(site.pages, site, env, config, cache, salt, intact, workers)
     outputs += [render_feed(feed, site, config) for feed in site.feeds]
     outputs += render_sitemaps(site.sitemap, config)
     outputs.append(render_news_sitemap(site, config))
