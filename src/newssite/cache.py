@@ -92,6 +92,31 @@ class BuildCache:
         self.parsed[key] = found
         return found
 
+    def get_parsed_many(
+        self, keys: Iterable[str]
+    ) -> dict[str, tuple[Document, tuple[NewssiteError, ...]]]:
+        """Cached results for these keys, read from disk in one query."""
+        wanted = [key for key in keys]
+        found = {key: self.parsed[key] for key in wanted if key in self.parsed}
+        missing = {key for key in wanted if key not in found}
+        db = self._connect() if missing else None
+        if db is None:
+            return found
+        try:
+            rows = db.execute("SELECT key, value FROM parsed").fetchall()
+        except sqlite3.Error:
+            self._reset_file()
+            return found
+        for key, value in rows:
+            if key in missing:
+                try:
+                    found[key] = self.parsed[key] = decode_entry(
+                        key.split(":", 1)[0], json.loads(value)
+                    )
+                except (ValueError, KeyError, TypeError):
+                    continue
+        return found
+
     def put_parsed(self, key: str, document: Document, warnings: tuple[NewssiteError, ...]) -> None:
         self.parsed[key] = (document, warnings)
         if self.directory is not None:

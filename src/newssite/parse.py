@@ -541,17 +541,19 @@ def _parse_in_processes(
         return [result for part in parts for result in part]
 
 
-def _local_files_present(document: object, site_dir: Path) -> bool:
+def _local_files_present(document: object, site_dir: Path, seen: dict[str, bool]) -> bool:
     """A cached parse holds only while the local files it found are still there (and safe)."""
     files = list(getattr(document, "assets", ()))
     for photo in (getattr(document, "photo", None), getattr(document, "avatar", None)):
         if isinstance(photo, Photo) and photo.source:
             files.append(photo.source)
-    root = site_dir.resolve()
-    return all(
-        (site_dir / name).is_file() and (site_dir / name).resolve().is_relative_to(root)
-        for name in files
-    )
+    for name in files:
+        if name not in seen:
+            path = site_dir / name
+            seen[name] = path.is_file() and path.resolve().is_relative_to(site_dir.resolve())
+        if not seen[name]:
+            return False
+    return True
 
 
 def parse_all(
@@ -564,9 +566,11 @@ def parse_all(
     salt = cache_salt(_parse_settings(config))
     keys = [parse_key(s.kind, s.path, s.digest, salt) for s in sources]
     results: list[ParseResult | None] = [None] * len(sources)
+    hits = cache.get_parsed_many(keys) if cache is not None else {}
+    checked: dict[str, bool] = {}
     for index, key in enumerate(keys):
-        hit = cache.get_parsed(key) if cache is not None else None
-        if hit is not None and _local_files_present(hit[0], config.site_dir):
+        hit = hits.get(key)
+        if hit is not None and _local_files_present(hit[0], config.site_dir, checked):
             results[index] = (hit[0], [], list(hit[1]))
     missing = [index for index, result in enumerate(results) if result is None]
     todo = [sources[index] for index in missing]

