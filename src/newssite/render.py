@@ -100,9 +100,14 @@ def page_fingerprint(page: Page, site: Site, salt: str, memo: dict[int, str] | N
     return _sha("\0".join(parts))
 
 
+_PLAIN = (str, int, float, type(None), datetime)
+
+
 def _value_fingerprint(value: object, memo: dict[int, str]) -> str:
     """repr() of a value, with dataclasses remembered by identity: stories, authors, tags and
     sections are shared by many pages, so each is described once per build."""
+    if isinstance(value, _PLAIN):
+        return repr(value)
     if is_dataclass(value) and not isinstance(value, type):
         found = memo.get(id(value))
         if found is None:
