@@ -1,0 +1,219 @@
+"""Incremental = clean: after any sequence of edits, a cached rebuild equals a clean build.
+
+A small newsroom is generated, then random edits (add, edit, delete, retag, rename an
+author, change a template, change the config, move a date, change a slug) are applied one
+by one. After each, the incremental build (disk cache + previous output) and the preview's
+in-memory rebuild must both equal a clean build of the same sources, byte for byte.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXED_EPOCH, run_cli, tree_digest
+from newssite.build import render_files
+from newssite.cache import BuildCache
+from newssite.model import BuildOptions
+
+SECTIONS = ["news", "politics", "sports"]
+AUTHORS = ["ana", "ben", "chloe", "dev"]
+TAGS = ["Harbor", "City Hall", "Schools", "Budget", "Ferries", "Weather", "Elections"]
+WORDS = ["harbor", "council", "vote", "budget", "ferry", "storm", "school", "tide", "market", "mayor", "crew", "pier"]
+
+CONFIG = """\
+title = "The Differential Times"
+base_url = "https://times.example/"
+language = "en"
+timezone = "America/New_York"
+per_page = {per_page}
+feed_size = 8
+
+[[sections]]
+slug = "news"
+title = "News"
+
+[[sections]]
+slug = "politics"
+title = "Politics"
+
+[[sections]]
+slug = "sports"
+title = "Sports"
+"""
+
+
+def paragraph(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 60))).capitalize() + "."
+
+
+def article(rng: random.Random, number: int, **override: str) -> str:
+    fields = {
+        "title": f"'Story {number}: {rng.choice(WORDS)} {rng.choice(WORDS)}'",
+        "date": f"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:{rng.choice(['00', '30'])}:00-05:00",
+        "author": rng.choice(AUTHORS)
+        if rng.random() < 0.8
+        else f"[{', '.join(rng.sample(AUTHORS, 2))}]",
+        "section": rng.choice(SECTIONS),
+        "tags": f"[{', '.join(rng.sample(TAGS, rng.randint(0, 3)))}]",
+    }
+    fields.update(override)
+    head = "\n".join(f"{key}: {value}" for key, value in fields.items())
+    body = "\n\n".join(paragraph(rng) for _ in range(rng.randint(2, 5)))
+    return f"---\n{head}\n---\n{body}\n"
+
+
+def make_newsroom(site: Path, rng: random.Random, stories: int = 40) -> None:
+    (site / "content/authors").mkdir(parents=True)
+    (site / "content/articles").mkdir(parents=True)
+    (site / "newssite.toml").write_text(CONFIG.format(per_page=4))
+    for slug in AUTHORS:
+        (site / f"content/authors/{slug}.md").write_text(
+            f"---\nname: {slug.title()} Writer\nrole: Reporter\n---\n{paragraph(rng)}\n"
+        )
+    for number in range(stories):
+        (site / f"content/articles/story-{number:03d}.md").write_text(article(rng, number))
+
+
+def stories_of(site: Path) -> list[Path]:
+    return sorted((site / "content/articles").glob("*.md"))
+
+
+def edits(site: Path, rng: random.Random) -> list[tuple[str, Callable[[], None]]]:
+    counter = iter(range(1000, 2000))
+
+    def add() -> None:
+        number = next(counter)
+        (site / f"content/articles/story-{number}.md").write_text(article(rng, number))
+
+    def edit_body() -> None:
+        path = rng.choice(stories_of(site))
+        path.write_text(path.read_text() + "\n" + paragraph(rng) + "\n")
+
+    def delete() -> None:
+        rng.choice(stories_of(site)).unlink()
+
+    def retag() -> None:
+        path = rng.choice(stories_of(site))
+        lines = [line for line in path.read_text().split("\n") if not line.startswith("tags:")]
+        lines.insert(1, f"tags: [{', '.join(rng.sample(TAGS, 2))}]")
+        path.write_text("\n".join(lines))
+
+    def rename_author() -> None:
+        slug = rng.choice(AUTHORS)
+        path = site / f"content/authors/{slug}.md"
+        path.write_text(
+            path.read_text().replace("name: ", f"name: {rng.choice(WORDS).title()} ", 1)
+        )
+
+    def change_template() -> None:
+        folder = site / "themes/default/templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        marker = rng.choice(WORDS)
+        (folder / "article.html").write_text(
+            '{% extends "default/article.html" %}{% block content %}'
+            f'<p class="edition">{marker}</p>{{{{ super() }}}}{{% endblock %}}'
+        )
+
+    def change_config() -> None:
+        (site / "newssite.toml").write_text(CONFIG.format(per_page=rng.randint(3, 7)))
+
+    def move_date() -> None:
+        path = rng.choice(stories_of(site))
+        lines = path.read_text().split("\n")
+        lines = [
+            f"date: 2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}"
+            if line.startswith("date:")
+            else line
+            for line in lines
+        ]
+        path.write_text("\n".join(lines))
+
+    def change_slug() -> None:
+        path = rng.choice(stories_of(site))
+        text = path.read_text().replace("---\n", f"---\nslug: moved-{next(counter)}\n", 1)
+        path.write_text(text)
+
+    def make_draft() -> None:
+        path = rng.choice(stories_of(site))
+        path.write_text(path.read_text().replace("---\n", "---\ndraft: true\n", 1))
+
+    return [
+        ("add", add),
+        ("edit body", edit_body),
+        ("delete", delete),
+        ("retag", retag),
+        ("rename author", rename_author),
+        ("change template", change_template),
+        ("change config", change_config),
+        ("move date", move_date),
+        ("change slug", change_slug),
+        ("make draft", make_draft),
+    ]
+
+
+def clean_build(site: Path, where: Path) -> dict[str, str]:
+    """A build of a pristine copy of the sources: no cache, no previous output."""
+    if where.exists():
+        shutil.rmtree(where)
+    shutil.copytree(
+        site, where, ignore=shutil.ignore_patterns("output", ".newssite-cache", "output.lock")
+    )
+    result = run_cli("build", "--site", str(where))
+    assert result.code == 0, result.err
+    return tree_digest(where / "output")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_incremental_builds_equal_clean_builds(
+    tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    rng = random.Random(seed)
+    site = tmp_path / "site"
+    make_newsroom(site, rng)
+    assert run_cli("build", "--site", str(site)).code == 0
+    preview_cache = BuildCache(None)
+    options = BuildOptions(base_url="https://times.example/")
+    render_files(site, options, preview_cache)
+    steps = edits(site, rng)
+    history = []
+    for _ in range(14):
+        name, edit = rng.choice(steps)
+        edit()
+        history.append(name)
+        result = run_cli("build", "--site", str(site))
+        assert result.code == 0, (history, result.err)
+        expected = clean_build(site, tmp_path / "clean")
+        assert tree_digest(site / "output") == expected, (
+            f"incremental build differs after {history}"
+        )
+        _, outputs, copies, _ = render_files(site, options, preview_cache)
+        in_memory = {o.path: o.data for o in outputs}
+        clean_dir = tmp_path / "clean/output"
+        for path, data in in_memory.items():
+            assert data == (clean_dir / path).read_bytes(), (
+                f"preview differs at {path} after {history}"
+            )
+        assert set(in_memory) | {c.path for c in copies} == set(expected), history
+
+
+def test_no_change_rebuild_writes_nothing_and_one_edit_writes_few(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    rng = random.Random(7)
+    site = tmp_path / "site"
+    make_newsroom(site, rng, stories=60)
+    assert run_cli("build", "--site", str(site)).code == 0
+    result = run_cli("build", "--site", str(site))
+    assert "(0 written" in result.out, result.out
+    path = stories_of(site)[10]
+    path.write_text(path.read_text() + "\nOne more paragraph.\n")
+    result = run_cli("build", "--site", str(site))
+    written = int(result.out.split(" written")[0].rsplit("(", 1)[1])
+    assert 1 <= written <= 10, result.out
