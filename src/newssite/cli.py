@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC
@@ -15,7 +17,7 @@ from newssite import __version__
 from newssite.errors import NewssiteError, UsageError, is_content_failure, problems_of
 from newssite.model import BuildOptions
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 
 DESCRIPTION = """\
 newssite turns a folder of Markdown stories into a complete static news site:
@@ -118,27 +120,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     handler = _COMMANDS[args.command]
+    previous = _stop_on_sigterm()
     try:
         return handler(args, sys.stdout)
     except KeyboardInterrupt:
         print("newssite: interrupted; the previous output was left as it was", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except _Terminated:
+        print("newssite: terminated; the previous output was left as it was", file=sys.stderr)
+        return EXIT_TERMINATED
     except UsageError as error:
         print(f"newssite: {error}", file=sys.stderr)
         return EXIT_USAGE
     except BaseException as error:
         if not is_content_failure(error):
             raise
-        problems = problems_of(error)
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        count = len(problems)
-        print(
-            f"newssite: {count} error{'s' if count != 1 else ''}; nothing was published "
-            "(the previous output is unchanged)",
-            file=sys.stderr,
-        )
-        return EXIT_CONTENT
+        return _report_problems(error)
+    finally:
+        _restore_sigterm(previous)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised like Ctrl-C so the build cleans its staging folder on the way out."""
+
+
+def _stop_on_sigterm() -> object:
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def terminate(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    return signal.signal(signal.SIGTERM, terminate)
+
+
+def _restore_sigterm(previous: object) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
+
+
+def _report_problems(error: BaseException) -> int:
+    problems = problems_of(error)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    count = len(problems)
+    print(
+        f"newssite: {count} error{'s' if count != 1 else ''}; nothing was published "
+        "(the previous output is unchanged)",
+        file=sys.stderr,
+    )
+    return EXIT_CONTENT
 
 
 def _print_warnings(warnings: Sequence[NewssiteError], stream: TextIO) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import re
+import signal
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -15,7 +17,15 @@ from newssite.cache import BuildCache, cache_salt, parse_key
 from newssite.config import SiteConfig
 from newssite.errors import NewssiteError
 from newssite.markup import ASSET_SCHEME, MarkupRenderer, MarkupSettings, RenderedBody
-from newssite.model import Article, Author, FrozenDict, Photo, StandalonePage
+from newssite.model import (
+    Article,
+    Author,
+    Correction,
+    FrozenDict,
+    Photo,
+    Removal,
+    StandalonePage,
+)
 from newssite.sources import RawDocument, SourceFile, split
 from newssite.urls import SLUG_PATTERN, InvalidSlugError, author_url, explain_bad_slug, slugify
 
@@ -30,10 +40,17 @@ ARTICLE_FIELDS = (
     "updated",
     "slug",
     "draft",
+    "corrections",
+    "removed",
+    "aliases",
 )
 AUTHOR_FIELDS = ("name", "role", "avatar", "links", "email", "slug")
 PAGE_FIELDS = ("title", "summary", "slug", "draft")
 PHOTO_FIELDS = ("src", "alt", "caption", "credit")
+CORRECTION_FIELDS = ("date", "text")
+REMOVAL_FIELDS = ("date", "reason")
+# An alias is an old page URL of this site: a plain path, written into output/ as a redirect.
+_ALIAS = re.compile(r"/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*)?")
 _URL_SCHEMES = frozenset({"http", "https"})
 PARALLEL_THRESHOLD = 200
 
@@ -56,7 +73,11 @@ class _Fields:
         self.warnings: list[NewssiteError] = []
 
     def error(self, name: str, message: str) -> None:
-        line = self.raw.lines.get(name) or self.raw.lines.get(name.split(".")[0])
+        line = (
+            self.raw.lines.get(name)
+            or self.raw.lines.get(name.split(".")[0])
+            or self.raw.lines.get(re.split(r"[.\[]", name)[0])
+        )
         self.problems.append(
             NewssiteError(message, path=self.raw.source.path, line=line or 1, field=name)
         )
@@ -132,6 +153,21 @@ def parse_moment(value: object, zone: ZoneInfo) -> datetime:
     aware = moment if moment.tzinfo is not None else _localize(moment, zone)
     # A fixed offset, not the zone object: cached and fresh parses must compare equal.
     return aware.astimezone(timezone(aware.utcoffset() or timedelta()))
+
+
+def gives_offset(value: object) -> bool:
+    """Whether a front-matter date names its UTC offset; if not, the site time zone is assumed."""
+    if isinstance(value, datetime):
+        return value.tzinfo is not None
+    if not isinstance(value, str):
+        return not isinstance(value, date)
+    text = value.strip()
+    if len(text) == 10:
+        return False
+    try:
+        return datetime.fromisoformat(text.replace(" ", "T", 1)).tzinfo is not None
+    except ValueError:
+        return True  # not a date at all: the build reports that
 
 
 def _localize(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -291,6 +327,9 @@ def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fie
     photo = _photo(fields, "photo", meta.get("photo"), ctx)
     slug = _slug(fields, raw.source)
     draft = fields.flag("draft")
+    corrections = _corrections(fields, meta.get("corrections"), zone, moment)
+    removed = _removal(fields, meta.get("removed"), zone, moment)
+    aliases = _aliases(fields, meta.get("aliases"))
     extra = fields.unknown_keys(ARTICLE_FIELDS)
     body = _render(fields, ctx, raw)
     if fields.problems or moment is None or body is None:
@@ -313,6 +352,9 @@ def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fie
         links=body.links,
         assets=_published_files(body, photo),
         lines=FrozenDict(dict(raw.lines)),
+        corrections=corrections,
+        removed=removed,
+        aliases=aliases,
     )
     return article, fields
 
@@ -337,6 +379,117 @@ def _moment(
     except ValueError as error:
         fields.error(name, str(error))
         return None
+
+
+def _unknown_subfields(
+    fields: _Fields, name: str, mapping: Mapping[str, object], known: tuple[str, ...]
+) -> None:
+    for key in mapping:
+        if key not in known:
+            hint = did_you_mean_field(key, known) or f" (use {', '.join(known)})"
+            fields.error(f"{name}.{key}", f"unknown field{hint}")
+
+
+def did_you_mean_field(key: str, known: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _corrections(
+    fields: _Fields, value: object, zone: ZoneInfo, published: datetime | None
+) -> tuple[Correction, ...]:
+    """`corrections:` a list of {date, text}; each becomes a notice on the page."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        fields.error(
+            "corrections",
+            f"expected a list of {{date, text}}, got {_kind(value)} "
+            "(e.g. corrections: [{date: 2026-11-21, text: An earlier version misspelled ...}])",
+        )
+        return ()
+    found = []
+    for index, item in enumerate(value):
+        name = f"corrections[{index}]"
+        if not isinstance(item, Mapping):
+            fields.error(name, f"expected a mapping with date and text, got {_kind(item)}")
+            continue
+        _unknown_subfields(fields, name, item, CORRECTION_FIELDS)
+        moment = _moment(fields, f"{name}.date", item.get("date"), zone, required=True)
+        text = _required_text(fields, f"{name}.text", item.get("text"))
+        if moment and published and moment < published:
+            fields.error(f"{name}.date", "is before the story's date")
+        elif moment and text:
+            found.append(Correction(moment, text))
+    return tuple(sorted(found, key=lambda correction: correction.date))
+
+
+def _removal(
+    fields: _Fields, value: object, zone: ZoneInfo, published: datetime | None
+) -> Removal | None:
+    """`removed: {date, reason}`: the story is taken down and replaced by a short notice."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        fields.error(
+            "removed",
+            f"expected a mapping with date and reason, got {_kind(value)} "
+            "(e.g. removed: {date: 2026-11-30, reason: At the request of a court.})",
+        )
+        return None
+    _unknown_subfields(fields, "removed", value, REMOVAL_FIELDS)
+    moment = _moment(fields, "removed.date", value.get("date"), zone, required=True)
+    reason = value.get("reason")
+    text = fields.text("removed.reason", value=reason) if reason is not None else ""
+    if moment and published and moment < published:
+        fields.error("removed.date", "is before the story's date")
+        return None
+    return Removal(moment, text) if moment else None
+
+
+def _required_text(fields: _Fields, name: str, value: object) -> str:
+    if value is None:
+        fields.error(name, "required field is missing")
+        return ""
+    return fields.text(name, value=value, required=True)
+
+
+def alias_problem(alias: str) -> str | None:
+    """What is wrong with an alias (an old URL of this site), or None."""
+    if "://" in alias or alias.startswith("//"):
+        return "give the old URL as a path of this site, without https:// and the host"
+    if not alias.startswith("/"):
+        return "an old URL of this site starts with / (e.g. /news/old-slug/)"
+    if "?" in alias or "#" in alias:
+        return "an alias cannot have a query (?) or a fragment (#)"
+    if any(part in (".", "..") for part in alias.split("/")) or "//" in alias:
+        return "an alias cannot contain '.', '..' or empty path segments"
+    if not _ALIAS.fullmatch(alias):
+        return "use only letters, digits, '-', '_', '.' and '/' in an alias"
+    last = alias.rstrip("/").rsplit("/", 1)[-1]
+    if not alias.endswith("/") and "." in last and not last.endswith((".html", ".htm")):
+        return "only page URLs can redirect: end the alias with / or .html"
+    return None
+
+
+def _aliases(fields: _Fields, value: object) -> tuple[str, ...]:
+    """`aliases:` old URLs of the story (after a slug change); each one redirects here."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        fields.error("aliases", "expected a list of old URLs, e.g. [/news/old-slug/]")
+        return ()
+    found = []
+    for index, item in enumerate(items):
+        alias = item.strip()
+        problem = alias_problem(alias)
+        if problem:
+            fields.error(f"aliases[{index}]", f"{alias!r}: {problem}")
+            continue
+        last = alias.rsplit("/", 1)[-1]
+        found.append(alias if alias.endswith("/") or "." in last else alias + "/")
+    return tuple(dict.fromkeys(found))
 
 
 def _authors(fields: _Fields, value: object) -> tuple[str, ...]:
@@ -529,6 +682,11 @@ def parse_sources(sources: Sequence[SourceFile], config: SiteConfig) -> list[Par
     return results
 
 
+def ignore_interrupts() -> None:
+    """In worker processes: Ctrl-C is the main process's to handle (it cleans up)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _parse_in_processes(
     sources: Sequence[SourceFile], config: SiteConfig, workers: int
 ) -> list[ParseResult]:
@@ -536,7 +694,7 @@ def _parse_in_processes(
     # spreads it over the machine's cores. Results come back in order, so output is stable.
     batch = max(16, len(sources) // (workers * 8))
     batches = [sources[i : i + batch] for i in range(0, len(sources), batch)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=ignore_interrupts) as pool:
         parts = pool.map(parse_sources, batches, [config] * len(batches))
         return [result for part in parts for result in part]
 

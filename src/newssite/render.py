@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import signal
 import traceback
 import xml.etree.ElementTree as etree
 from collections.abc import Container, Iterator, Sequence
@@ -205,6 +206,7 @@ def _render_pages(
 
 
 def _start_worker(site: Site, config: SiteConfig) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     _worker.update(site=site, config=config, env=make_environment(config))
 
 
@@ -381,6 +383,15 @@ def render_latest(site: Site, config: SiteConfig) -> Output:
     return Output("latest.json", (data + "\n").encode("utf-8"))
 
 
+def render_redirects(site: Site, config: SiteConfig) -> Output:
+    """`_redirects` (Netlify's format, read by several hosts): one `/old /new 301` per alias."""
+    lines = [
+        f"{href(old, config.base_path)} {href(new, config.base_path)} 301"
+        for old, new in site.redirects
+    ]
+    return Output("_redirects", ("\n".join(lines) + "\n").encode("utf-8"))
+
+
 def render_site(
     site: Site,
     env: jinja2.Environment,
@@ -397,4 +408,6 @@ def render_site(
     outputs.append(render_news_sitemap(site, config))
     outputs.append(render_robots(config))
     outputs.append(render_latest(site, config))
+    if site.redirects:
+        outputs.append(render_redirects(site, config))
     return outputs

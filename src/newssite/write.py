@@ -258,8 +258,13 @@ def _stage(
     def target(path: str) -> Path:
         parent = path.rpartition("/")[0]
         if parent and parent not in made_dirs:
-            (staging / parent).mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-            made_dirs.add(parent)
+            folder = ""
+            for part in parent.split("/"):
+                folder = f"{folder}/{part}" if folder else part
+                if folder not in made_dirs:
+                    (staging / folder).mkdir(exist_ok=True)
+                    os.chmod(staging / folder, DIR_MODE)  # whatever the umask
+                    made_dirs.add(folder)
         return staging / path
 
     for path in sorted(unchanged | set(kept)):
