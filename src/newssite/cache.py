@@ -18,9 +18,17 @@ from pathlib import Path
 
 from newssite import __version__
 from newssite.errors import NewssiteError
-from newssite.model import Article, Author, FrozenDict, Photo, StandalonePage
+from newssite.model import (
+    Article,
+    Author,
+    Correction,
+    FrozenDict,
+    Photo,
+    Removal,
+    StandalonePage,
+)
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: inline figures in bodies, photo sizes, image lines
 CACHE_FILE = "build.sqlite"
 Document = Article | Author | StandalonePage
 _KINDS: dict[str, type] = {"articles": Article, "authors": Author, "pages": StandalonePage}
@@ -228,7 +236,8 @@ def _decode_plain(value: object) -> object:
     return value
 
 
-_NESTED: dict[str, type] = {"photo": Photo, "avatar": Photo}
+_NESTED: dict[str, type] = {"photo": Photo, "avatar": Photo, "removed": Removal}
+_NESTED_LISTS: dict[str, type] = {"corrections": Correction}
 
 
 def _decode_dataclass(kind: type, data: Mapping[str, object]) -> object:
@@ -237,6 +246,8 @@ def _decode_dataclass(kind: type, data: Mapping[str, object]) -> object:
         raw = data[f.name]
         if f.name in _NESTED and isinstance(raw, dict):
             values[f.name] = _decode_dataclass(_NESTED[f.name], raw)
+        elif f.name in _NESTED_LISTS and isinstance(raw, list):
+            values[f.name] = tuple(_decode_dataclass(_NESTED_LISTS[f.name], item) for item in raw)
         elif f.name == "links" and kind is Author:
             values[f.name] = tuple(tuple(pair) for pair in raw)  # type: ignore[attr-defined]
         else:

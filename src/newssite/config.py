@@ -43,6 +43,7 @@ class SiteConfig:
     keep_files: tuple[str, ...] = ()
     embed_hosts: tuple[str, ...] = ()
     trusted_html: bool = False
+    stale_after_days: int | None = None  # label stories older than this; None: no label
 
     @property
     def base_path(self) -> str:
@@ -77,6 +78,7 @@ _TOP_LEVEL_TYPES: dict[str, type | tuple[type, ...]] = {
     "keep_files": list,
     "embed_hosts": list,
     "trusted_html": bool,
+    "stale_after_days": int,
 }
 _REQUIRED = ("title", "base_url", "timezone", "sections")
 _SECTION_TYPES: dict[str, type] = {"slug": str, "title": str, "description": str}
@@ -198,6 +200,11 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> SiteConfig:
     for key in ("per_page", "feed_size"):
         if key in raw and not 1 <= raw[key] <= 1000:
             problem("must be between 1 and 1000", key)
+    if "stale_after_days" in raw and not 1 <= raw["stale_after_days"] <= 36500:
+        problem(
+            "must be a number of days between 1 and 36500 (e.g. 730 for two years)",
+            "stale_after_days",
+        )
     sections = _check_sections(raw["sections"], text, shown, problems)
     theme = raw.get("theme", "default")
     if not SLUG_PATTERN.match(theme):
@@ -226,6 +233,7 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> SiteConfig:
         keep_files=keep_files,
         embed_hosts=embed_hosts,
         trusted_html=raw.get("trusted_html", False),
+        stale_after_days=raw.get("stale_after_days"),
     )
 
 

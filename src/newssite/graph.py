@@ -28,6 +28,7 @@ from newssite.model import (
     Page,
     Pagination,
     Photo,
+    Removal,
     Section,
     Site,
     SiteInfo,
@@ -51,6 +52,7 @@ from newssite.urls import (
 )
 
 NEWS_SITEMAP_WINDOW = timedelta(days=2)
+REMOVED_TITLE = "This article has been removed"
 NEWS_SITEMAP_LIMIT = 1000
 LATEST_URL = "/latest.json"
 NOT_FOUND_URL = "/404.html"
@@ -89,19 +91,23 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
     problems: list[NewssiteError] = []
     sections = {s.slug: Section(s.slug, s.title, section_url(s.slug)) for s in config.sections}
     authors = _index_authors(docs.authors, problems)
-    published = sorted(
+    included = sorted(
         (a for a in docs.articles if publication.includes(a)),
         key=lambda a: (a.date, a.source),
         reverse=True,
     )
+    # A story taken down keeps its URL (a short notice) but leaves every list, feed and sitemap.
+    published = [a for a in included if a.removed is None]
+    withdrawn = [a for a in included if a.removed is not None]
     _check_authors(published, authors, problems)
     raise_all(problems)
 
     tags = _canonical_tags(published)
-    targets = _link_targets(published, authors.values(), docs.pages, sections)
+    targets = _link_targets(included, authors.values(), docs.pages, sections)
     authors = {slug: _resolve_author(a, targets, config, problems) for slug, a in authors.items()}
     stories = tuple(
-        _story(a, sections, authors, tags, targets, config, problems) for a in published
+        _story(a, sections, authors, tags, targets, config, publication.now, problems)
+        for a in published
     )
     pages_by_source = {
         page.source: _resolve_page(page, targets, config, problems) for page in docs.pages
@@ -125,6 +131,7 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
 
     pages: list[Page] = []
     pages += [_article_page(story, config) for story in stories]
+    pages += [_removed_page(article, sections) for article in withdrawn]
     pages += _list_pages("home", "/", config.title, "home.html", stories, config, {})
     for section in sections.values():
         pages += _list_pages(
@@ -165,11 +172,18 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
     pages.append(Page("notfound", NOT_FOUND_URL, "404.html", "Page not found", noindex=True))
 
     assets = _assets(stories, published, docs.pages, config)
-    _check_collisions(pages, published, docs.pages, assets, problems)
+    _check_collisions(pages, included, docs.pages, assets, problems)
+    _check_aliases(included, pages, docs.pages, assets, problems)
     raise_all(problems)
+    redirects = _redirects(included, config)
+    pages += [page for page, _ in redirects]
 
     feeds = _feeds(stories, sections.values(), authors.values(), by_section, by_author, config)
-    upcoming = [a.date for a in docs.articles if not a.draft and a.date > publication.now]
+    upcoming = [
+        a.date
+        for a in docs.articles
+        if not a.draft and a.removed is None and a.date > publication.now
+    ]
     return Site(
         info=info,
         now=publication.now,
@@ -185,6 +199,7 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
         assets=assets,
         next_publish=min(upcoming) if upcoming and not publication.future else None,
         drafts_included=publication.drafts,
+        redirects=tuple(sorted(pair for _, pair in redirects)),
     )
 
 
@@ -290,6 +305,7 @@ def _story(
     tags: Mapping[str, Tag],
     targets: Mapping[str, str],
     config: SiteConfig,
+    now: datetime,
     problems: list[NewssiteError],
 ) -> Story:
     url = article_url(article.section, article.slug)
@@ -311,7 +327,27 @@ def _story(
         reading_minutes=article.reading_minutes,
         draft=article.draft,
         extra=article.extra,
+        corrections=article.corrections,
+        age_notice=age_notice(article.date, now, config.stale_after_days),
     )
+
+
+def age_notice(published: datetime, now: datetime, stale_after_days: int | None) -> str:
+    """The staleness label ("This article is more than 2 years old"), or "" for recent stories."""
+    if stale_after_days is None or now - published <= timedelta(days=stale_after_days):
+        return ""
+    return f"This article is more than {describe_days(stale_after_days)} old"
+
+
+def describe_days(days: int) -> str:
+    """A span of days in the largest whole unit it covers: 730 -> "2 years", 90 -> "3 months"."""
+    if days >= 365:
+        count, unit = days // 365, "year"
+    elif days >= 30:
+        count, unit = days // 30, "month"
+    else:
+        count, unit = days, "day"
+    return f"{count} {unit}{'' if count == 1 else 's'}"
 
 
 def _resolve_author(
@@ -353,6 +389,38 @@ def _article_page(story: Story, config: SiteConfig) -> Page:
     )
 
 
+def _removed_page(article: Article, sections: Mapping[str, Section]) -> Page:
+    """The short notice that replaces a story taken down: no body, no photo, not indexed."""
+    removal = article.removed
+    assert isinstance(removal, Removal)
+    return Page(
+        "removed",
+        article_url(article.section, article.slug),
+        "removed.html",
+        REMOVED_TITLE,
+        removal.reason,
+        FrozenDict({"removal": removal, "section": sections[article.section]}),
+        noindex=True,
+    )
+
+
+def _redirects(
+    articles: Sequence[Article], config: SiteConfig
+) -> list[tuple[Page, tuple[str, str]]]:
+    """A redirect page at each alias (meta refresh, canonical to the new URL, not indexed)."""
+    found = []
+    for article in articles:
+        target = article_url(article.section, article.slug)
+        title = article.title if article.removed is None else REMOVED_TITLE
+        for alias in article.aliases:
+            context = {"target": target, "canonical": absolute(target, config.base_url)}
+            page = Page(
+                "redirect", alias, "redirect.html", title, "", FrozenDict(context), noindex=True
+            )
+            found.append((page, (alias, target)))
+    return found
+
+
 def news_article_jsonld(story: Story, config: SiteConfig) -> dict[str, object]:
     """schema.org NewsArticle for search engines; every author is a Person with a url."""
     data: dict[str, object] = {
@@ -379,6 +447,11 @@ def news_article_jsonld(story: Story, config: SiteConfig) -> dict[str, object]:
     }
     if story.tags:
         data["keywords"] = [tag.name for tag in story.tags]
+    if story.corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": c.date.isoformat()}
+            for c in story.corrections
+        ]
     if story.photo:
         image: dict[str, object] = {
             "@type": "ImageObject",
@@ -500,7 +573,7 @@ def _check_collisions(
     for asset in assets:
         claims[url_key(asset.url)].append((asset.url, asset.source))
     for page in pages:
-        if page.kind not in ("article", "page"):
+        if page.kind not in ("article", "page", "removed", "redirect"):
             claims[url_key(page.url)].append((page.url, f"the generated {page.kind} page"))
         pagination = page.context.get("pagination")
         if isinstance(pagination, Pagination) and pagination.number == 0:
@@ -524,6 +597,57 @@ def _check_collisions(
                 field="slug",
             )
         )
+
+
+def _check_aliases(
+    articles: Sequence[Article],
+    pages: Sequence[Page],
+    standalone: Sequence[StandalonePage],
+    assets: Sequence[Asset],
+    problems: list[NewssiteError],
+) -> None:
+    """An alias may not be the URL of anything else; the error names both files."""
+    owners: dict[str, str] = {}
+    reserved = [url for url in _GENERATED_URLS if url.endswith("/")]
+    for page in pages:
+        if page.kind not in ("article", "page", "removed", "redirect"):
+            owners.setdefault(url_key(page.url), f"the generated {page.kind} page")
+        pagination = page.context.get("pagination")
+        if isinstance(pagination, Pagination) and pagination.number == 0:
+            reserved.append(list_page_url(page.url, 1).removesuffix("1/"))
+    for url in _GENERATED_URLS:
+        owners.setdefault(url_key(url), "a file newssite generates")
+    for asset in assets:
+        owners[url_key(asset.url)] = asset.source
+    for page in standalone:
+        owners[url_key(page_url(page.slug))] = page.source
+    for article in articles:
+        owners[url_key(article_url(article.section, article.slug))] = article.source
+    first_claim: dict[str, str] = {}
+    for article in articles:
+        own = url_key(article_url(article.section, article.slug))
+        for index, alias in enumerate(article.aliases):
+            key = url_key(alias)
+            under = next((p for p in reserved if key.startswith(url_key(p)) and key != own), None)
+            if key == own:
+                message = f"{alias} is this story's own URL"
+            elif key in owners:
+                message = f"{alias} is already the URL of {owners[key]}"
+            elif first_claim.get(key, article.source) != article.source:
+                message = f"{alias} is also an alias in {first_claim[key]}"
+            elif under is not None:
+                message = f"{alias} is under {under}, where newssite writes its own pages"
+            else:
+                first_claim[key] = article.source
+                continue
+            problems.append(
+                NewssiteError(
+                    message,
+                    path=article.source,
+                    line=article.lines.get("aliases"),
+                    field=f"aliases[{index}]",
+                )
+            )
 
 
 def _feeds(

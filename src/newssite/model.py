@@ -46,6 +46,16 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
+class Rendition:
+    """One processed file of a photo: a width in one format, or a crop (images.py makes them)."""
+
+    url: str  # a site path: /img/<hash>-960.webp
+    width: int
+    height: int
+    mime: str  # image/webp, image/jpeg or image/png
+
+
+@dataclass(frozen=True, slots=True)
 class Photo:
     """A picture as published: `src` is a site path ("/photos/x.jpg") or an absolute URL."""
 
@@ -54,6 +64,37 @@ class Photo:
     caption: str = ""
     credit: str = ""
     source: str | None = None  # the local file it comes from, relative to the site folder
+    width: int = 0  # of the picture as shown (EXIF orientation applied); 0: not known (remote)
+    height: int = 0
+    renditions: tuple[Rendition, ...] = ()  # responsive widths, WebP and a JPEG/PNG fallback
+    crops: tuple[tuple[str, Rendition], ...] = ()  # ("social", 1200x630), ("16x9", ...), ...
+
+    def crop(self, name: str) -> Rendition | None:
+        return next((rendition for key, rendition in self.crops if key == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A correction notice on a story: when it was made and what was wrong."""
+
+    date: datetime
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A takedown: the story's page is replaced by a short notice, and it leaves every list."""
+
+    date: datetime
+    reason: str = ""
+
+
+def newest_change(
+    date: datetime, updated: datetime | None, corrections: tuple[Correction, ...]
+) -> datetime:
+    """The last time a story changed: its date, `updated` or a correction, whichever is latest."""
+    moments = [date, *([updated] if updated else []), *(c.date for c in corrections)]
+    return max(moments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +110,7 @@ class Author:
     bio_html: str = ""
     bio_text: str = ""
     extra: Mapping[str, object] = field(default_factory=_empty)
+    lines: Mapping[str, int] = field(default_factory=_empty)  # field -> line, for photo checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +136,13 @@ class Article:
     lines: Mapping[str, int] = field(
         default_factory=dict
     )  # field -> line in the source, for errors found later
+    corrections: tuple[Correction, ...] = ()
+    removed: Removal | None = None
+    aliases: tuple[str, ...] = ()  # old site paths that redirect here ("/news/old-slug/")
 
     @property
     def modified(self) -> datetime:
-        return self.updated if self.updated and self.updated > self.date else self.date
+        return newest_change(self.date, self.updated, self.corrections)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +155,7 @@ class StandalonePage:
     extra: Mapping[str, object] = field(default_factory=_empty)
     links: tuple[str, ...] = ()
     assets: tuple[str, ...] = ()
+    lines: Mapping[str, int] = field(default_factory=_empty)  # field -> line, for photo checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +178,16 @@ class Story:
     reading_minutes: int
     draft: bool
     extra: Mapping[str, object]
+    corrections: tuple[Correction, ...] = ()
+    age_notice: str = ""  # "This article is more than 2 years old", decided with the build's now
 
     @property
     def modified(self) -> datetime:
-        return self.updated if self.updated and self.updated > self.date else self.date
+        return newest_change(self.date, self.updated, self.corrections)
+
+    @property
+    def corrected(self) -> datetime | None:
+        return max((c.date for c in self.corrections), default=None)
 
     @property
     def is_updated(self) -> bool:
@@ -222,6 +274,7 @@ class Site:
     assets: tuple[Asset, ...] = ()
     next_publish: datetime | None = None
     drafts_included: bool = False
+    redirects: tuple[tuple[str, str], ...] = ()  # (old path, new path) from story aliases
 
 
 @dataclass(frozen=True, slots=True)
