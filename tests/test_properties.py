@@ -1,0 +1,188 @@
+"""Properties that must hold for any input (TESTPLAN 2g), checked with Hypothesis; plus a
+short run of the atheris harness for the source loader."""
+
+from __future__ import annotations
+
+import contextlib
+import html as html_module
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import html5lib
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from conftest import REPO
+from newssite.errors import NewssiteError
+from newssite.markup import MarkupRenderer, MarkupSettings
+from newssite.parse import parse_moment
+from newssite.sources import SourceFile, split
+from newssite.urls import SLUG_PATTERN, InvalidSlugError, output_path, slugify
+
+SLOW = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@given(st.text())
+def test_p01_slugify_gives_a_safe_slug_or_refuses(text: str) -> None:
+    try:
+        slug = slugify(text)
+    except InvalidSlugError:
+        return
+    assert SLUG_PATTERN.match(slug)
+    assert slugify(slug) == slug
+    assert slugify(unicodedata.normalize("NFD", text)) == slug
+
+
+@given(st.text(min_size=1))
+def test_p02_output_paths_stay_inside_the_output(text: str) -> None:
+    try:
+        slug = slugify(text)
+    except InvalidSlugError:
+        return
+    root = Path("/srv/site/output")
+    path = (root / output_path(f"/news/{slug}/")).resolve()
+    assert path.is_relative_to(root)
+
+
+@given(st.datetimes(timezones=st.timezones()))
+def test_p03_dates_round_trip_and_keep_the_instant(moment: datetime) -> None:
+    zone = ZoneInfo("America/New_York")
+    parsed = parse_moment(moment.isoformat(), zone)
+    assert parsed == moment
+    assert datetime.fromisoformat(parsed.astimezone(UTC).isoformat()) == moment
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1)))
+def test_p03_naive_dates_do_not_depend_on_the_process_timezone(moment: datetime) -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    results = set()
+    for process_zone in ("UTC", "Pacific/Kiritimati", "America/St_Johns"):
+        os.environ["TZ"] = process_zone
+        try:
+            results.add(parse_moment(moment.isoformat(), zone).isoformat())
+        except ValueError as error:
+            results.add(f"refused: {'gap' if 'gap' in str(error) else 'overlap'}")
+    os.environ.pop("TZ")
+    assert len(results) == 1
+
+
+TITLE_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"),
+    min_size=1,
+    max_size=60,
+).filter(lambda t: t.strip())
+
+
+@SLOW
+@given(TITLE_TEXT)
+def test_p04_any_title_is_escaped_in_html_atom_and_sitemap(make_site, title: str) -> None:  # type: ignore[no-untyped-def]
+    from conftest import run_cli, story
+
+    quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    site = make_site({"content/articles/a.md": story(f"!{quoted}")})
+    result = run_cli("build", "--site", str(site))
+    if result.code != 0:
+        assert "Traceback" not in result.err
+        assert "content/articles/a.md" in result.err
+        return
+    expected = " ".join(title.split())
+    page = html5lib.parse(
+        (site / "output/news/a/index.html").read_bytes(),
+        treebuilder="lxml",
+        namespaceHTMLElements=False,
+    )
+    h1 = page.getroot().find(".//h1")
+    assert " ".join("".join(h1.itertext()).split()) == expected
+    feed = etree.fromstring((site / "output/feed.xml").read_bytes())
+    titles = [t.text for t in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert title.strip() in [t.strip() if t else t for t in titles] or expected in titles
+    etree.fromstring((site / "output/sitemap.xml").read_bytes())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000))
+def test_p05_the_loader_only_ever_raises_newssite_errors(data: bytes) -> None:
+    source = SourceFile("articles", "content/articles/x.md", b"---\n" + data, "0")
+    with contextlib.suppress(NewssiteError):
+        split(source)
+    with contextlib.suppress(NewssiteError):
+        split(SourceFile("articles", "content/articles/x.md", data, "0"))
+
+
+MARKDOWN_BITS = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](&#106;avascript:alert(1))",
+        "![i](data:text/html;base64,PHNjcmlwdD4=)",
+        '<a href="javascript:alert(1)">x</a>',
+        "<iframe src=https://evil.example></iframe>",
+        "<svg onload=alert(1)>",
+        "**bold**",
+        "\n\n",
+        "# head",
+        "> quote",
+        "`code`",
+        "<div>",
+        "</div>",
+        '<a href="vbscript:x">v</a>',
+        "<style>body{}</style>",
+        "[ok](https://example.org)",
+    ]
+)
+
+
+# Control characters never reach the renderer: the source loader refuses them (see B24, B40).
+PLAIN_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\t"),
+    max_size=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(MARKDOWN_BITS, PLAIN_TEXT), max_size=12).map("".join))
+def test_p06_rendered_markdown_parses_and_carries_no_script(text: str) -> None:
+    body = MarkupRenderer(MarkupSettings()).render(text, "content/articles/x.md").html
+    fragment = html5lib.parseFragment(body, treebuilder="lxml", namespaceHTMLElements=False)
+    for element in fragment.iter() if hasattr(fragment, "iter") else []:
+        if not isinstance(element.tag, str):
+            continue
+        assert element.tag not in ("script", "style", "iframe", "svg")
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), (name, text)
+            if name in ("href", "src"):
+                unescaped = html_module.unescape(value).strip().lower()
+                assert not re.match(r"(javascript|vbscript|data):", unescaped), (value, text)
+
+
+@pytest.mark.slow
+def test_the_atheris_harness_finds_nothing_in_a_short_run(tmp_path: Path) -> None:
+    harness = REPO / "tests/fuzz/fuzz_front_matter.py"
+    seconds = os.environ.get("NEWSSITE_FUZZ_SECONDS", "30")
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(harness),
+            f"-max_total_time={seconds}",
+            "-rss_limit_mb=2048",
+            f"-artifact_prefix={tmp_path}/",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        timeout=int(seconds) + 120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Done" in done.stderr or "done" in done.stderr.lower()
