@@ -17,6 +17,7 @@ from newssite.cache import BuildCache, cache_salt
 from newssite.config import SiteConfig, load_config, with_output
 from newssite.errors import NewssiteError, raise_all
 from newssite.graph import Publication, build_site
+from newssite.images import process_photos, publish_photos
 from newssite.model import BuildOptions, Output, Site
 from newssite.parse import parse_all
 from newssite.render import render_site
@@ -49,6 +50,8 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
         cache = cache or BuildCache(config.cache_dir)
     with timer("parse"):
         docs = parse_all(discover(config.site_dir), config, cache, workers=_workers())
+    with timer("photos"):
+        docs, photos = process_photos(docs, config, workers=_workers())
     with timer("graph"):
         site = build_site(docs, config, _publication(options))
     with output_lock(config.output):
@@ -57,7 +60,7 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
             outputs = render_site(
                 site, make_environment(config), config, cache, render_salt(config), intact
             )
-            copies = static_copies(config, site, outputs)
+            copies = publish_photos(photos, site, static_copies(config, site, outputs), config)
         with timer("write"):
             report = write_outputs(
                 outputs, copies, config.output, config.cache_dir, config.keep_files
@@ -76,13 +79,15 @@ def render_files(
     config = _load(site_dir, options)
     docs = parse_all(discover(config.site_dir, known_sources), config, cache, workers=_workers())
     cache.forget_parsed_except(docs.keys)
+    docs, photos = process_photos(docs, config, workers=_workers())
     site = build_site(docs, config, _publication(options))
     salt = render_salt(config)
     env = cache.environments.get(salt)
     if not isinstance(env, jinja2.Environment):
         cache.environments = {salt: (env := make_environment(config))}
     outputs = render_site(site, env, config, cache, salt)
-    return site, outputs, static_copies(config, site, outputs), docs.warnings
+    copies = publish_photos(photos, site, static_copies(config, site, outputs), config)
+    return site, outputs, copies, docs.warnings
 
 
 def check(site_dir: Path, options: BuildOptions) -> BuildReport:
@@ -91,9 +96,10 @@ def check(site_dir: Path, options: BuildOptions) -> BuildReport:
     docs = parse_all(
         discover(config.site_dir), config, BuildCache(config.cache_dir), workers=_workers()
     )
+    docs, photos = process_photos(docs, config, write=False, workers=_workers())
     site = build_site(docs, config, _publication(options))
     outputs = render_site(site, make_environment(config), config)
-    copies = static_copies(config, site, outputs)
+    copies = publish_photos(photos, site, static_copies(config, site, outputs), config)
     nothing = WriteReport(0, 0, 0)
     return _report(site, docs.warnings, nothing, len(outputs) + len(copies), config, _StageTimer())
 

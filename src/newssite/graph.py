@@ -453,16 +453,26 @@ def news_article_jsonld(story: Story, config: SiteConfig) -> dict[str, object]:
             for c in story.corrections
         ]
     if story.photo:
-        image: dict[str, object] = {
-            "@type": "ImageObject",
-            "url": absolute(story.photo.src, config.base_url),
-        }
-        if story.photo.caption:
-            image["caption"] = story.photo.caption
-        if story.photo.credit:
-            image["creditText"] = story.photo.credit
-        data["image"] = [image]
+        data["image"] = _image_objects(story.photo, config)
     return data
+
+
+def _image_objects(photo: Photo, config: SiteConfig) -> list[dict[str, object]]:
+    """The photo as ImageObjects: its 16:9, 4:3 and 1:1 crops when newssite made them
+    (Google asks for the three ratios), else the photo itself; each with caption and credit."""
+    made = [rendition for name, rendition in photo.crops if name in ("16x9", "4x3", "1x1")]
+    files = [(r.url, r.width, r.height) for r in made] or [(photo.src, photo.width, photo.height)]
+    objects: list[dict[str, object]] = []
+    for url, width, height in files:
+        image: dict[str, object] = {"@type": "ImageObject", "url": absolute(url, config.base_url)}
+        if width and height:
+            image.update(width=width, height=height)
+        if photo.caption:
+            image["caption"] = photo.caption
+        if photo.credit:
+            image["creditText"] = photo.credit
+        objects.append(image)
+    return objects
 
 
 def paginate(

@@ -53,6 +53,12 @@ _URL_SCHEMES = {"http", "https", "mailto", "tel", SOURCE_SCHEME[:-1], ASSET_SCHE
 _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
 # The sanitiser drops the src of an embed from another host; the empty frame goes too.
 _FRAME_WITHOUT_SRC = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.DOTALL)
+FIGURE_CLASS = "photo photo--inline"
+# "Caption text — Photo: Jane Doe/Agency": the credit follows the last "Photo:" or "Credit:".
+_CREDIT = re.compile(
+    r"^(?P<caption>.*?)[\s—–|-]*\b(?:photo|photograph|picture|image|credit)\s*:\s*(?P<credit>[^:]+?)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +128,43 @@ class _LinkRewriter(Treeprocessor):
         return f"{ASSET_SCHEME}{target}"
 
 
+def split_credit(title: str) -> tuple[str, str]:
+    """An image title as (caption, credit): "Harbor at dawn. — Photo: Jane Doe/AP"."""
+    match = _CREDIT.match(title.strip())
+    if match is None:
+        return title.strip(), ""
+    return match.group("caption").strip(), match.group("credit").strip()
+
+
+def credit_text(credit: str) -> str:
+    """A credit as the theme shows it: "(Jane Doe/AP)", unless it brings its own wording."""
+    plain = credit.strip()
+    return plain if plain.startswith("(") or plain.lower().startswith("photo") else f"({plain})"
+
+
+class _FigureMaker(Treeprocessor):
+    """An image alone in its paragraph becomes a figure; its title gives caption and credit."""
+
+    def run(self, root: etree.Element) -> None:
+        for paragraph in root.iter("p"):
+            if len(paragraph) != 1 or paragraph[0].tag != "img":
+                continue
+            image = paragraph[0]
+            if (paragraph.text or "").strip() or (image.tail or "").strip():
+                continue
+            paragraph.tag = "figure"
+            paragraph.set("class", FIGURE_CLASS)
+            paragraph.text = image.tail = None
+            caption, credit = split_credit(image.attrib.pop("title", ""))
+            if caption or credit:
+                figcaption = etree.SubElement(paragraph, "figcaption")
+                figcaption.text = caption + (" " if caption and credit else "")
+                if credit:
+                    etree.SubElement(figcaption, "span", {"class": "credit"}).text = credit_text(
+                        credit
+                    )
+
+
 class _NewsroomExtension(Extension):
     def __init__(self, settings: MarkupSettings) -> None:
         super().__init__()
@@ -129,6 +172,7 @@ class _NewsroomExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_LinkRewriter(md, self.settings), "newssite_links", 1)
+        md.treeprocessors.register(_FigureMaker(md), "newssite_figures", 2)
 
 
 class MarkupRenderer:

@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from newssite.cache import BuildCache, cache_salt, parse_key
@@ -351,7 +351,7 @@ def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fie
         extra=FrozenDict(extra),
         links=body.links,
         assets=_published_files(body, photo),
-        lines=FrozenDict(dict(raw.lines)),
+        lines=_lines_with_images(raw),
         corrections=corrections,
         removed=removed,
         aliases=aliases,
@@ -562,6 +562,22 @@ def _check_body_files(fields: _Fields, body: RenderedBody, ctx: _Context) -> Non
         )
 
 
+_BODY_IMAGE = re.compile(
+    r"!\[[^\]]*\]\(\s*<?([^\s)>]+)|<img\b[^>]*?\ssrc\s*=\s*[\"']?([^\"'\s>]+)", re.I
+)
+
+
+def _lines_with_images(raw: RawDocument) -> FrozenDict:
+    """Front-matter lines plus the body's first line and the line of each image by file name
+    ("image:harbor.jpg"), so photo problems found after parsing can name their line."""
+    lines = {**raw.lines, "body": raw.body_line}
+    for offset, text in enumerate(raw.body.split("\n")):
+        for match in _BODY_IMAGE.finditer(text):
+            name = PurePosixPath(unquote(match.group(1) or match.group(2))).name
+            lines.setdefault(f"image:{name}", raw.body_line + offset)
+    return FrozenDict(lines)
+
+
 def parse_author(raw: RawDocument, ctx: _Context) -> tuple[Author | None, _Fields]:
     fields = _Fields(raw)
     meta = raw.meta
@@ -591,6 +607,7 @@ def parse_author(raw: RawDocument, ctx: _Context) -> tuple[Author | None, _Field
         bio_html=body.html,
         bio_text=body.summary,
         extra=FrozenDict(extra),
+        lines=_lines_with_images(raw),
     )
     return author, fields
 
@@ -635,6 +652,7 @@ def parse_page(raw: RawDocument, ctx: _Context) -> tuple[StandalonePage | None, 
         extra=FrozenDict(extra),
         links=body.links,
         assets=body.assets,
+        lines=_lines_with_images(raw),
     )
     return page, fields
 

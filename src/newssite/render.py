@@ -18,13 +18,14 @@ import jinja2
 from newssite.cache import BuildCache
 from newssite.config import SiteConfig
 from newssite.errors import NewssiteError
-from newssite.model import Feed, Output, Page, Site, SitemapEntry, Story
+from newssite.model import Feed, Output, Page, Photo, Site, SitemapEntry, Story
 from newssite.templates import ap_date, make_environment
 from newssite.urls import absolute, href, output_path
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
+MEDIA = "http://search.yahoo.com/mrss/"
 SITEMAP_LIMIT = 50_000
 LATEST_COUNT = 20
 EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
@@ -251,7 +252,7 @@ def _rfc3339(moment: datetime) -> str:
 def render_feed(feed: Feed, site: Site, config: SiteConfig) -> Output:
     """An Atom (RFC 4287) feed, serialised by ElementTree so every field is escaped."""
     base = config.base_url
-    root = etree.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
+    root = etree.Element("feed", {"xmlns": ATOM, "xmlns:media": MEDIA, "xml:lang": config.language})
     _sub(root, "id", feed.feed_id)
     _sub(root, "title", feed.title)
     if feed.subtitle:
@@ -295,6 +296,31 @@ def _feed_entry(root: etree.Element, story: Story, config: SiteConfig) -> None:
         _sub(entry, "summary", story.summary, type="text")
     content = _sub(entry, "content", _feed_content(story, config), type="html")
     content.set("xml:base", absolute(story.url, config.base_url))
+    if story.photo is not None:
+        _media_content(entry, story.photo, config)
+
+
+def _media_content(entry: etree.Element, photo: Photo, config: SiteConfig) -> None:
+    """The story photo as Media RSS: its largest JPEG/PNG file, credit, caption, thumbnail."""
+    files = [rendition for rendition in photo.renditions if rendition.mime != "image/webp"]
+    largest = files[-1] if files else None
+    url = absolute(largest.url if largest else photo.src, config.base_url)
+    media = _sub(entry, "media:content", url=url, medium="image")
+    if largest is not None:
+        media.attrib.update(type=largest.mime, width=str(largest.width), height=str(largest.height))
+    if photo.caption:
+        _sub(media, "media:description", photo.caption, type="plain")
+    if photo.credit:
+        _sub(media, "media:credit", photo.credit)
+    if files:
+        small = files[0]
+        _sub(
+            media,
+            "media:thumbnail",
+            url=absolute(small.url, config.base_url),
+            width=str(small.width),
+            height=str(small.height),
+        )
 
 
 def _feed_content(story: Story, config: SiteConfig) -> str:
