@@ -15,6 +15,7 @@ import jinja2
 
 from newssite.cache import BuildCache, cache_salt
 from newssite.config import SiteConfig, load_config, with_output
+from newssite.editorial import editorial_warnings
 from newssite.errors import NewssiteError, raise_all
 from newssite.graph import Publication, build_site
 from newssite.images import process_photos, publish_photos
@@ -23,7 +24,14 @@ from newssite.parse import parse_all
 from newssite.render import render_site
 from newssite.sources import SourceFile, StatKey, discover, is_ignored_name
 from newssite.templates import THEME_STATIC_URL, make_environment, theme_dirs
-from newssite.write import Copy, WriteReport, intact_files, output_lock, write_outputs
+from newssite.write import (
+    Copy,
+    WriteReport,
+    intact_files,
+    load_manifest,
+    output_lock,
+    write_outputs,
+)
 
 _KEPT_DOT_NAMES = frozenset({".well-known", ".nojekyll", ".htaccess"})
 
@@ -44,7 +52,7 @@ class BuildReport:
 
 def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None) -> BuildReport:
     """Build the site in site_dir; leave output/ untouched if anything fails."""
-    timer = _StageTimer()
+    timer = _StageTimer(progress=options.progress)
     with timer("config"):
         config = _load(site_dir, options)
         cache = cache or BuildCache(config.cache_dir)
@@ -66,6 +74,7 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
                 outputs, copies, config.output, config.cache_dir, config.keep_files
             )
             cache.save(live_keys=docs.keys)
+    timer.finish()
     return _report(site, docs.warnings, report, len(outputs) + len(copies), config, timer)
 
 
@@ -90,18 +99,25 @@ def render_files(
     return site, outputs, copies, docs.warnings
 
 
-def check(site_dir: Path, options: BuildOptions) -> BuildReport:
-    """Everything a build validates, rendered in memory; nothing is written."""
+def check(site_dir: Path, options: BuildOptions, *, editorial: bool = False) -> BuildReport:
+    """Everything a build validates, rendered in memory; nothing is written.
+
+    With `editorial`, the warnings also hold the desk's checks (editorial.py).
+    """
     config = _load(site_dir, options)
-    docs = parse_all(
-        discover(config.site_dir), config, BuildCache(config.cache_dir), workers=_workers()
-    )
+    sources = discover(config.site_dir)
+    docs = parse_all(sources, config, BuildCache(config.cache_dir), workers=_workers())
     docs, photos = process_photos(docs, config, write=False, workers=_workers())
     site = build_site(docs, config, _publication(options))
     outputs = render_site(site, make_environment(config), config)
     copies = publish_photos(photos, site, static_copies(config, site, outputs), config)
+    warnings = docs.warnings
+    if editorial:
+        files = {o.path: o.data for o in outputs} | {c.path: None for c in copies}
+        previous = load_manifest(config.cache_dir)
+        warnings += tuple(editorial_warnings(sources, docs, site, config, files, previous))
     nothing = WriteReport(0, 0, 0)
-    return _report(site, docs.warnings, nothing, len(outputs) + len(copies), config, _StageTimer())
+    return _report(site, warnings, nothing, len(outputs) + len(copies), config, _StageTimer())
 
 
 def _load(site_dir: Path, options: BuildOptions) -> SiteConfig:
@@ -249,13 +265,29 @@ def _report(
     )
 
 
+STAGES = ("config", "parse", "photos", "graph", "render", "write")
+
+
 class _StageTimer:
-    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
+    """Times each stage, and tells BuildOptions.progress (stage, stages done, total) as it starts."""
+
+    def __init__(
+        self, clock: Callable[[], float] = time.perf_counter, progress: object = None
+    ) -> None:
         self.clock = clock
         self.seconds: list[tuple[str, float]] = []
+        self.progress: Callable[[str, int, int], None] | None = (
+            progress if callable(progress) else None
+        )
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress("done", len(STAGES), len(STAGES))
 
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
+        if self.progress is not None:
+            self.progress(stage, len(self.seconds), len(STAGES))
         start = self.clock()
         try:
             yield

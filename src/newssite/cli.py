@@ -113,6 +113,12 @@ def make_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="create a new site that builds at once")
     init.add_argument("directory", type=Path, help="folder to create")
     init.add_argument("--title", default="The Example Independent", help="the outlet's name")
+    init.add_argument(
+        "--timezone",
+        default="UTC",
+        metavar="ZONE",
+        help="the newsroom's time zone, e.g. Europe/Kyiv (default: UTC)",
+    )
     return parser
 
 
@@ -135,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BaseException as error:
         if not is_content_failure(error):
             raise
-        return _report_problems(error)
+        return _report_problems(error, args.command)
     finally:
         _restore_sigterm(previous)
 
@@ -159,16 +165,19 @@ def _restore_sigterm(previous: object) -> None:
         signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
 
 
-def _report_problems(error: BaseException) -> int:
+def _report_problems(error: BaseException, command: str = "build") -> int:
     problems = problems_of(error)
     for problem in problems:
         print(problem, file=sys.stderr)
     count = len(problems)
-    print(
-        f"newssite: {count} error{'s' if count != 1 else ''}; nothing was published "
-        "(the previous output is unchanged)",
-        file=sys.stderr,
-    )
+    errors = f"{count} error{'s' if count != 1 else ''}"
+    if command == "build":
+        print(
+            f"newssite: {errors}; nothing was published (the previous output is unchanged)",
+            file=sys.stderr,
+        )
+    else:
+        print(f"newssite: {errors}", file=sys.stderr)
     return EXIT_CONTENT
 
 
@@ -179,13 +188,16 @@ def _print_warnings(warnings: Sequence[NewssiteError], stream: TextIO) -> None:
 
 def _run_build(args: argparse.Namespace, out: TextIO) -> int:
     from newssite.build import build, now_from_clock
+    from newssite.progress import BuildProgress
 
+    progress = BuildProgress(out)
     options = BuildOptions(
         drafts=args.drafts,
         future=args.future,
         base_url=args.base_url,
         output_dir=str(args.output) if args.output else None,
         now=now_from_clock(),
+        progress=progress,
     )
     if args.next_publish:
         from newssite.build import check
@@ -195,7 +207,10 @@ def _run_build(args: argparse.Namespace, out: TextIO) -> int:
             print(report.next_publish.astimezone(UTC).isoformat().replace("+00:00", "Z"), file=out)
         return EXIT_OK
     started = time.perf_counter()
-    report = build(args.site, options)
+    try:
+        report = build(args.site, options)
+    finally:
+        progress.close()
     _print_warnings(report.warnings, sys.stderr)
     seconds = time.perf_counter() - started
     print(
@@ -222,26 +237,72 @@ def _run_check(args: argparse.Namespace, out: TextIO) -> int:
     from newssite.build import check, now_from_clock
 
     options = BuildOptions(drafts=args.drafts, future=args.future, now=now_from_clock())
-    report = check(args.site, options)
-    warnings = list(report.warnings)
-    if args.format == "json":
-        items = [
-            {
-                "path": w.path,
-                "line": w.line,
-                "field": w.field,
-                "message": w.message,
-                "level": "warning",
-            }
-            for w in warnings
-        ]
-        print(
-            json.dumps({"errors": 0, "warnings": len(items), "problems": items}, indent=2), file=out
-        )
+    pages: int | None = None
+    try:
+        report = check(args.site, options, editorial=True)
+    except Exception as error:
+        if not is_content_failure(error):
+            raise
+        errors, warnings = problems_of(error), []
     else:
-        _print_warnings(warnings, out)
-        print(f"Checked {report.pages} pages: no errors, {len(warnings)} warnings.", file=out)
-    return EXIT_CONTENT if args.strict and warnings else EXIT_OK
+        errors, warnings, pages = [], list(report.warnings), report.pages
+    # --strict: the desk's warnings block publishing like errors do.
+    level = "error" if args.strict else "warning"
+    problems = sorted(
+        [(problem, "error") for problem in errors] + [(warning, level) for warning in warnings],
+        key=lambda item: item[0].sort_key(),
+    )
+    failed = bool(errors) or (args.strict and bool(warnings))
+    if args.format == "json":
+        data = {
+            "ok": not failed,
+            "pages": pages,
+            "errors": sum(1 for _, kind in problems if kind == "error"),
+            "warnings": sum(1 for _, kind in problems if kind == "warning"),
+            "problems": [
+                {
+                    "path": problem.path,
+                    "line": problem.line,
+                    "field": problem.field,
+                    "message": problem.message,
+                    "level": kind,
+                }
+                for problem, kind in problems
+            ],
+        }
+        print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
+    else:
+        # Errors go to stderr like a build's; the desk's warnings are the report (stdout).
+        _print_grouped([item for item in problems if item[1] == "error"], sys.stderr)
+        _print_grouped([item for item in problems if item[1] == "warning"], out)
+        print(_check_summary(pages, len(errors), len(warnings), args.strict), file=out)
+    return EXIT_CONTENT if failed else EXIT_OK
+
+
+def _print_grouped(problems: Sequence[tuple[NewssiteError, str]], out: TextIO) -> None:
+    """A heading line per file, then its problems: `path:LINE: field: message` as a build
+    prints them (warnings with a `warning: ` prefix), and a blank line between files."""
+    current: str | None = None
+    for problem, level in problems:
+        heading = problem.path or "(the site)"
+        if heading != current:
+            if current is not None:
+                print(file=out)
+            print(heading, file=out)
+            current = heading
+        print(f"warning: {problem}" if level == "warning" else str(problem), file=out)
+    if problems:
+        print(file=out)
+
+
+def _check_summary(pages: int | None, errors: int, warnings: int, strict: bool) -> str:
+    def count(number: int, word: str) -> str:
+        return f"{number or 'no'} {word}{'s' if number != 1 else ''}"
+
+    if pages is None:
+        return f"Check failed: {count(errors, 'error')}; fix them, then check again."
+    text = f"Checked {pages} pages: {count(errors, 'error')}, {count(warnings, 'warning')}"
+    return text + (" (--strict: warnings count as errors)." if strict and warnings else ".")
 
 
 def _run_serve(args: argparse.Namespace, out: TextIO) -> int:
@@ -259,18 +320,24 @@ def _run_serve(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run_new(args: argparse.Namespace, out: TextIO) -> int:
+    from newssite.build import now_from_clock
     from newssite.scaffold import new_article
 
-    path, url = new_article(args.site, args.headline, args.section, tuple(args.author), args.date)
+    path, url = new_article(
+        args.site, args.headline, args.section, tuple(args.author), args.date, now_from_clock()
+    )
     print(f"Created {path}", file=out)
     print(f"Preview it with 'newssite serve' at {url}", file=out)
     return EXIT_OK
 
 
 def _run_init(args: argparse.Namespace, out: TextIO) -> int:
+    from newssite.build import now_from_clock
     from newssite.scaffold import init_site
 
-    created = init_site(args.directory, title=args.title)
+    created = init_site(
+        args.directory, title=args.title, timezone=args.timezone, now=now_from_clock()
+    )
     print(f"Created a new site in {args.directory} ({len(created)} files).", file=out)
     print("Next steps:", file=out)
     print(f"  cd {args.directory}", file=out)

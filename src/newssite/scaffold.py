@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import frontmatter
 
 from newssite.config import did_you_mean, load_config
-from newssite.errors import NewssiteError, UsageError
+from newssite.errors import UsageError
 from newssite.parse import parse_moment
 from newssite.urls import InvalidSlugError, article_url, href, slugify
 
@@ -20,6 +22,7 @@ language = "en"
 timezone = "{timezone}"
 theme = "default"
 per_page = 20
+# stale_after_days = 730   # label old stories "This article is more than 2 years old"
 
 [[sections]]
 slug = "news"
@@ -36,7 +39,7 @@ The editors of {title}.
 
 _WELCOME = """\
 ---
-title: Welcome to {title}
+title: {headline}
 date: {date}
 author: editor
 section: news
@@ -111,16 +114,29 @@ def init_site(
     directory: Path, *, title: str, timezone: str = "UTC", now: datetime | None = None
 ) -> list[Path]:
     """Write a new site that builds at once; refuse to touch a folder that has files."""
+    if not title.strip():
+        raise UsageError("--title: the outlet's name must not be empty")
+    try:
+        zone = ZoneInfo(timezone)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise UsageError(
+            f"--timezone: unknown time zone {timezone!r} (use an IANA name such as 'Europe/Kyiv')"
+        ) from None
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory} is a file; choose a new folder")
     if directory.exists() and any(directory.iterdir()):
         raise UsageError(f"{directory} is not empty; choose a new folder")
-    moment = (now or datetime.now().astimezone()).replace(microsecond=0)
+    moment = (now or datetime.now(zone)).astimezone(zone).replace(microsecond=0)
     story_dir = Path("content/articles") / f"{moment:%Y}" / f"{moment:%m}"
     story_path = story_dir / "welcome.md"
     files = {
         Path("newssite.toml"): _CONFIG.format(title=_toml_string(title), timezone=timezone),
         Path("content/authors/editor.md"): _AUTHOR.format(title=title),
         story_path: _WELCOME.format(
-            title=title.replace('"', "'"), date=moment.isoformat(), path=story_path.as_posix()
+            headline=json.dumps(f"Welcome to {title}", ensure_ascii=False),  # valid YAML too
+            title=title,
+            date=moment.isoformat(),
+            path=story_path.as_posix(),
         ),
         Path("content/pages/about.md"): _ABOUT.format(title=title),
         Path(".gitignore"): _GITIGNORE,
@@ -137,29 +153,40 @@ def init_site(
 
 
 def new_article(
-    site_dir: Path, headline: str, section: str, authors: tuple[str, ...], date: str | None
+    site_dir: Path,
+    headline: str,
+    section: str,
+    authors: tuple[str, ...],
+    date: str | None,
+    now: datetime | None = None,
 ) -> tuple[Path, str]:
-    """Write content/articles/YYYY/MM/<slug>.md; return its path and preview URL."""
+    """Write content/articles/YYYY/MM/<slug>.md; return its path and preview URL.
+
+    A wrong --section, --author or --date is a usage error (exit 2) with a "did you mean".
+    """
     config = load_config(site_dir)
     sections = [s.slug for s in config.sections]
     if section not in sections:
-        raise NewssiteError(
-            f"unknown section '{section}'{did_you_mean(section, sections)}", field="--section"
-        )
+        hint = did_you_mean(section, sections) or f" (known: {', '.join(sections)})"
+        raise UsageError(f"--section: unknown section '{section}'{hint}")
     known = sorted(p.stem for p in (site_dir / "content/authors").glob("*.md"))
     for author in authors:
         if author not in known:
             hint = did_you_mean(author, known) or f" (known: {', '.join(known) or 'none'})"
-            raise NewssiteError(f"unknown author '{author}'{hint}", field="--author")
+            raise UsageError(f"--author: unknown author '{author}'{hint}")
     if not headline.strip():
         raise UsageError("the headline must not be empty")
     try:
         slug = slugify(headline)
-        moment = parse_moment(date, config.timezone) if date else datetime.now(config.timezone)
+        moment = (
+            parse_moment(date, config.timezone)
+            if date
+            else (now or datetime.now(config.timezone)).astimezone(config.timezone)
+        )
     except InvalidSlugError:
         raise UsageError(f"cannot make a file name from the headline {headline!r}") from None
     except ValueError as error:
-        raise NewssiteError(str(error), field="--date") from None
+        raise UsageError(f"--date: {error}") from None
     moment = moment.astimezone(config.timezone).replace(microsecond=0)
     folder = site_dir / "content" / "articles" / f"{moment:%Y}" / f"{moment:%m}"
     path = folder / f"{slug}.md"

@@ -1,0 +1,309 @@
+"""Editorial checks for `newssite check`: what a desk editor wants fixed before publishing.
+
+These are warnings, not build errors: a story without tags or a photo without a credit
+can still be published. `newssite check --strict` turns them into errors. The checks
+look at the sources as written (to say which line) and at the site as it would be built
+(to know which URLs and anchors exist), and compare with the URLs of the last build.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+from newssite.config import SiteConfig
+from newssite.errors import NewssiteError
+from newssite.markup import ASSET_SCHEME, SOURCE_SCHEME
+from newssite.model import Article, Author, Site, StandalonePage
+from newssite.parse import Documents, gives_offset, parse_moment
+from newssite.sources import RawDocument, SourceFile, split
+from newssite.urls import article_url, output_path, page_url
+
+# Output path -> bytes of a generated file, or None for a copied one (static, theme, photos).
+PublishedFiles = Mapping[str, bytes | None]
+
+
+def editorial_warnings(
+    sources: Sequence[SourceFile],
+    docs: Documents,
+    site: Site,
+    config: SiteConfig,
+    files: PublishedFiles,
+    previous_files: Collection[str] = (),
+) -> list[NewssiteError]:
+    """Every editorial warning of the site, sorted by file and line."""
+    raws = {source.path: raw for source in sources if (raw := _split(source)) is not None}
+    urls = _urls_of_sources(docs)
+    ids = _PageIds(files)
+    removed = {article_url(a.section, a.slug) for a in docs.articles if a.removed is not None}
+    moved = dict(site.redirects)
+    warnings: list[NewssiteError] = []
+    for article in docs.articles:
+        raw = raws.get(article.source)
+        if raw is None or article.removed is not None:
+            continue
+        warnings += _story_fields(article, raw)
+        warnings += _dates_without_offset(raw, config)
+        own = article_url(article.section, article.slug)
+        warnings += _body_links(article.body_html, own, raw, urls, ids, removed, moved, config)
+    for document in (*docs.pages, *docs.authors):
+        raw = raws.get(document.source)
+        if raw is not None:
+            own = _own_url(document)
+            warnings += _body_links(_body_of(document), own, raw, urls, ids, removed, moved, config)
+    warnings += _vanished_story_urls(docs, config, files, previous_files)
+    unique = {(w.path, w.line, w.field, w.message): w for w in warnings}
+    return sorted(unique.values(), key=NewssiteError.sort_key)
+
+
+def _split(source: SourceFile) -> RawDocument | None:
+    try:
+        return split(source)
+    except NewssiteError:
+        return None  # the build reports it
+
+
+def _warning(raw: RawDocument, field: str | None, message: str, line: int | None) -> NewssiteError:
+    return NewssiteError(message, path=raw.source.path, line=line or 1, field=field)
+
+
+def _line(raw: RawDocument, *names: str) -> int | None:
+    return next((raw.lines[name] for name in names if name in raw.lines), None)
+
+
+def _story_fields(article: Article, raw: RawDocument) -> Iterator[NewssiteError]:
+    summary = raw.meta.get("summary")
+    if not isinstance(summary, str) or not summary.strip():
+        yield _warning(
+            raw,
+            "summary",
+            "no summary: the first paragraph stands in for the dek on cards, feeds and shares",
+            _line(raw, "summary"),
+        )
+    if not article.tags:
+        yield _warning(raw, "tags", "no tags: the story is on no topic page", _line(raw, "tags"))
+    # Photo credit, alt text and size are checked by images.py, in every build and in check.
+
+
+def _dated_fields(meta: Mapping[str, object]) -> Iterator[tuple[str, object]]:
+    for name in ("date", "updated"):
+        if meta.get(name) is not None:
+            yield name, meta[name]
+    corrections = meta.get("corrections")
+    for index, item in enumerate(corrections if isinstance(corrections, list) else []):
+        if isinstance(item, Mapping) and item.get("date") is not None:
+            yield f"corrections[{index}].date", item["date"]
+    removed = meta.get("removed")
+    if isinstance(removed, Mapping) and removed.get("date") is not None:
+        yield "removed.date", removed["date"]
+
+
+def _dates_without_offset(raw: RawDocument, config: SiteConfig) -> Iterator[NewssiteError]:
+    """A date without a UTC offset is read in the site's time zone; say so, and what it became."""
+    zone = config.timezone.key
+    for name, value in _dated_fields(raw.meta):
+        if gives_offset(value):
+            continue
+        try:
+            moment = parse_moment(value, config.timezone).isoformat()
+        except ValueError:
+            continue  # the build reports it
+        if isinstance(value, str) and len(value.strip()) == 10:
+            what = (
+                f"no time or UTC offset: read as midnight in the site time zone, {moment} ({zone})"
+            )
+        else:
+            what = f"no UTC offset: the site time zone ({zone}) was assumed, giving {moment}"
+        yield _warning(raw, name, what, _line(raw, name))
+
+
+def _urls_of_sources(docs: Documents) -> dict[str, str]:
+    urls = {a.source: article_url(a.section, a.slug) for a in docs.articles}
+    urls.update({author.source: author.url for author in docs.authors})
+    urls.update({page.source: page_url(page.slug) for page in docs.pages})
+    return urls
+
+
+def _own_url(document: StandalonePage | Author) -> str:
+    return document.url if isinstance(document, Author) else page_url(document.slug)
+
+
+def _body_of(document: StandalonePage | Author) -> str:
+    return document.bio_html if isinstance(document, Author) else document.body_html
+
+
+class _LinkParser(HTMLParser):
+    """The links (a href, img src) and element ids of an HTML fragment or page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id" or (tag == "a" and name == "name"):
+                self.ids.add(value)
+            elif (tag == "a" and name == "href") or (tag == "img" and name == "src"):
+                self.links.append(value)
+
+
+def _parse_html(html: str) -> _LinkParser:
+    parser = _LinkParser()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+class _PageIds:
+    """The ids on each generated page, parsed when first asked for."""
+
+    def __init__(self, files: PublishedFiles) -> None:
+        self.files = files
+        self.found: dict[str, set[str] | None] = {}
+
+    def exists(self, path: str) -> bool:
+        return path in self.files
+
+    def of(self, path: str) -> set[str] | None:
+        """None: no such page, or not a page we generated."""
+        if path not in self.found:
+            data = self.files.get(path)
+            html = data.decode("utf-8", "replace") if data and path.endswith(".html") else None
+            self.found[path] = _parse_html(html).ids if html is not None else None
+        return self.found[path]
+
+
+def _body_links(
+    html: str,
+    own_url: str,
+    raw: RawDocument,
+    urls: Mapping[str, str],
+    ids: _PageIds,
+    removed: Collection[str],
+    moved: Mapping[str, str],
+    config: SiteConfig,
+) -> Iterator[NewssiteError]:
+    """Links in a body to site paths no page has, or to anchors that page does not have."""
+    body = _parse_html(html)
+    own_path = output_path(own_url)
+    for link in dict.fromkeys(body.links):
+        if link.startswith(ASSET_SCHEME):
+            continue  # a file beside the story: the build checks it
+        if link.startswith("#"):
+            anchors = ids.of(own_path) or body.ids
+            if unquote(link[1:]) and unquote(link[1:]) not in anchors | body.ids:
+                message = f"links to {link}, which is no anchor on this page"
+                yield _warning(raw, "body", message, _body_line(raw, link))
+            continue
+        if link.startswith(SOURCE_SCHEME):
+            target, _, fragment = link[len(SOURCE_SCHEME) :].partition("#")
+            if target not in urls:
+                message = f"links to {target}, which is not a story, author or page"
+                yield _warning(raw, "body", message, _body_line(raw, target.rsplit("/", 1)[-1]))
+                continue
+            url, needle = urls[target], target.rsplit("/", 1)[-1]
+            page = output_path(url)
+        else:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or not parts.path.startswith(config.base_path):
+                continue  # another site, or another part of this host
+            url = "/" + unquote(parts.path[len(config.base_path) :])
+            fragment, needle = parts.fragment, parts.path[len(config.base_path) - 1 :]
+            found = _published_path(url, ids)
+            if found is None:
+                message = f"links to {url}, which no page of the site has"
+                yield _warning(raw, "body", message, _body_line(raw, needle))
+                continue
+            page = found
+            if url in moved:
+                message = f"links to {url}, an old URL that redirects to {moved[url]}; link there"
+                yield _warning(raw, "body", message, _body_line(raw, needle))
+                continue
+        if url in removed:
+            message = f"links to {url}, a story that has been removed"
+            yield _warning(raw, "body", message, _body_line(raw, needle))
+            continue
+        anchors = ids.of(page)
+        if fragment and anchors is not None and unquote(fragment) not in anchors:
+            message = f"links to {url}#{fragment}, but that page has no such anchor"
+            yield _warning(raw, "body", message, _body_line(raw, f"#{fragment}"))
+
+
+def _published_path(url: str, ids: _PageIds) -> str | None:
+    """The output file a site path is served from, if the build writes one."""
+    relative = url.lstrip("/")
+    candidates = (
+        [relative + "index.html"] if url.endswith("/") else [relative, relative + "/index.html"]
+    )
+    return next((path for path in candidates if ids.exists(path)), None)
+
+
+def _body_line(raw: RawDocument, needle: str) -> int:
+    for offset, text in enumerate(raw.body.split("\n")):
+        if needle and needle in text:
+            return raw.body_line + offset
+    return raw.body_line
+
+
+def _vanished_story_urls(
+    docs: Documents, config: SiteConfig, files: PublishedFiles, previous: Collection[str]
+) -> Iterator[NewssiteError]:
+    """Story URLs the last build published that now lead nowhere: links and search results break.
+
+    A slug or section change is matched to the story that took a new URL, which then gets
+    the warning (add the old URL to its `aliases:`).
+    """
+    sections = {section.slug for section in config.sections}
+    vanished = sorted(
+        path
+        for path in previous
+        if (parts := path.split("/"))
+        and len(parts) == 3
+        and parts[0] in sections
+        and parts[1] != "page"
+        and parts[2] == "index.html"
+        and path not in files
+    )
+    if not vanished:
+        return
+    fresh = {
+        output_path(url): article
+        for article in docs.articles
+        if (url := article_url(article.section, article.slug))
+        and output_path(url) in files
+        and output_path(url) not in previous
+    }
+    for path in vanished:
+        old_url = "/" + path.removesuffix("index.html")
+        old_slug = path.split("/")[1]
+        match = max(
+            fresh.values(),
+            key=lambda a: difflib.SequenceMatcher(None, old_slug, a.slug).ratio(),
+            default=None,
+        )
+        similar = match is not None and (
+            difflib.SequenceMatcher(None, old_slug, match.slug).ratio() >= 0.5
+            or len(vanished) == len(fresh) == 1  # one URL went, one came: a rename
+        )
+        if match is not None and similar:
+            new_url = article_url(match.section, match.slug)
+            yield NewssiteError(
+                f"the URL changed from {old_url} (published by the last build) to {new_url} "
+                f"and nothing redirects; add `aliases: [{old_url}]`",
+                path=match.source,
+                line=match.lines.get("aliases") or match.lines.get("slug") or 1,
+                field="aliases",
+            )
+        else:
+            yield NewssiteError(
+                "published by the last build, and now no story has this URL: restore the "
+                "story, take it down with `removed:`, or add the URL to another story's "
+                "`aliases:`",
+                path=old_url,
+                field="url",
+            )
