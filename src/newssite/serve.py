@@ -526,14 +526,15 @@ def serve(
             "preview, drafts included",
             file=err,
         )
-    print(
-        f"Previewing {site_dir.resolve()} at {url} (drafts and scheduled stories shown). Ctrl-C stops.",
-        file=out,
-    )
-    out.flush()
-    if ready is not None:
-        ready(url)
     try:
+        # Inside the try: a Ctrl-C right after this line is announced must still stop cleanly.
+        print(
+            f"Previewing {site_dir.resolve()} at {url} (drafts and scheduled stories shown). Ctrl-C stops.",
+            file=out,
+        )
+        out.flush()
+        if ready is not None:
+            ready(url)
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:
