@@ -441,7 +441,6 @@ def news_article_jsonld(story: Story, config: SiteConfig) -> dict[str, object]:
             "@type": "NewsMediaOrganization",
             "name": config.title,
             "url": config.base_url,
-            "logo": {"@type": "ImageObject", "url": absolute("/theme/logo.png", config.base_url)},
         },
         "inLanguage": config.language,
     }

@@ -53,6 +53,8 @@ _URL_SCHEMES = {"http", "https", "mailto", "tel", SOURCE_SCHEME[:-1], ASSET_SCHE
 _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
 # The sanitiser drops the src of an embed from another host; the empty frame goes too.
 _FRAME_WITHOUT_SRC = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.DOTALL)
+_IMAGE_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+_IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")
 FIGURE_CLASS = "photo photo--inline"
 # "Caption text — Photo: Jane Doe/Agency": the credit follows the last "Photo:" or "Credit:".
 _CREDIT = re.compile(
@@ -218,7 +220,9 @@ def sanitize(html: str, settings: MarkupSettings) -> str:
         link_rel=None,
         strip_comments=True,
     )
-    return _FRAME_WITHOUT_SRC.sub("", clean)
+    clean = _FRAME_WITHOUT_SRC.sub("", clean)
+    clean = _IMAGE_WITHOUT_SRC.sub("", clean)
+    return _IMAGE_WITHOUT_ALT.sub('<img alt=""', clean)
 
 
 def _attribute_filter(embed_hosts: tuple[str, ...]) -> Callable[[str, str, str], str | None]:
@@ -230,6 +234,10 @@ def _attribute_filter(embed_hosts: tuple[str, ...]) -> Callable[[str, str, str],
                 host == name or host.endswith("." + name) for name in embed_hosts
             )
             return value if allowed else None
+        if tag in ("img", "source", "video", "audio") and attribute == "src":
+            # Markdown images were resolved (and checked) already; a raw <img src="x">
+            # would point at nothing, so only site paths and web addresses stay.
+            return value if value.startswith(("/", "https://", "http://", ASSET_SCHEME)) else None
         if attribute == "style":
             return value if re.fullmatch(r"text-align:\s*(left|right|center);?", value) else None
         return value
