@@ -348,3 +348,25 @@ def test_naive_dates_use_the_site_timezone(newsroom: Path) -> None:
     parsed = feedparser.parse((newsroom / "output/sports/feed.xml").read_bytes())
     # 2026-11-19 18:00 in Europe/Kyiv (UTC+2 in November)
     assert parsed.entries[0].published.startswith("2026-11-19T16:00:00")
+
+
+def test_markdown_has_what_a_newsroom_needs(make_site: MakeSite) -> None:
+    body = (
+        '"Quoted," she said -- and left...\n\n'
+        "## Who voted {#votes}\n\n"
+        "| Member | Vote |\n|---|---|\n| Ruiz | Yes |\n\n"
+        "A claim that needs a source.[^1]\n\n"
+        "# A top-level heading\n\n"
+        "[^1]: The council minutes, page 4.\n"
+    )
+    site = make_site({"content/articles/a.md": story(body=body)})
+    build(site)
+    page = parse_html(site / "output/news/a/index.html")
+    article_body = next(d for d in page.iter("div") if "article-body" in (d.get("class") or ""))
+    text = "".join(article_body.itertext())
+    assert "\u201cQuoted,\u201d" in text and "\u2013" in text and "\u2026" in text
+    assert article_body.find(".//h2[@id='votes']") is not None
+    assert article_body.find(".//table//td") is not None
+    assert article_body.find(".//sup") is not None and "council minutes" in text
+    assert article_body.find(".//h1") is None, "a story's headings never compete with its headline"
+    assert len(page.findall(".//h1")) == 1
