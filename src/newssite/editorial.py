@@ -54,7 +54,13 @@ def editorial_warnings(
             own = _own_url(document)
             warnings += _body_links(_body_of(document), own, raw, urls, ids, removed, moved, config)
     warnings += _vanished_story_urls(docs, config, files, previous_files)
-    unique = {(w.path, w.line, w.field, w.message): w for w in warnings}
+    # A field the build already warns about (e.g. a photo's credit, by images.py) is not repeated.
+    known = {(w.path, w.field) for w in docs.warnings}
+    unique = {
+        (w.path, w.line, w.field, w.message): w
+        for w in warnings
+        if w.field == "body" or (w.path, w.field) not in known
+    }
     return sorted(unique.values(), key=NewssiteError.sort_key)
 
 

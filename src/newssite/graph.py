@@ -621,10 +621,12 @@ def _check_aliases(
     for page in pages:
         if page.kind not in ("article", "page", "removed", "redirect"):
             owners.setdefault(url_key(page.url), f"the generated {page.kind} page")
+        if page.feed_url is not None:
+            owners.setdefault(url_key(page.feed_url), "a feed newssite generates")
         pagination = page.context.get("pagination")
         if isinstance(pagination, Pagination) and pagination.number == 0:
             reserved.append(list_page_url(page.url, 1).removesuffix("1/"))
-    for url in _GENERATED_URLS:
+    for url in (*_GENERATED_URLS, "/_redirects"):
         owners.setdefault(url_key(url), "a file newssite generates")
     for asset in assets:
         owners[url_key(asset.url)] = asset.source
@@ -638,6 +640,8 @@ def _check_aliases(
         for index, alias in enumerate(article.aliases):
             key = url_key(alias)
             under = next((p for p in reserved if key.startswith(url_key(p)) and key != own), None)
+            folders = ["/".join(key.split("/")[:n]) for n in range(2, key.count("/") + 1)]
+            blocked = next((folder for folder in folders if folder in owners), None)
             if key == own:
                 message = f"{alias} is this story's own URL"
             elif key in owners:
@@ -646,6 +650,8 @@ def _check_aliases(
                 message = f"{alias} is also an alias in {first_claim[key]}"
             elif under is not None:
                 message = f"{alias} is under {under}, where newssite writes its own pages"
+            elif blocked is not None:
+                message = f"{alias} needs a folder {blocked}, which is {owners[blocked]}"
             else:
                 first_claim[key] = article.source
                 continue

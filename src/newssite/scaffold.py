@@ -91,6 +91,7 @@ jobs:
           key: newssite-${{ github.sha }}
           restore-keys: newssite-
       - run: pip install newssite
+      - run: newssite check
       - run: newssite build
       - uses: actions/upload-pages-artifact@v3
         with:
@@ -100,8 +101,10 @@ jobs:
     runs-on: ubuntu-latest
     environment:
       name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
     steps:
-      - uses: actions/deploy-pages@v4
+      - id: deployment
+        uses: actions/deploy-pages@v4
 """
 
 
