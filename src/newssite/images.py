@@ -651,11 +651,18 @@ class PhotoStore:
         if not self.writable:
             return
         if prune:
-            self._files = {k: v for k, v in self._files.items() if k in self._live_files}
-            self._photos = {k: v for k, v in self._photos.items() if k in self._live_keys}
-            self._clean = {k: v for k, v in self._clean.items() if not v or v in self._live_names}
+            files = {k: v for k, v in self._files.items() if k in self._live_files}
+            photos = {k: v for k, v in self._photos.items() if k in self._live_keys}
+            clean = {k: v for k, v in self._clean.items() if not v or v in self._live_names}
+            if (len(files), len(photos), len(clean)) != (
+                len(self._files),
+                len(self._photos),
+                len(self._clean),
+            ):
+                self._files, self._photos, self._clean = files, photos, clean
+                self._changed = True
             self._remove_unused_files()
-        if not self._changed and not prune:
+        if not self._changed:
             return
         self.directory.mkdir(parents=True, exist_ok=True)
         index = {
