@@ -464,3 +464,55 @@ def test_open_tab_reloads_on_save_and_shows_then_clears_the_error_overlay(previe
         expect(second.locator("#newssite-error")).to_have_count(0, timeout=10_000)
         browser.close()
     assert errors == []
+
+
+def test_polling_watcher_merges_an_atomic_save_into_one_rebuild(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    site = make_site(site_files())
+    out, err = SafeBuffer(), SafeBuffer()
+    stop = threading.Event()
+    ready: list[str] = []
+    thread = threading.Thread(
+        target=serve,
+        args=(site,),
+        kwargs={
+            "port": 0,
+            "poll": 0.2,
+            "out": out,
+            "err": err,
+            "stop": stop,
+            "ready": ready.append,
+        },
+        daemon=True,
+    )
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not ready:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    preview = Preview(ready[0], int(ready[0].rsplit(":", 1)[1].strip("/")), site, out, err)
+    try:
+        time.sleep(0.6)
+        before = preview.builds()
+        write_atomically(
+            site / "content/articles/harbor.md",
+            story("Polled headline", date="2026-11-20T10:00:00+02:00"),
+        )
+        preview.wait_for_builds(before + 1)
+        preview.settle(1.0)
+        assert preview.builds() == before + 1
+        assert b"Polled headline" in preview.get("/news/harbor/").body  # type: ignore[attr-defined]
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def test_saves_during_a_rebuild_end_in_the_last_saved_state(preview: Preview) -> None:
+    path = preview.site / "content/articles/harbor.md"
+    for n in range(8):
+        path.write_text(story(f"Rapid edit {n}", date="2026-11-20T10:00:00+02:00"))
+        time.sleep(0.03 * (n % 3))
+    preview.settle(1.5)
+    assert b"Rapid edit 7" in preview.get("/news/harbor/").body  # type: ignore[attr-defined]
