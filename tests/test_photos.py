@@ -244,6 +244,12 @@ def test_photos_are_never_upscaled_and_originals_beside_a_story_are_not_publishe
     assert max(widths) == 1600
 
 
+def test_the_news_feed_json_points_at_the_small_file_of_each_photo(photo_site: Path) -> None:
+    stories = json.loads((photo_site / "output/latest.json").read_text())["stories"]
+    photo = stories[0]["photo"]
+    assert photo.endswith("-480.jpg") and url_file(photo_site, photo).is_file()
+
+
 def test_transparent_png_keeps_a_png_fallback_and_an_opaque_one_becomes_jpeg(
     make_site: MakeSite,
 ) -> None:

@@ -392,6 +392,12 @@ def render_robots(config: SiteConfig) -> Output:
     return Output("robots.txt", ("\n".join(lines) + "\n").encode("utf-8"))
 
 
+def _thumbnail(photo: Photo) -> str:
+    """The narrowest JPEG/PNG file of a photo: the News Feed shows it 120 px wide."""
+    files = [rendition for rendition in photo.renditions if rendition.mime != "image/webp"]
+    return files[0].url if files else photo.src
+
+
 def render_latest(site: Site, config: SiteConfig) -> Output:
     """The small file that fills the News Feed on article pages, so they never embed lists."""
     stories = [
@@ -401,7 +407,7 @@ def render_latest(site: Site, config: SiteConfig) -> Output:
             "section": story.section.title,
             "date": story.date.isoformat(),
             "date_text": ap_date(story.date.astimezone(config.timezone)),
-            "photo": href(story.photo.src, config.base_path) if story.photo else None,
+            "photo": href(_thumbnail(story.photo), config.base_path) if story.photo else None,
         }
         for story in site.stories[:LATEST_COUNT]
     ]
