@@ -86,17 +86,21 @@ IMAGES_SETTLED = "Array.from(document.images).every((img) => img.complete)"
 INSPECT = """() => {
   const images = Array.from(document.images);
   const injected = [];
+  // Pagefind's search box (on /search/ only) is a form that never submits.
+  const pagefindForm = (el, attr) => el.matches('.pagefind-ui form')
+    && attr.name === 'action' && attr.value === 'javascript:void(0);';
   for (const el of document.querySelectorAll('*')) {
     for (const attr of el.attributes) {
       if (/^on/i.test(attr.name)) injected.push(`${el.tagName} ${attr.name}=${attr.value}`);
       if (/^(href|src|action|formaction|srcset|poster|data)$/i.test(attr.name)
-          && /^\\s*(javascript|vbscript|data):/i.test(attr.value))
+          && /^\\s*(javascript|vbscript|data):/i.test(attr.value) && !pagefindForm(el, attr))
         injected.push(`${el.tagName} ${attr.name}=${attr.value}`);
     }
   }
+  const ourScripts = /\\/theme\\/(newsfeed|search)\\.js$|\\/pagefind\\/pagefind-ui\\.js$/;
   for (const script of document.scripts) {
     const json = script.type === 'application/ld+json';
-    const theme = script.src && new URL(script.src).pathname.endsWith('/theme/newsfeed.js');
+    const theme = script.src && ourScripts.test(new URL(script.src).pathname);
     if (!json && !theme) injected.push(`SCRIPT ${script.src || script.text.slice(0, 80)}`);
   }
   return {

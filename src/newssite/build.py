@@ -22,6 +22,7 @@ from newssite.images import process_photos, publish_photos
 from newssite.model import BuildOptions, Output, Site
 from newssite.parse import parse_all
 from newssite.render import render_site
+from newssite.search import index_search, require_pagefind
 from newssite.sources import SourceFile, StatKey, discover, is_ignored_name
 from newssite.templates import THEME_STATIC_URL, make_environment, theme_dirs
 from newssite.write import (
@@ -68,8 +69,10 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
             outputs = render_site(
                 site, make_environment(config), config, cache, render_salt(config), intact
             )
-            copies = publish_photos(photos, site, static_copies(config, site, outputs), config)
+        with timer("search"):
+            outputs += index_search(site, outputs, config, cache, intact)
         with timer("write"):
+            copies = publish_photos(photos, site, static_copies(config, site, outputs), config)
             report = write_outputs(
                 outputs, copies, config.output, config.cache_dir, config.keep_files
             )
@@ -95,6 +98,7 @@ def render_files(
     if not isinstance(env, jinja2.Environment):
         cache.environments = {salt: (env := make_environment(config))}
     outputs = render_site(site, env, config, cache, salt)
+    outputs += index_search(site, outputs, config, cache)
     copies = publish_photos(photos, site, static_copies(config, site, outputs), config)
     return site, outputs, copies, docs.warnings
 
@@ -105,6 +109,7 @@ def check(site_dir: Path, options: BuildOptions, *, editorial: bool = False) -> 
     With `editorial`, the warnings also hold the desk's checks (editorial.py).
     """
     config = _load(site_dir, options)
+    require_pagefind(config)
     sources = discover(config.site_dir)
     docs = parse_all(sources, config, BuildCache(config.cache_dir), workers=_workers())
     docs, photos = process_photos(docs, config, write=False, workers=_workers())
@@ -265,7 +270,7 @@ def _report(
     )
 
 
-STAGES = ("config", "parse", "photos", "graph", "render", "write")
+STAGES = ("config", "parse", "photos", "graph", "render", "search", "write")
 
 
 class _StageTimer:

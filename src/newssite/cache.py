@@ -55,6 +55,9 @@ class BuildCache:
         self._db: sqlite3.Connection | None = None
         self._pending_parsed: dict[str, str] = {}
         self._loaded_pages = False
+        # The search index of the last build: its fingerprint and files (bytes kept in memory
+        # only, for the preview); None until asked for, False when there is none.
+        self._search: tuple[str, dict[str, bytes | None]] | bool | None = None
 
     def _connect(self) -> sqlite3.Connection | None:
         if self.directory is None:
@@ -67,6 +70,7 @@ class BuildCache:
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, fingerprint TEXT)"
                 )
+                db.execute("CREATE TABLE IF NOT EXISTS search (fingerprint TEXT, files TEXT)")
                 self._db = db
             except sqlite3.Error:
                 self._reset_file()
@@ -153,6 +157,28 @@ class BuildCache:
         self.rendered = dict(rendered)
         self._loaded_pages = True
 
+    def search_index(self) -> tuple[str, dict[str, bytes | None]] | None:
+        """The fingerprint and files of the search index the last successful build wrote."""
+        if self._search is None:
+            self._search = False
+            db = self._connect()
+            if db is not None:
+                try:
+                    row = db.execute("SELECT fingerprint, files FROM search").fetchone()
+                except sqlite3.Error:
+                    self._reset_file()
+                    row = None
+                try:
+                    files = json.loads(row[1]) if row is not None else None
+                except (TypeError, ValueError):
+                    files = None
+                if isinstance(files, list) and all(isinstance(path, str) for path in files):
+                    self._search = (str(row[0]), dict.fromkeys(files))
+        return self._search if isinstance(self._search, tuple) else None
+
+    def remember_search_index(self, fingerprint: str, files: Mapping[str, bytes | None]) -> None:
+        self._search = (fingerprint, dict(files))
+
     def save(self, *, live_keys: Iterable[str]) -> None:
         """Write what this build learnt to disk, and drop entries of files that are gone."""
         db = self._connect()
@@ -173,6 +199,13 @@ class BuildCache:
                 "INSERT INTO pages (path, fingerprint) VALUES (?, ?)",
                 ((path, fp) for path, (fp, _) in self.rendered.items()),
             )
+            db.execute("DELETE FROM search")
+            if isinstance(self._search, tuple):
+                fingerprint, files = self._search
+                db.execute(
+                    "INSERT INTO search (fingerprint, files) VALUES (?, ?)",
+                    (fingerprint, json.dumps(sorted(files))),
+                )
             db.execute("COMMIT")
             self._pending_parsed.clear()
         except sqlite3.Error:

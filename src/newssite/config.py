@@ -44,6 +44,7 @@ class SiteConfig:
     embed_hosts: tuple[str, ...] = ()
     trusted_html: bool = False
     stale_after_days: int | None = None  # label stories older than this; None: no label
+    search: bool = True  # index published stories with Pagefind and add a /search/ page
 
     @property
     def base_path(self) -> str:
@@ -79,6 +80,7 @@ _TOP_LEVEL_TYPES: dict[str, type | tuple[type, ...]] = {
     "embed_hosts": list,
     "trusted_html": bool,
     "stale_after_days": int,
+    "search": bool,
 }
 _REQUIRED = ("title", "base_url", "timezone", "sections")
 _SECTION_TYPES: dict[str, type] = {"slug": str, "title": str, "description": str}
@@ -234,6 +236,7 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> SiteConfig:
         embed_hosts=embed_hosts,
         trusted_html=raw.get("trusted_html", False),
         stale_after_days=raw.get("stale_after_days"),
+        search=raw.get("search", True),
     )
 
 

@@ -36,8 +36,10 @@ from newssite.model import (
     StandalonePage,
     Story,
     Tag,
+    Teaser,
 )
 from newssite.parse import Documents
+from newssite.related import related_stories
 from newssite.urls import (
     absolute,
     article_url,
@@ -55,6 +57,8 @@ NEWS_SITEMAP_WINDOW = timedelta(days=2)
 REMOVED_TITLE = "This article has been removed"
 NEWS_SITEMAP_LIMIT = 1000
 LATEST_URL = "/latest.json"
+SEARCH_URL = "/search/"
+SEARCH_BUNDLE_URL = "/pagefind/"  # Pagefind's index and its UI, written by search.py
 NOT_FOUND_URL = "/404.html"
 _PLACEHOLDER = re.compile(
     rf'(?P<attr>href|src)="(?P<scheme>{SOURCE_SCHEME}|{ASSET_SCHEME})(?P<target>[^"#]*)(?P<fragment>#[^"]*)?"'
@@ -62,6 +66,7 @@ _PLACEHOLDER = re.compile(
 # URLs the build writes itself; a story or page may not claim them.
 _GENERATED_URLS = (
     "/feed.xml",
+    "/feed.json",
     "/sitemap.xml",
     "/news-sitemap.xml",
     "/robots.txt",
@@ -71,6 +76,7 @@ _GENERATED_URLS = (
     "/tags/",
     "/theme/",
     "/page/",
+    SEARCH_BUNDLE_URL,
 )
 
 
@@ -84,6 +90,12 @@ class Publication:
 
     def includes(self, article: Article) -> bool:
         return (self.drafts or not article.draft) and (self.future or article.date <= self.now)
+
+
+def searchable(story: Story, now: datetime) -> bool:
+    """Whether search may find a story: never a draft or a story dated after the build's now,
+    even when a build shows them (--drafts, --future), as an index is easily copied around."""
+    return not story.draft and story.date <= now
 
 
 def build_site(docs: Documents, config: SiteConfig, publication: Publication) -> Site:
@@ -114,6 +126,8 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
     }
     raise_all(problems)
 
+    # Pagefind cannot make an empty index: no search page until there is a story to find.
+    search = config.search and any(searchable(story, publication.now) for story in stories)
     info = SiteInfo(
         title=config.title,
         description=config.description,
@@ -123,6 +137,7 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
         pages=tuple((p.title, page_url(p.slug)) for p in sorted(docs.pages, key=lambda p: p.slug)),
         feed_url="/feed.xml",
         latest_url=LATEST_URL,
+        search_url=SEARCH_URL if search else None,
     )
     by_section = _group(stories, lambda s: [s.section.slug])
     by_author = _group(stories, lambda s: [a.slug for a in s.authors])
@@ -130,7 +145,8 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
     tag_objects = {tag.slug: tag for story in stories for tag in story.tags}
 
     pages: list[Page] = []
-    pages += [_article_page(story, config) for story in stories]
+    related = related_stories(stories)
+    pages += [_article_page(story, config, related[story.url]) for story in stories]
     pages += [_removed_page(article, sections) for article in withdrawn]
     pages += _list_pages("home", "/", config.title, "home.html", stories, config, {})
     for section in sections.values():
@@ -170,6 +186,12 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
             )
         )
     pages.append(Page("notfound", NOT_FOUND_URL, "404.html", "Page not found", noindex=True))
+    if search:
+        description = f"Search the stories of {config.title}."
+        context = FrozenDict({"bundle_url": SEARCH_BUNDLE_URL})
+        pages.append(
+            Page("search", SEARCH_URL, "search.html", "Search", description, context)
+        )
 
     assets = _assets(stories, published, docs.pages, config)
     _check_collisions(pages, included, docs.pages, assets, problems)
@@ -376,8 +398,12 @@ def _group(stories: Iterable[Story], keys_of: object) -> dict[str, tuple[Story, 
     return {key: tuple(value) for key, value in groups.items()}
 
 
-def _article_page(story: Story, config: SiteConfig) -> Page:
-    context = {"story": story, "jsonld": news_article_jsonld(story, config)}
+def _article_page(story: Story, config: SiteConfig, related: tuple[Teaser, ...] = ()) -> Page:
+    context = {
+        "story": story,
+        "jsonld": news_article_jsonld(story, config),
+        "related": related,
+    }
     return Page(
         "article",
         story.url,

@@ -195,6 +195,18 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class Teaser:
+    """A story as another page lists it ("Related"): no body, no tags, so an edit to a
+    story's text leaves the pages that point to it unchanged."""
+
+    title: str
+    url: str
+    section: Section
+    date: datetime
+    photo: Photo | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Pagination:
     """One numbered page of a list; pages count from the oldest so old pages stay stable."""
 

@@ -20,7 +20,7 @@ from newssite.config import SiteConfig
 from newssite.errors import NewssiteError
 from newssite.model import Feed, Output, Page, Photo, Site, SitemapEntry, Story
 from newssite.templates import ap_date, make_environment
-from newssite.urls import absolute, href, output_path
+from newssite.urls import absolute, href, json_feed_url, output_path
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -338,6 +338,50 @@ def _feed_content(story: Story, config: SiteConfig) -> str:
     return etree.tostring(figure, encoding="unicode", method="html") + story.body_html
 
 
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def render_json_feed(feed: Feed, config: SiteConfig) -> Output:
+    """The JSON Feed 1.1 twin of an Atom feed: the same stories, ids, dates and full text."""
+    base = config.base_url
+    data: dict[str, object] = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "home_page_url": absolute(feed.alternate_url, base),
+        "feed_url": absolute(json_feed_url(feed.url), base),
+    }
+    if feed.subtitle:
+        data["description"] = feed.subtitle
+    data["language"] = config.language
+    data["authors"] = [{"name": config.title, "url": base}]
+    data["items"] = [_json_feed_item(story, config) for story in feed.stories]
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return Output(output_path(json_feed_url(feed.url)), (text + "\n").encode("utf-8"))
+
+
+def _json_feed_item(story: Story, config: SiteConfig) -> dict[str, object]:
+    base = config.base_url
+    item: dict[str, object] = {
+        "id": entry_id(story, config),
+        "url": absolute(story.url, base),
+        "title": story.title,
+        "content_html": _feed_content(story, config),
+    }
+    if story.summary:
+        item["summary"] = story.summary
+    item["date_published"] = _rfc3339(story.date)
+    item["date_modified"] = _rfc3339(story.modified)
+    item["authors"] = [{"name": a.name, "url": absolute(a.url, base)} for a in story.authors]
+    item["tags"] = list(dict.fromkeys([story.section.title, *(tag.name for tag in story.tags)]))
+    if story.photo is not None:
+        photo = story.photo
+        files = [rendition for rendition in photo.renditions if rendition.mime != "image/webp"]
+        item["image"] = absolute(files[-1].url if files else photo.src, base)
+        # JSON Feed has no field for a photo's credit; an extension object carries it.
+        item["_photo"] = {"alt": photo.alt, "caption": photo.caption, "credit": photo.credit}
+    return item
+
+
 def render_sitemaps(entries: Sequence[SitemapEntry], config: SiteConfig) -> list[Output]:
     """sitemap.xml, or a sitemap index with numbered parts past 50,000 URLs."""
     chunks = [entries[i : i + SITEMAP_LIMIT] for i in range(0, max(len(entries), 1), SITEMAP_LIMIT)]
@@ -436,6 +480,7 @@ def render_site(
     """Every generated file of the site (HTML, feeds, sitemaps, JSON), in a stable order."""
     outputs = render_all_pages(site.pages, site, env, config, cache, salt, intact, workers)
     outputs += [render_feed(feed, site, config) for feed in site.feeds]
+    outputs += [render_json_feed(feed, config) for feed in site.feeds]
     outputs += render_sitemaps(site.sitemap, config)
     outputs.append(render_news_sitemap(site, config))
     outputs.append(render_robots(config))

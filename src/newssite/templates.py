@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from newssite.config import SiteConfig
-from newssite.urls import absolute, href
+from newssite.urls import absolute, href, json_feed_url
 
 THEME_STATIC_URL = "/theme/"
 _MONTHS = (
@@ -89,6 +89,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         url=lambda path: href(str(path), config.base_path),
         absurl=lambda path: absolute(str(path), config.base_url),
         theme_asset=lambda name: href(THEME_STATIC_URL + str(name), config.base_path),
+        json_feed=lambda atom_url: json_feed_url(str(atom_url)),
         isodate=lambda moment: local(moment, zone).isoformat(),
         longdate=lambda moment: long_date(local(moment, zone)),
         shortdate=lambda moment: ap_date(local(moment, zone)),

@@ -70,6 +70,11 @@ def feed_url(list_url: str) -> str:
     return f"{list_url}feed.xml"
 
 
+def json_feed_url(atom_url: str) -> str:
+    """The JSON Feed published next to an Atom feed: "/news/feed.xml" -> "/news/feed.json"."""
+    return atom_url.removesuffix(".xml") + ".json"
+
+
 def output_path(url: str) -> str:
     """Where a URL is written inside the output folder: "/a/b/" -> "a/b/index.html"."""
     relative = url.lstrip("/")
