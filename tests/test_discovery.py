@@ -1,0 +1,571 @@
+"""Discovery: related stories, JSON Feed 1.1 and Pagefind search (issue 5).
+
+Sites are built by the real CLI; the search index is read back from Pagefind's own files
+and, in headless Chromium, searched through the default theme's /search/ page under a
+base_url sub-path.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import stat
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+
+import newssite.search
+from conftest import DEFAULT_CONFIG, FIXED_EPOCH, MakeSite, Result, run_cli, story, tree_digest
+from newssite.build import render_files
+from newssite.cache import BuildCache
+from newssite.model import BuildOptions, Section, Story, Tag
+from newssite.related import related_stories
+from sitecheck import parse_html, xml
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+BODY_PHRASE = "zephyrous lighthouse keepers"
+DRAFT_PHRASE = "quixotic draft manifesto"
+SCHEDULED_PHRASE = "embargoed moonlit regatta"
+REMOVED_PHRASE = "withdrawn bioluminescent trawler"
+
+
+def build(site: Path, *args: str) -> Result:
+    result = run_cli("build", "--site", str(site), *args)
+    assert result.code == 0, result.err
+    return result
+
+
+def written(result: Result) -> int:
+    """ "Built N pages, M files (W written, ..." -> W."""
+    return int(result.out.split(" written")[0].rsplit("(", 1)[1])
+
+
+def related_links(page: Path) -> list[str]:
+    document = parse_html(page)
+    return [
+        link.get("href")
+        for section in document.iter("section")
+        if section.get("class") == "related"
+        for link in section.iter("a")
+        if link.getparent().tag == "h3"
+    ]
+
+
+# Related stories
+
+
+def archive_files() -> dict[str, str]:
+    """Stories around one target, each day older; what each shares with the target is in its name."""
+    day = "2026-11-{:02d}T10:00:00+02:00".format
+    return {
+        "content/articles/oldest-harbor.md": story(
+            "Oldest harbor story", date=day(10), tags="[Harbor]"
+        ),
+        "content/articles/both-tags.md": story(
+            "Harbor ferries story", date=day(11), tags="[Harbor, Ferries]"
+        ),
+        "content/articles/sports-harbor.md": story(
+            "Harbor regatta", date=day(12), section="sports", tags="[Harbor]"
+        ),
+        "content/articles/sports-nothing.md": story(
+            "Unrelated match", date=day(13), section="sports", tags="[Football]"
+        ),
+        "content/articles/news-only.md": story("Budget story", date=day(14), tags="[Budget]"),
+        "content/articles/draft-both.md": story(
+            "Draft harbor ferries", date=day(15), tags="[Harbor, Ferries]", draft="true"
+        ),
+        "content/articles/target.md": story(
+            "The target story", date=day(16), tags="[Harbor, Ferries]"
+        ),
+        "content/articles/newer-both.md": story(
+            "Newer harbor ferries", date=day(17), tags="[Harbor, Ferries]"
+        ),
+    }
+
+
+def test_related_stories_rank_shared_tags_then_section_then_recency(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(archive_files())
+    build(site, "--drafts")
+    links = related_links(site / "output/news/target/index.html")
+    # Two shared tags and the section, one tag and the section, one tag, the section only;
+    # never a newer story, a draft, or one sharing nothing.
+    assert links == [
+        "/news/both-tags/",
+        "/news/oldest-harbor/",
+        "/sports/sports-harbor/",
+        "/news/news-only/",
+    ]
+    assert related_links(site / "output/news/oldest-harbor/index.html") == []
+    newest = related_links(site / "output/news/newer-both/index.html")
+    assert newest[0] == "/news/target/" and "/news/draft-both/" not in newest
+    page = (site / "output/news/target/index.html").read_text(encoding="utf-8")
+    assert page.index('class="story__footer"') < page.index('class="related"')
+    assert page.index('class="related"') < page.index('class="newsfeed"')
+
+
+def test_related_teasers_show_section_date_and_photo(make_site: MakeSite) -> None:
+    files = archive_files()
+    files["content/articles/both-tags.md"] = story(
+        "Harbor ferries story",
+        date="2026-11-11T10:00:00+02:00",
+        tags="[Harbor, Ferries]",
+        photo="{src: /photos/pier.png, alt: The pier, credit: Ana Ruiz}",
+    )
+    files["static/photos/pier.png"] = png_bytes()  # type: ignore[assignment]
+    site = make_site(files)
+    build(site)
+    document = parse_html(site / "output/news/target/index.html")
+    [related] = [s for s in document.iter("section") if s.get("class") == "related"]
+    [first, *_] = [a for a in related.iter("article")]
+    text = " ".join("".join(first.itertext()).split())
+    assert text == "News Harbor ferries story Nov. 11, 2026"
+    images = list(first.iter("img"))
+    assert len(images) == 1 and images[0].get("width") and images[0].get("loading") == "lazy"
+
+
+def png_bytes() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (1200, 800), (40, 90, 140)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_publishing_or_editing_a_story_leaves_other_article_pages_alone(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(archive_files())
+    build(site)
+    output = site / "output"
+    articles = [*output.glob("news/*/index.html"), *output.glob("sports/*/index.html")]
+    before = {p: p.read_bytes() for p in articles if p.parent.name != "page"}
+    assert len(before) == 7
+    (site / "content/articles/newest.md").write_text(
+        story("Newest harbor ferries", date="2026-11-20T10:00:00+02:00", tags="[Harbor, Ferries]")
+    )
+    build(site)
+    assert {p: p.read_bytes() for p in before} == before
+    assert related_links(output / "news/newest/index.html")[0] == "/news/newer-both/"
+    path = site / "content/articles/both-tags.md"
+    path.write_text(path.read_text() + "\nA new paragraph of reporting.\n")
+    build(site)
+    changed = [p for p in before if p.read_bytes() != before[p]]
+    assert changed == [output / "news/both-tags/index.html"]
+
+
+def fake_story(number: int, tags: tuple[Tag, ...], section: Section) -> Story:
+    return Story(
+        source=f"content/articles/{number}.md",
+        slug=f"s{number}",
+        url=f"/{section.slug}/s{number}/",
+        title=f"Story {number}",
+        summary="",
+        section=section,
+        authors=(),
+        tags=tags,
+        date=datetime(2020, 1, 1, tzinfo=UTC) + timedelta(hours=number),
+        updated=None,
+        photo=None,
+        body_html="",
+        body_digest="",
+        reading_minutes=1,
+        draft=False,
+        extra={},
+    )
+
+
+def test_related_stories_take_linear_time_on_a_big_archive() -> None:
+    """Every story in one tag and one section: a quadratic pass would take minutes."""
+    news = Section("news", "News", "/news/")
+    tags = (Tag("harbor", "Harbor", "/tags/harbor/"), Tag("city", "City", "/tags/city/"))
+    stories = [fake_story(n, tags, news) for n in range(20_000)]
+    stories.reverse()  # newest first, as in Site.stories
+    started = time.perf_counter()
+    related = related_stories(stories)
+    assert time.perf_counter() - started < 10
+    assert related["/news/s19999/"][0].url == "/news/s19998/"  # the most recent first
+    assert [len(related[s.url]) for s in stories[-5:]] == [4, 3, 2, 1, 0]
+    assert related_stories(stories) == related
+
+
+# JSON Feed
+
+
+def test_a_json_feed_sits_next_to_every_atom_feed_with_the_same_entries(
+    make_site: MakeSite,
+) -> None:
+    files = archive_files()
+    files["content/authors/ben.md"] = "---\nname: Ben Okafor\n---\nBen.\n"
+    files["content/articles/photo.md"] = story(
+        "A story with a photo",
+        date="2026-11-18T10:00:00+02:00",
+        author="[ana, ben]",
+        summary="'The dek.'",
+        photo="{src: /photos/pier.png, alt: The pier, credit: Ana Ruiz/Wire, caption: Dawn}",
+        updated="2026-11-19T10:00:00+02:00",
+    )
+    files["static/photos/pier.png"] = png_bytes()  # type: ignore[assignment]
+    site = make_site(files)
+    build(site)
+    output = site / "output"
+    atom_feeds = sorted(output.rglob("feed.xml"))
+    assert len(atom_feeds) >= 5
+    for atom_path in atom_feeds:
+        data = json.loads(atom_path.with_name("feed.json").read_text(encoding="utf-8"))
+        atom = feedparser.parse(atom_path.read_bytes())
+        atom_content = {  # as written, not as feedparser cleans it
+            entry.findtext(f"{ATOM}id"): entry.findtext(f"{ATOM}content")
+            for entry in xml(atom_path).iter(f"{ATOM}entry")
+        }
+        assert data["version"] == "https://jsonfeed.org/version/1.1"
+        assert data["title"] == atom.feed.title
+        assert data["home_page_url"] == atom.feed.link
+        feed_url = "https://gazette.example/" + atom_path.relative_to(output).as_posix()
+        assert data["feed_url"] == feed_url.removesuffix(".xml") + ".json"
+        assert [item["id"] for item in data["items"]] == [e.id for e in atom.entries]
+        for item, entry in zip(data["items"], atom.entries, strict=True):
+            assert item["url"] == entry.link and item["title"] == entry.title
+            assert item["content_html"] == atom_content[entry.id]
+            assert item["date_published"] == entry.published
+            assert item["date_modified"] == entry.updated
+            assert [a["name"] for a in item["authors"]] == [a.name for a in entry.authors]
+            assert all(
+                a["url"].startswith("https://gazette.example/authors/") for a in item["authors"]
+            )
+            assert item["tags"][0] == "News" or item["tags"][0] == "Sports"
+            datetime.fromisoformat(item["date_published"].replace("Z", "+00:00"))
+    site_feed = json.loads((output / "feed.json").read_text(encoding="utf-8"))
+    photo = next(i for i in site_feed["items"] if i["title"] == "A story with a photo")
+    assert photo["summary"] == "The dek."
+    assert photo["image"].startswith("https://gazette.example/img/")
+    assert photo["_photo"] == {"alt": "The pier", "caption": "Dawn", "credit": "Ana Ruiz/Wire"}
+    assert photo["date_modified"] > photo["date_published"]
+    assert [a["name"] for a in photo["authors"]] == ["Ana Ruiz", "Ben Okafor"]
+    harbor = next(i for i in site_feed["items"] if i["title"] == "Harbor ferries story")
+    assert harbor["tags"] == ["News", "Harbor", "Ferries"] and "image" not in harbor
+
+
+def test_pages_announce_their_json_feeds(make_site: MakeSite) -> None:
+    site = make_site(archive_files())
+    build(site)
+
+    def alternates(path: str) -> list[str]:
+        document = parse_html(site / "output" / path)
+        return [
+            link.get("href")
+            for link in document.iter("link")
+            if link.get("rel") == "alternate" and link.get("type") == "application/feed+json"
+        ]
+
+    assert alternates("index.html") == ["/feed.json"]
+    assert alternates("sports/index.html") == ["/feed.json", "/sports/feed.json"]
+    assert alternates("authors/ana/index.html") == ["/feed.json", "/authors/ana/feed.json"]
+    assert alternates("news/target/index.html") == ["/feed.json", "/news/feed.json"]
+
+
+# Search: the index
+
+
+def newsroom_files() -> dict[str, str]:
+    return {
+        "content/articles/published.md": story(
+            "Lighthouse keepers retire",
+            date="2026-11-20T10:00:00+02:00",
+            body=f"The {BODY_PHRASE} handed over the keys on Tuesday.\n",
+        ),
+        "content/articles/match.md": story(
+            "Harbor FC wins", date="2026-11-19T10:00:00+02:00", section="sports"
+        ),
+        "content/articles/draft.md": story(
+            "Secret draft", body=f"A {DRAFT_PHRASE}.\n", draft="true"
+        ),
+        "content/articles/later.md": story(
+            "Scheduled story",
+            date="2027-01-05T06:00:00Z",
+            body=f"The {SCHEDULED_PHRASE} starts at dawn.\n",
+        ),
+        "content/articles/removed.md": story(
+            "Removed story",
+            date="2026-11-18T10:00:00+02:00",
+            body=f"A {REMOVED_PHRASE}.\n",
+            removed="{date: '2026-11-24T09:00:00+02:00', reason: Legal.}",
+        ),
+    }
+
+
+def indexed(output: Path) -> dict[str, dict[str, Any]]:
+    """URL -> record of every page in the Pagefind index (its fragments are gzipped JSON)."""
+    records = {}
+    for path in sorted((output / "pagefind/fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        record = json.loads(data[len(b"pagefind_dcd") :])
+        records[record["url"]] = record
+    return records
+
+
+@pytest.mark.parametrize("flags", [(), ("--drafts", "--future")])
+def test_only_published_stories_enter_the_index(
+    make_site: MakeSite, flags: tuple[str, ...]
+) -> None:
+    site = make_site(newsroom_files())
+    build(site, *flags)
+    output = site / "output"
+    records = indexed(output)
+    assert set(records) == {"/news/published/", "/sports/match/"}
+    record = records["/news/published/"]
+    assert BODY_PHRASE in record["content"]
+    assert record["meta"] == {
+        "title": "Lighthouse keepers retire",
+        "section": "News",
+        "date": "Nov. 20, 2026",
+    }
+    assert "Ana covers city hall" not in record["content"]  # author boxes are not indexed
+    everything = b"".join(p.read_bytes() for p in (output / "pagefind").rglob("*") if p.is_file())
+    everything += b"".join(
+        gzip.decompress(p.read_bytes()) for p in (output / "pagefind").rglob("*.pf_*")
+    )
+    for secret in (DRAFT_PHRASE, SCHEDULED_PHRASE, REMOVED_PHRASE, "Secret draft"):
+        assert secret.encode() not in everything
+    assert (output / "pagefind/pagefind-ui.js").is_file()
+    assert (output / "search/index.html").is_file()
+
+
+def test_search_can_be_turned_off(make_site: MakeSite) -> None:
+    # In TOML a key after a table belongs to that table, so the switch goes first.
+    site = make_site(newsroom_files(), config="search = false\n" + DEFAULT_CONFIG)
+    build(site)
+    output = site / "output"
+    assert not (output / "pagefind").exists() and not (output / "search").exists()
+    assert "/search/" not in (output / "index.html").read_text(encoding="utf-8")
+    (site / "newssite.toml").write_text("search = true\n" + DEFAULT_CONFIG)
+    build(site)
+    assert (output / "pagefind/pagefind.js").is_file()
+    assert 'href="/search/"' in (output / "index.html").read_text(encoding="utf-8")
+    (site / "newssite.toml").write_text("search = 'yes'\n" + DEFAULT_CONFIG)
+    result = run_cli("build", "--site", str(site))
+    assert result.code == 1 and "search: expected true or false" in result.err
+
+
+def test_a_site_with_nothing_to_find_has_no_search_page(make_site: MakeSite) -> None:
+    site = make_site({"content/articles/draft.md": story("Draft", draft="true")})
+    build(site)
+    assert not (site / "output/pagefind").exists() and not (site / "output/search").exists()
+
+
+def test_without_the_pagefind_binary_search_is_a_clear_error(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(newsroom_files())
+    build(site)
+    before = tree_digest(site / "output")
+    monkeypatch.setattr(newssite.search, "find_pagefind", lambda: None)
+    for command in ("build", "check"):
+        result = run_cli(command, "--site", str(site))
+        assert result.code == 1, result.out
+        assert "newssite.toml: search: search = true needs the Pagefind binary" in result.err
+        assert "pip install 'pagefind[bin]'" in result.err and "search = false" in result.err
+        assert "Traceback" not in result.err
+    assert tree_digest(site / "output") == before
+    (site / "newssite.toml").write_text("search = false\n" + DEFAULT_CONFIG)
+    build(site)
+
+
+def test_a_failing_indexer_publishes_nothing(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    site = make_site(newsroom_files())
+    build(site)
+    before = tree_digest(site / "output")
+    broken = tmp_path / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'Error: disk on fire' >&2\nexit 3\n")
+    broken.chmod(broken.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr(newssite.search, "find_pagefind", lambda: broken)
+    path = site / "content/articles/published.md"
+    path.write_text(path.read_text() + "\nMore.\n")
+    result = run_cli("build", "--site", str(site))
+    assert result.code == 1
+    assert "Pagefind could not index the site (output/ was left as it was)" in result.err
+    assert "disk on fire" in result.err
+    assert tree_digest(site / "output") == before
+    assert not list((site / ".newssite-cache").glob("search-*")), "scratch folder left behind"
+
+
+def test_an_unchanged_index_is_reused_and_a_changed_one_rebuilt(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(newsroom_files())
+    build(site)
+    output = site / "output"
+    first = tree_digest(output / "pagefind")
+    runs: list[int] = []
+    real_run = newssite.search._run_pagefind
+
+    def counting_run(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(newssite.search, "_run_pagefind", counting_run)
+    assert "(0 written" in build(site).out
+    assert runs == []
+    shutil_rmtree(output / "pagefind/fragment")  # someone tampered with the output
+    build(site)
+    assert runs == [1] and tree_digest(output / "pagefind") == first
+    path = site / "content/articles/match.md"
+    path.write_text(path.read_text() + "\nA late equaliser from the penalty spot.\n")
+    build(site)
+    assert runs == [1, 1]
+    assert "penalty spot" in indexed(output)["/sports/match/"]["content"]
+
+
+def shutil_rmtree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path)
+
+
+def test_two_clean_builds_give_the_same_index(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(archive_files())
+    first = build(site, "--output", str(tmp_path / "one"))
+    second = build(site, "--output", str(tmp_path / "two"))
+    assert first.code == second.code == 0
+    one, two = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
+    assert any(path.startswith("pagefind/") for path in one)
+    assert one == two
+
+
+def test_the_preview_keeps_the_index_in_memory(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    site = make_site(newsroom_files())
+    cache = BuildCache(None)
+    options = BuildOptions(base_url="http://127.0.0.1:8000/")
+    _, outputs, _, _ = render_files(site, options, cache)
+    index = {o.path: o.data for o in outputs if o.path.startswith("pagefind/")}
+    assert "pagefind/pagefind.js" in index and all(index.values())
+    monkeypatch.setattr(newssite.search, "_run_pagefind", lambda *args: pytest.fail("re-ran"))
+    _, outputs, _, _ = render_files(site, options, cache)
+    assert {o.path: o.data for o in outputs if o.path.startswith("pagefind/")} == index
+    assert not (site / "output").exists()
+
+
+def test_publishing_one_story_with_search_on_writes_few_files(make_site: MakeSite) -> None:
+    files = {
+        f"content/articles/s{n:03d}.md": story(
+            f"Story {n}",
+            date=(datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=7 * n)).isoformat(),
+            section=("news", "sports")[n % 2],
+            tags=f"[T{n % 7}, T{n % 5}]",
+            body=f"Paragraph {n} about the harbor, the council and word{n}.\n",
+        )
+        for n in range(120)
+    }
+    site = make_site(files)
+    build(site)
+    (site / "content/articles/new.md").write_text(
+        story("Breaking", date="2026-11-25T10:00:00+02:00", tags="[T1, T2]")
+    )
+    result = build(site)
+    assert written(result) <= 40, result.out
+    assert "/news/new/" in indexed(site / "output")
+
+
+# Search in a browser
+
+
+@contextmanager
+def serve_under(output: Path, prefix: str) -> Iterator[str]:
+    """Serve output/ at http://127.0.0.1:PORT/<prefix>/, as a host serving a sub-path would."""
+    root = output.parent / "served"
+    root.mkdir(exist_ok=True)
+    (root / prefix).symlink_to(output, target_is_directory=True)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{prefix}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+RESULTS_SETTLED = (
+    "() => !!document.querySelector('.pagefind-ui__message')"
+    " && !document.querySelector('.pagefind-ui__loading')"
+)
+
+
+@pytest.mark.browser
+def test_the_search_page_finds_a_story_by_a_phrase_of_its_body(make_site: MakeSite) -> None:
+    from playwright.sync_api import sync_playwright
+
+    site = make_site(newsroom_files())
+    build(site, "--base-url", "https://gazette.example/ledger/")
+    errors: list[str] = []
+    with serve_under(site / "output", "ledger") as home, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(home)
+            page.click("nav a[href='/ledger/search/']")
+            page.wait_for_selector(".pagefind-ui__search-input")
+            page.fill(".pagefind-ui__search-input", BODY_PHRASE)
+            page.wait_for_selector(".pagefind-ui__result")
+            page.wait_for_function(RESULTS_SETTLED)
+            results = page.query_selector_all(".pagefind-ui__result")
+            assert len(results) == 1
+            [result] = results
+            link = result.query_selector(".pagefind-ui__result-link")
+            assert link is not None and link.inner_text() == "Lighthouse keepers retire"
+            assert link.get_attribute("href") == "/ledger/news/published/"
+            tags = [t.inner_text() for t in result.query_selector_all(".pagefind-ui__result-tag")]
+            assert sorted(tags) == ["Date: Nov. 20, 2026", "Section: News"]
+            assert BODY_PHRASE.split()[0] in result.inner_text()
+            for phrase in (SCHEDULED_PHRASE, DRAFT_PHRASE, REMOVED_PHRASE):
+                page.goto(f"{home}search/?q={phrase.replace(' ', '+')}")
+                page.wait_for_function(RESULTS_SETTLED)
+                assert page.query_selector_all(".pagefind-ui__result") == [], phrase
+                assert "No results" in page.inner_text(".pagefind-ui__message")
+            page.goto(f"{home}search/?q=lighthouse")
+            page.wait_for_selector(".pagefind-ui__result")
+            page.click(".pagefind-ui__result-link")
+            page.wait_for_url(f"{home}news/published/")
+        finally:
+            browser.close()
+    assert errors == []
