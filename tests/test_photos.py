@@ -250,6 +250,36 @@ def test_the_news_feed_json_points_at_the_small_file_of_each_photo(photo_site: P
     assert photo.endswith("-480.jpg") and url_file(photo_site, photo).is_file()
 
 
+def test_photos_of_drafts_and_scheduled_stories_are_not_published(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            ARTICLE: story(photo="{src: now.jpg, alt: A, credit: B}"),
+            "content/articles/now.jpg": jpeg((1000, 700)),
+            "content/articles/later.md": story(
+                "Embargoed",
+                date="2027-01-05T06:00:00Z",
+                photo="{src: later.jpg, alt: A, credit: B}",
+            ),
+            "content/articles/later.jpg": jpeg((1100, 700)),
+            "content/articles/draft.md": story("Draft", draft="true", body="![A](draft.jpg)\n"),
+            "content/articles/draft.jpg": jpeg((1200, 700)),
+        }
+    )
+    build(site)
+    widths = published_widths(site)
+    assert 1000 in widths and not widths & {1100, 1200}
+    build(site, "--future", "--drafts")
+    assert {1000, 1100, 1200} <= published_widths(site)
+
+
+def published_widths(site: Path) -> set[int]:
+    widths = set()
+    for made in (site / "output/img").iterdir():
+        with Image.open(made) as image:
+            widths.add(image.width)
+    return widths
+
+
 def test_transparent_png_keeps_a_png_fallback_and_an_opaque_one_becomes_jpeg(
     make_site: MakeSite,
 ) -> None:

@@ -198,8 +198,9 @@ def examine(path: Path) -> tuple[PhotoInfo, Image.Image, bytes | None]:
     """Open a photo upright: what it is, its pixels (RGB or RGBA) and its colour profile."""
     with open_photo(path) as image:
         credit = embedded_credit(image)
-        animated = getattr(image, "n_frames", 1) > 1
         kind = image.format or ""
+        # A camera's MPO holds a preview as a second frame; only these formats animate.
+        animated = kind in ("GIF", "PNG", "WEBP") and getattr(image, "n_frames", 1) > 1
         icc = image.info.get("icc_profile") if image.mode in ("RGB", "RGBA") else None
         try:
             ImageOps.exif_transpose(image, in_place=True)
@@ -628,10 +629,7 @@ class PhotoStore:
 
     def put(self, name: str, data: bytes) -> None:
         """Write a made file atomically: a killed build never leaves half a file to reuse."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        temporary = self.directory / f".{name}.{os.getpid()}.tmp"
-        temporary.write_bytes(data)
-        os.replace(temporary, self.directory / name)
+        _put(self.directory, name, data)
         if self._names is not None:
             self._names.add(name)
 
