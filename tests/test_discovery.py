@@ -27,7 +27,8 @@ import newssite.search
 from conftest import DEFAULT_CONFIG, FIXED_EPOCH, MakeSite, Result, run_cli, story, tree_digest
 from newssite.build import render_files
 from newssite.cache import BuildCache
-from newssite.model import BuildOptions, Section, Story, Tag
+from newssite.graph import search_shards
+from newssite.model import BuildOptions, SearchShard, Section, Story, Tag
 from newssite.related import related_stories
 from sitecheck import parse_html, xml
 
@@ -308,9 +309,10 @@ def newsroom_files() -> dict[str, str]:
 
 
 def indexed(output: Path) -> dict[str, dict[str, Any]]:
-    """URL -> record of every page in the Pagefind index (its fragments are gzipped JSON)."""
+    """URL -> record of every page in every part of the Pagefind index (fragments are
+    gzipped JSON)."""
     records = {}
-    for path in sorted((output / "pagefind/fragment").glob("*.pf_fragment")):
+    for path in sorted((output / "pagefind").rglob("fragment/*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd")
         record = json.loads(data[len(b"pagefind_dcd") :])
@@ -464,25 +466,56 @@ def test_the_preview_keeps_the_index_in_memory(
     assert not (site / "output").exists()
 
 
-def test_publishing_one_story_with_search_on_writes_few_files(make_site: MakeSite) -> None:
-    files = {
+def test_the_index_comes_in_parts_that_stay_put() -> None:
+    urls = [f"/news/s{n}/" for n in range(2350)]
+    shards = search_shards(urls)
+    assert [(s.url, len(s.pages)) for s in shards] == [
+        ("/pagefind/", 1000),
+        ("/pagefind/from-1000/", 1000),
+        ("/pagefind/from-2000/", 100),
+        ("/pagefind/from-2100/", 100),
+        ("/pagefind/from-2200/", 100),
+        ("/pagefind/from-2300/", 50),
+    ]
+    assert [page for shard in shards for page in shard.pages] == urls
+    assert search_shards([*urls, "/news/new/"])[:-1] == shards[:-1]  # publishing: one part
+    assert [len(s.pages) for s in search_shards(urls[:1999])][-2:] == [100, 99]
+    assert [s.url for s in search_shards(urls[:2000])] == ["/pagefind/", "/pagefind/from-1000/"]
+    assert search_shards(urls[:5]) == (SearchShard("/pagefind/", tuple(urls[:5])),)
+    assert search_shards([]) == ()
+
+
+def numbered_stories(count: int, phrase: str = "") -> dict[str, str]:
+    return {
         f"content/articles/s{n:03d}.md": story(
             f"Story {n}",
             date=(datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=7 * n)).isoformat(),
             section=("news", "sports")[n % 2],
             tags=f"[T{n % 7}, T{n % 5}]",
-            body=f"Paragraph {n} about the harbor, the council and word{n}.\n",
+            body=f"Paragraph {n} about the harbor, the council and word{n}.\n"
+            + (f"\nThe {phrase}.\n" if n in (0, count - 1) else ""),
         )
-        for n in range(120)
+        for n in range(count)
     }
-    site = make_site(files)
+
+
+def test_publishing_one_story_with_search_on_writes_few_files(make_site: MakeSite) -> None:
+    site = make_site(numbered_stories(120))
     build(site)
+    output = site / "output"
+    before = tree_digest(output)
+    assert len(indexed(output)) == 120
     (site / "content/articles/new.md").write_text(
         story("Breaking", date="2026-11-25T10:00:00+02:00", tags="[T1, T2]")
     )
     result = build(site)
     assert written(result) <= 40, result.out
-    assert "/news/new/" in indexed(site / "output")
+    assert "/news/new/" in indexed(output)
+    after = tree_digest(output)
+    changed = sorted(p for p in after if p.startswith("pagefind/") and before.get(p) != after[p])
+    # Only the newest part of the index (stories 100 to 120) was made again.
+    assert changed and all(p.startswith("pagefind/from-100/") for p in changed), changed
+    assert len(changed) <= 12, changed
 
 
 # Search in a browser
@@ -566,6 +599,35 @@ def test_the_search_page_finds_a_story_by_a_phrase_of_its_body(make_site: MakeSi
             page.wait_for_selector(".pagefind-ui__result")
             page.click(".pagefind-ui__result-link")
             page.wait_for_url(f"{home}news/published/")
+        finally:
+            browser.close()
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_search_finds_stories_in_every_part_of_the_index(make_site: MakeSite) -> None:
+    from playwright.sync_api import sync_playwright
+
+    site = make_site(numbered_stories(130, phrase="kittiwake colony census"))
+    build(site, "--base-url", "https://gazette.example/ledger/")
+    assert (site / "output/pagefind/from-100/pagefind-entry.json").is_file()
+    errors: list[str] = []
+    with serve_under(site / "output", "ledger") as home, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(f"{home}search/?q=kittiwake+colony+census")
+            page.wait_for_selector(".pagefind-ui__result")
+            page.wait_for_function(RESULTS_SETTLED)
+            links = sorted(
+                link.get_attribute("href") or ""
+                for link in page.query_selector_all(".pagefind-ui__result-link")
+            )
+            assert links == ["/ledger/news/s000/", "/ledger/sports/s129/"]
         finally:
             browser.close()
     assert errors == []

@@ -55,9 +55,9 @@ class BuildCache:
         self._db: sqlite3.Connection | None = None
         self._pending_parsed: dict[str, str] = {}
         self._loaded_pages = False
-        # The search index of the last build: its fingerprint and files (bytes kept in memory
-        # only, for the preview); None until asked for, False when there is none.
-        self._search: tuple[str, dict[str, bytes | None]] | bool | None = None
+        # The search index of the last build, part URL -> (fingerprint, files); file bytes
+        # are kept in memory only, for the preview. None until asked for.
+        self._search: dict[str, tuple[str, dict[str, bytes | None]]] | None = None
 
     def _connect(self) -> sqlite3.Connection | None:
         if self.directory is None:
@@ -70,7 +70,10 @@ class BuildCache:
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, fingerprint TEXT)"
                 )
-                db.execute("CREATE TABLE IF NOT EXISTS search (fingerprint TEXT, files TEXT)")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS search_index"
+                    " (part TEXT PRIMARY KEY, fingerprint TEXT, files TEXT)"
+                )
                 self._db = db
             except sqlite3.Error:
                 self._reset_file()
@@ -157,27 +160,33 @@ class BuildCache:
         self.rendered = dict(rendered)
         self._loaded_pages = True
 
-    def search_index(self) -> tuple[str, dict[str, bytes | None]] | None:
-        """The fingerprint and files of the search index the last successful build wrote."""
+    def search_index(self) -> Mapping[str, tuple[str, dict[str, bytes | None]]]:
+        """Each part of the search index the last successful build wrote: its fingerprint
+        and files."""
         if self._search is None:
-            self._search = False
+            self._search = {}
             db = self._connect()
+            rows = []
             if db is not None:
                 try:
-                    row = db.execute("SELECT fingerprint, files FROM search").fetchone()
+                    rows = db.execute(
+                        "SELECT part, fingerprint, files FROM search_index"
+                    ).fetchall()
                 except sqlite3.Error:
                     self._reset_file()
-                    row = None
+            for part, fingerprint, text in rows:
                 try:
-                    files = json.loads(row[1]) if row is not None else None
+                    files = json.loads(text)
                 except (TypeError, ValueError):
-                    files = None
+                    continue
                 if isinstance(files, list) and all(isinstance(path, str) for path in files):
-                    self._search = (str(row[0]), dict.fromkeys(files))
-        return self._search if isinstance(self._search, tuple) else None
+                    self._search[str(part)] = (str(fingerprint), dict.fromkeys(files))
+        return self._search
 
-    def remember_search_index(self, fingerprint: str, files: Mapping[str, bytes | None]) -> None:
-        self._search = (fingerprint, dict(files))
+    def remember_search_index(
+        self, parts: Mapping[str, tuple[str, Mapping[str, bytes | None]]]
+    ) -> None:
+        self._search = {url: (fp, dict(files)) for url, (fp, files) in parts.items()}
 
     def save(self, *, live_keys: Iterable[str]) -> None:
         """Write what this build learnt to disk, and drop entries of files that are gone."""
@@ -199,13 +208,14 @@ class BuildCache:
                 "INSERT INTO pages (path, fingerprint) VALUES (?, ?)",
                 ((path, fp) for path, (fp, _) in self.rendered.items()),
             )
-            db.execute("DELETE FROM search")
-            if isinstance(self._search, tuple):
-                fingerprint, files = self._search
-                db.execute(
-                    "INSERT INTO search (fingerprint, files) VALUES (?, ?)",
-                    (fingerprint, json.dumps(sorted(files))),
-                )
+            db.execute("DELETE FROM search_index")
+            db.executemany(
+                "INSERT INTO search_index (part, fingerprint, files) VALUES (?, ?, ?)",
+                (
+                    (part, fingerprint, json.dumps(sorted(files)))
+                    for part, (fingerprint, files) in (self._search or {}).items()
+                ),
+            )
             db.execute("COMMIT")
             self._pending_parsed.clear()
         except sqlite3.Error:

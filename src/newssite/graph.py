@@ -29,6 +29,7 @@ from newssite.model import (
     Pagination,
     Photo,
     Removal,
+    SearchShard,
     Section,
     Site,
     SiteInfo,
@@ -59,6 +60,9 @@ NEWS_SITEMAP_LIMIT = 1000
 LATEST_URL = "/latest.json"
 SEARCH_URL = "/search/"
 SEARCH_BUNDLE_URL = "/pagefind/"  # Pagefind's index and its UI, written by search.py
+# Stories per part of the search index, largest first: full blocks counted from the oldest
+# never change when a story is published, so only the newest part (< 100) is re-indexed.
+SEARCH_SHARD_SIZES = (1_000, 100)
 NOT_FOUND_URL = "/404.html"
 _PLACEHOLDER = re.compile(
     rf'(?P<attr>href|src)="(?P<scheme>{SOURCE_SCHEME}|{ASSET_SCHEME})(?P<target>[^"#]*)(?P<fragment>#[^"]*)?"'
@@ -98,6 +102,32 @@ def searchable(story: Story, now: datetime) -> bool:
     return not story.draft and story.date <= now
 
 
+def search_shards(
+    urls: Sequence[str], sizes: Sequence[int] = SEARCH_SHARD_SIZES
+) -> tuple[SearchShard, ...]:
+    """Split the searchable article URLs (oldest first) into the parts of the search index.
+
+    Full blocks of each size, counted from the oldest as list pages are, then the newest
+    few: publishing a story re-indexes only that last part, and ten full blocks of one size
+    become one of the next size under the first one's URL (its page files stay as they are).
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for size in sizes:
+        while len(urls) - start >= size:
+            spans.append((start, start + size))
+            start += size
+    if start < len(urls):
+        spans.append((start, len(urls)))
+    return tuple(
+        SearchShard(
+            SEARCH_BUNDLE_URL if begin == 0 else f"{SEARCH_BUNDLE_URL}from-{begin}/",
+            tuple(urls[begin:end]),
+        )
+        for begin, end in spans
+    )
+
+
 def build_site(docs: Documents, config: SiteConfig, publication: Publication) -> Site:
     """Decide every page of the site; raise all relation errors (authors, links, URLs) at once."""
     problems: list[NewssiteError] = []
@@ -127,7 +157,8 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
     raise_all(problems)
 
     # Pagefind cannot make an empty index: no search page until there is a story to find.
-    search = config.search and any(searchable(story, publication.now) for story in stories)
+    found = [s.url for s in reversed(stories) if searchable(s, publication.now)]
+    search = search_shards(found) if config.search else ()
     info = SiteInfo(
         title=config.title,
         description=config.description,
@@ -188,7 +219,8 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
     pages.append(Page("notfound", NOT_FOUND_URL, "404.html", "Page not found", noindex=True))
     if search:
         description = f"Search the stories of {config.title}."
-        context = FrozenDict({"bundle_url": SEARCH_BUNDLE_URL})
+        merged = tuple(shard.url for shard in search[1:])
+        context = FrozenDict({"bundle_url": search[0].url, "merged_urls": merged})
         pages.append(
             Page("search", SEARCH_URL, "search.html", "Search", description, context)
         )
@@ -222,6 +254,7 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
         next_publish=min(upcoming) if upcoming and not publication.future else None,
         drafts_included=publication.drafts,
         redirects=tuple(sorted(pair for _, pair in redirects)),
+        search=search,
     )
 
 

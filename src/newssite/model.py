@@ -271,6 +271,16 @@ class Asset:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchShard:
+    """One part of the search index: the article pages of a run of stories, oldest first.
+
+    The first part (at /pagefind/) also carries Pagefind's UI; the others are merged in."""
+
+    url: str  # the Pagefind bundle: "/pagefind/" or "/pagefind/from-1000/"
+    pages: tuple[str, ...]  # article URLs
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything the build publishes, decided before anything is rendered."""
 
@@ -287,6 +297,7 @@ class Site:
     next_publish: datetime | None = None
     drafts_included: bool = False
     redirects: tuple[tuple[str, str], ...] = ()  # (old path, new path) from story aliases
+    search: tuple[SearchShard, ...] = ()  # the parts of the search index; () when search is off
 
 
 @dataclass(frozen=True, slots=True)

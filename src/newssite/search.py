@@ -3,9 +3,12 @@
 Pagefind (its PyPI package `pagefind[bin]` carries the binary) indexes HTML files. The
 article pages are linked or written into a scratch folder in the build cache, Pagefind
 indexes them there, and its files come back as Outputs that go through the normal write
-stage, so a failed build never leaves a half-made index in output/. When no indexed page
-changed, the previous index is kept as it is: its fingerprint hashes the fingerprints of
-the pages it was made from.
+stage, so a failed build never leaves a half-made index in output/.
+
+The index comes in parts (graph.search_shards): blocks of stories counted from the oldest,
+then the newest few. Publishing a story re-indexes only the last part, so it rewrites a
+handful of files, not every chunk of one big index. A part whose pages did not change is
+kept as it is: its fingerprint hashes the fingerprints of the pages it was made from.
 """
 
 from __future__ import annotations
@@ -16,17 +19,16 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Container, Sequence
+from collections.abc import Container, Mapping, Sequence
 from pathlib import Path
 
 from newssite.cache import BuildCache
 from newssite.config import CONFIG_NAME, SiteConfig
 from newssite.errors import NewssiteError
-from newssite.graph import searchable
-from newssite.model import Output, Page, Site, Story
+from newssite.model import Output, SearchShard, Site
 from newssite.urls import output_path
 
-BUNDLE_FOLDER = "pagefind"  # the index and Pagefind's UI, at /pagefind/ in the output
+BUNDLE_FOLDER = "pagefind"  # Pagefind's output folder inside the scratch folder
 SCRATCH_PREFIX = "search-"
 _PASSED_ENVIRONMENT = ("PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "SYSTEMROOT")
 MISSING_PAGEFIND = (
@@ -56,17 +58,6 @@ def require_pagefind(config: SiteConfig) -> Path | None:
     return binary
 
 
-def indexed_pages(site: Site) -> list[Page]:
-    """The pages search finds: articles of published stories (never removed ones)."""
-    return [
-        page
-        for page in site.pages
-        if page.kind == "article"
-        and isinstance(story := page.context.get("story"), Story)
-        and searchable(story, site.now)
-    ]
-
-
 def index_search(
     site: Site,
     outputs: Sequence[Output],
@@ -74,37 +65,46 @@ def index_search(
     cache: BuildCache | None = None,
     intact: Container[str] = (),
 ) -> list[Output]:
-    """The files of /pagefind/ for these rendered pages; [] when the site has search off.
+    """The files of every part of the search index (site.search); [] when search is off.
 
-    With a cache, an index whose pages did not change is reused: in memory (the preview),
+    With a cache, a part whose pages did not change is reused: in memory (the preview),
     or as Output(path, None) when its files in output/ are `intact`.
     """
     binary = require_pagefind(config)
-    if binary is None or site.info.search_url is None:  # search off, or nothing to find
+    if binary is None or not site.search:  # search off, or nothing to find
         return []
     rendered = {output.path: output for output in outputs}
-    paths = sorted(output_path(page.url) for page in indexed_pages(site))
-    fingerprint = _search_fingerprint(binary, paths, rendered, cache)
-    previous = cache.search_index() if cache is not None else None
-    if previous is not None and previous[0] == fingerprint:
-        files = previous[1]
-        if all(data is not None or path in intact for path, data in files.items()):
-            return [Output(path, data) for path, data in sorted(files.items())]
-    made = _run_pagefind(binary, paths, rendered, config)
+    known = cache.page_fingerprints() if cache is not None else {}
+    previous = cache.search_index() if cache is not None else {}
+    keep_bytes = cache is not None and cache.directory is None
+    made: list[Output] = []
+    parts: dict[str, tuple[str, dict[str, bytes | None]]] = {}
+    for number, shard in enumerate(site.search):
+        paths = [output_path(url) for url in shard.pages]
+        fingerprint = _shard_fingerprint(binary, shard, number == 0, paths, rendered, known)
+        files = _reusable(previous.get(shard.url), fingerprint, intact)
+        if files is None:
+            files = _run_pagefind(binary, paths, rendered, config, shard.url, ui=number == 0)
+        made += files
+        parts[shard.url] = (fingerprint, {o.path: o.data if keep_bytes else None for o in files})
     if cache is not None:
-        keep_bytes = cache.directory is None
-        cache.remember_search_index(
-            fingerprint, {o.path: o.data if keep_bytes else None for o in made}
-        )
+        cache.remember_search_index(parts)
     return made
 
 
-def _search_fingerprint(
-    binary: Path, paths: Sequence[str], rendered: dict[str, Output], cache: BuildCache | None
+def _shard_fingerprint(
+    binary: Path,
+    shard: SearchShard,
+    with_ui: bool,
+    paths: Sequence[str],
+    rendered: dict[str, Output],
+    known: Mapping[str, str],
 ) -> str:
-    known = cache.page_fingerprints() if cache is not None else {}
+    """What a part of the index is made from: the pagefind binary and its pages' fingerprints."""
     stat = binary.stat()
-    digest = hashlib.sha256(f"{binary}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    digest = hashlib.sha256(
+        f"{binary}\0{stat.st_size}\0{stat.st_mtime_ns}\0{shard.url}\0{with_ui}".encode()
+    )
     for path in paths:
         data = rendered[path].data
         page = known.get(path) or (hashlib.sha256(data).hexdigest() if data is not None else "")
@@ -112,8 +112,27 @@ def _search_fingerprint(
     return digest.hexdigest()
 
 
+def _reusable(
+    previous: tuple[str, dict[str, bytes | None]] | None,
+    fingerprint: str,
+    intact: Container[str],
+) -> list[Output] | None:
+    if previous is None or previous[0] != fingerprint:
+        return None
+    files = previous[1]
+    if not all(data is not None or path in intact for path, data in files.items()):
+        return None  # someone changed the published files
+    return [Output(path, data) for path, data in sorted(files.items())]
+
+
 def _run_pagefind(
-    binary: Path, paths: Sequence[str], rendered: dict[str, Output], config: SiteConfig
+    binary: Path,
+    paths: Sequence[str],
+    rendered: dict[str, Output],
+    config: SiteConfig,
+    bundle_url: str,
+    *,
+    ui: bool,
 ) -> list[Output]:
     """Copy the pages into a scratch folder, run Pagefind there, and read its files back."""
     clean_stale_scratch(config.cache_dir)
@@ -158,7 +177,7 @@ def _run_pagefind(
                 path=CONFIG_NAME,
                 field="search",
             )
-        return _read_bundle(bundle)
+        return _read_bundle(bundle, bundle_url.strip("/"), ui=ui)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -175,12 +194,15 @@ def _place(destination: Path, data: bytes | None, published: Path) -> None:
         shutil.copyfile(published, destination)
 
 
-def _read_bundle(bundle: Path) -> list[Output]:
+def _read_bundle(bundle: Path, folder: str, *, ui: bool) -> list[Output]:
+    """Pagefind's files as Outputs under `folder`; the parts merged into the first one need
+    only their index (the first part's scripts and WebAssembly search them all)."""
     outputs = []
     for path in sorted(bundle.rglob("*")):
-        if path.is_file():
-            relative = path.relative_to(bundle).as_posix()
-            outputs.append(Output(f"{BUNDLE_FOLDER}/{relative}", path.read_bytes()))
+        relative = path.relative_to(bundle).as_posix()
+        index_file = "/" in relative or relative.endswith((".pf_meta", "-entry.json"))
+        if path.is_file() and (ui or index_file):
+            outputs.append(Output(f"{folder}/{relative}", path.read_bytes()))
     return outputs
 
 

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import unicodedata
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -507,6 +508,10 @@ def serve(
     changes: queue.Queue[str] = queue.Queue()
     output_dir = site_dir / "output"
     collector = _ChangeCollector(site_dir, (output_dir, site_dir / ".newssite-cache"), changes)
+    # Watchdog's inotify observer warns about every folder made inside the watched tree
+    # ("Callback with id ... already exists"), and each search index is made in a scratch
+    # folder in .newssite-cache; the events are ignored above, so the warning is noise.
+    warnings.filterwarnings("ignore", "Callback with id", RuntimeWarning, "watchdog")
     observer = start_observer(site_dir, collector, poll, err)
 
     def build_loop() -> None:

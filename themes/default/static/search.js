@@ -5,10 +5,16 @@
   "use strict";
   var box = document.querySelector("[data-search]");
   if (!box || typeof window.PagefindUI !== "function") return;
+  var base = box.getAttribute("data-base");
+  // The index comes in parts (older stories in stable blocks); search them all as one.
+  var parts = (box.getAttribute("data-merge") || "").split(" ").filter(Boolean);
   var ui = new window.PagefindUI({
     element: "#" + box.id,
     bundlePath: box.getAttribute("data-bundle"),
-    baseUrl: box.getAttribute("data-base"),
+    baseUrl: base,
+    mergeIndex: parts.map(function (path) {
+      return { bundlePath: path, baseUrl: base };
+    }),
     showSubResults: false,
     showImages: true,
     processTerm: function (term) {
