@@ -407,6 +407,15 @@ def test_a_failing_indexer_publishes_nothing(
     assert not list((site / ".newssite-cache").glob("search-*")), "scratch folder left behind"
 
 
+def test_scratch_folders_of_killed_builds_are_removed(make_site: MakeSite) -> None:
+    site = make_site(newsroom_files())
+    stale = site / ".newssite-cache/search-99999999-killed/site/news/x"  # no such process
+    stale.mkdir(parents=True)
+    (stale / "index.html").write_text("<p>left behind</p>")
+    build(site)
+    assert sorted(p.name for p in (site / ".newssite-cache").iterdir() if "search" in p.name) == []
+
+
 def test_an_unchanged_index_is_reused_and_a_changed_one_rebuilt(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:

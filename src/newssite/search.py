@@ -73,6 +73,7 @@ def index_search(
     binary = require_pagefind(config)
     if binary is None or not site.search:  # search off, or nothing to find
         return []
+    clean_stale_scratch(config.cache_dir)
     rendered = {output.path: output for output in outputs}
     known = cache.page_fingerprints() if cache is not None else {}
     previous = cache.search_index() if cache is not None else {}
@@ -135,7 +136,6 @@ def _run_pagefind(
     ui: bool,
 ) -> list[Output]:
     """Copy the pages into a scratch folder, run Pagefind there, and read its files back."""
-    clean_stale_scratch(config.cache_dir)
     try:
         config.cache_dir.mkdir(parents=True, exist_ok=True)
         # A new name each time: the preview's file watcher sees this folder come and go.
@@ -207,7 +207,8 @@ def _read_bundle(bundle: Path, folder: str, *, ui: bool) -> list[Output]:
 
 
 def clean_stale_scratch(cache_dir: Path) -> None:
-    """Remove scratch folders left behind by builds that were killed."""
+    """Remove scratch folders left behind by builds that were killed (a live build removes
+    its own when it is done)."""
     if not cache_dir.is_dir():
         return
     for entry in cache_dir.iterdir():
@@ -218,7 +219,7 @@ def clean_stale_scratch(cache_dir: Path) -> None:
             or entry.is_symlink()
         ):
             continue
-        if int(pid_text) != os.getpid() and _alive(int(pid_text)):
+        if _alive(int(pid_text)):
             continue
         with contextlib.suppress(OSError):
             shutil.rmtree(entry)
