@@ -31,6 +31,7 @@ from newssite.graph import search_shards
 from newssite.model import BuildOptions, SearchShard, Section, Story, Tag
 from newssite.related import related_stories
 from sitecheck import parse_html, xml
+from test_incremental import clean_build
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -457,6 +458,30 @@ def test_two_clean_builds_give_the_same_index(make_site: MakeSite, tmp_path: Pat
     one, two = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
     assert any(path.startswith("pagefind/") for path in one)
     assert one == two
+
+
+def test_incremental_builds_of_a_split_index_equal_clean_builds(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    site = make_site(numbered_stories(205))
+    build(site)
+    articles = site / "content/articles"
+    edits = [
+        lambda: (articles / "s150.md").write_text(
+            (articles / "s150.md").read_text() + "\nA correction to the tally.\n"
+        ),
+        lambda: (articles / "s003.md").unlink(),  # every later part shifts by one story
+        lambda: (articles / "late.md").write_text(story("Late", date="2026-11-25T10:00:00Z")),
+        lambda: (articles / "s010.md").write_text(
+            (articles / "s010.md").read_text().replace("---\n", "---\ndraft: true\n", 1)
+        ),
+    ]
+    for number, edit in enumerate(edits):
+        edit()
+        build(site)
+        assert tree_digest(site / "output") == clean_build(site, tmp_path / f"clean{number}")
+    assert len(indexed(site / "output")) == 205 - 1 + 1 - 1
 
 
 def test_the_preview_keeps_the_index_in_memory(
