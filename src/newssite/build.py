@@ -70,7 +70,7 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
                 site, make_environment(config), config, cache, render_salt(config), intact
             )
         with timer("search"):
-            outputs += index_search(site, outputs, config, cache, intact)
+            outputs += index_search(site, outputs, config, cache, intact, workers=_workers())
         with timer("write"):
             copies = publish_photos(photos, site, static_copies(config, site, outputs), config)
             report = write_outputs(
@@ -98,7 +98,7 @@ def render_files(
     if not isinstance(env, jinja2.Environment):
         cache.environments = {salt: (env := make_environment(config))}
     outputs = render_site(site, env, config, cache, salt)
-    outputs += index_search(site, outputs, config, cache)
+    outputs += index_search(site, outputs, config, cache, workers=_workers())
     copies = publish_photos(photos, site, static_copies(config, site, outputs), config)
     return site, outputs, copies, docs.warnings
 

@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Container, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from newssite.cache import BuildCache
@@ -64,11 +65,13 @@ def index_search(
     config: SiteConfig,
     cache: BuildCache | None = None,
     intact: Container[str] = (),
+    workers: int = 1,
 ) -> list[Output]:
     """The files of every part of the search index (site.search); [] when search is off.
 
     With a cache, a part whose pages did not change is reused: in memory (the preview),
-    or as Output(path, None) when its files in output/ are `intact`.
+    or as Output(path, None) when its files in output/ are `intact`. The other parts are
+    indexed `workers` at a time (Pagefind runs on about one core).
     """
     binary = require_pagefind(config)
     if binary is None or not site.search:  # search off, or nothing to find
@@ -78,14 +81,28 @@ def index_search(
     known = cache.page_fingerprints() if cache is not None else {}
     previous = cache.search_index() if cache is not None else {}
     keep_bytes = cache is not None and cache.directory is None
+    fingerprints = [
+        _shard_fingerprint(binary, shard, number == 0, rendered, known)
+        for number, shard in enumerate(site.search)
+    ]
+    found = [
+        _reusable(previous.get(shard.url), fingerprint, intact)
+        for shard, fingerprint in zip(site.search, fingerprints, strict=True)
+    ]
+
+    def index(number: int) -> list[Output]:
+        shard = site.search[number]
+        paths = [output_path(url) for url in shard.pages]
+        return _run_pagefind(binary, paths, rendered, config, shard.url, ui=number == 0)
+
+    todo = [number for number, files in enumerate(found) if files is None]
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for number, files in zip(todo, pool.map(index, todo), strict=True):
+            found[number] = files
     made: list[Output] = []
     parts: dict[str, tuple[str, dict[str, bytes | None]]] = {}
-    for number, shard in enumerate(site.search):
-        paths = [output_path(url) for url in shard.pages]
-        fingerprint = _shard_fingerprint(binary, shard, number == 0, paths, rendered, known)
-        files = _reusable(previous.get(shard.url), fingerprint, intact)
-        if files is None:
-            files = _run_pagefind(binary, paths, rendered, config, shard.url, ui=number == 0)
+    for shard, fingerprint, files in zip(site.search, fingerprints, found, strict=True):
+        assert files is not None
         made += files
         parts[shard.url] = (fingerprint, {o.path: o.data if keep_bytes else None for o in files})
     if cache is not None:
@@ -97,7 +114,6 @@ def _shard_fingerprint(
     binary: Path,
     shard: SearchShard,
     with_ui: bool,
-    paths: Sequence[str],
     rendered: dict[str, Output],
     known: Mapping[str, str],
 ) -> str:
@@ -106,7 +122,7 @@ def _shard_fingerprint(
     digest = hashlib.sha256(
         f"{binary}\0{stat.st_size}\0{stat.st_mtime_ns}\0{shard.url}\0{with_ui}".encode()
     )
-    for path in paths:
+    for path in map(output_path, shard.pages):
         data = rendered[path].data
         page = known.get(path) or (hashlib.sha256(data).hexdigest() if data is not None else "")
         digest.update(f"\0{path}\0{page}".encode("utf-8", "surrogatepass"))
