@@ -10,13 +10,13 @@ other page's inputs (page fingerprints hash exactly what a template is given).
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
 from newssite.model import Story, Teaser
 
 RELATED_COUNT = 4
-WINDOW = 16  # earlier stories looked at per tag and per section
+WINDOW = 10  # earlier stories looked at per tag and per section
 TAG_WEIGHT = 2  # a shared tag says more than a shared section
 
 
@@ -30,10 +30,12 @@ def related_stories(
 ) -> Mapping[str, tuple[Teaser, ...]]:
     """Story URL -> up to `count` teasers of earlier stories, best first.
 
-    Ranked by shared tags, then the same section, then recency; drafts are never chosen.
-    `stories` is newest first, as in Site.stories.
+    Ranked by the tags they share (among the `window` most recent earlier stories of each
+    tag), then the same section, then recency; drafts are never chosen. `stories` is
+    newest first, as in Site.stories.
     """
     oldest_first = sorted(stories, key=lambda s: (s.date, s.source))
+    sections = [story.section.slug for story in oldest_first]
     by_tag: dict[str, list[int]] = defaultdict(list)
     by_section: dict[str, list[int]] = defaultdict(list)
     for index, story in enumerate(oldest_first):
@@ -41,24 +43,26 @@ def related_stories(
             continue
         for tag in story.tags:
             by_tag[tag.slug].append(index)
-        by_section[story.section.slug].append(index)
+        by_section[sections[index]].append(index)
 
     teasers: dict[int, Teaser] = {}
     related: dict[str, tuple[Teaser, ...]] = {}
     for index, story in enumerate(oldest_first):
-        tags = {tag.slug for tag in story.tags}
-        lists = [by_tag[slug] for slug in sorted(tags)] + [by_section[story.section.slug]]
-        candidates: set[int] = set()
-        for positions in lists:
+        shared: Counter[int] = Counter()
+        for slug in {tag.slug for tag in story.tags}:
+            positions = by_tag[slug]
             end = bisect_left(positions, index)
-            candidates.update(positions[max(0, end - window) : end])
-        scored = []
-        for other in candidates:
-            candidate = oldest_first[other]
-            shared = sum(1 for tag in candidate.tags if tag.slug in tags)
-            same_section = candidate.section.slug == story.section.slug
-            scored.append((TAG_WEIGHT * shared + same_section, other))
-        scored.sort(reverse=True)  # best score first, then the most recent
+            shared.update(positions[max(0, end - window) : end])
+        positions = by_section[sections[index]]
+        end = bisect_left(positions, index)
+        candidates = set(shared).union(positions[max(0, end - window) : end])
+        section = sections[index]
+        # A shared tag says more than the section; then the most recent (highest index).
+        scored = [
+            (TAG_WEIGHT * shared[other] + (sections[other] == section), other)
+            for other in candidates
+        ]
+        scored.sort(reverse=True)
         chosen = []
         for _, other in scored[:count]:
             if other not in teasers:
