@@ -338,6 +338,8 @@ def test_only_published_stories_enter_the_index(
         "date": "Nov. 20, 2026",
     }
     assert "Ana covers city hall" not in record["content"]  # author boxes are not indexed
+    assert "Nov. 20, 2026" not in record["content"]  # the date is shown from the meta
+    assert "By Ana Ruiz" in record["content"]  # a reporter's name finds their stories
     everything = b"".join(p.read_bytes() for p in (output / "pagefind").rglob("*") if p.is_file())
     everything += b"".join(
         gzip.decompress(p.read_bytes()) for p in (output / "pagefind").rglob("*.pf_*")
