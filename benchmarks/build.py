@@ -70,7 +70,7 @@ def pick(paths: list[Path], fraction: float) -> Path:
 
 def new_story_text(template: str, title: str) -> str:
     text = re.sub(r"(?m)^title:.*$", f'title: "{title}"', template, count=1)
-    return re.sub(r"(?m)^date:.*$", "date: 2026-06-01T09:00:00-04:00", text, count=1)
+    return re.sub(r"(?m)^date:.*$", "date: 2026-05-01T09:00:00-04:00", text, count=1)
 
 
 def newssite_runs(site: Path) -> dict[str, Measure]:

@@ -66,9 +66,9 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
     with output_lock(config.output):
         with timer("render"):
             intact = intact_files(config.output, config.cache_dir)
-            outputs = render_site(
-                site, make_environment(config), config, cache, render_salt(config), intact
-            )
+            env = make_environment(config)
+            salt = render_salt(config)
+            outputs = render_site(site, env, config, cache, salt, intact, workers=_workers())
         with timer("search"):
             outputs += index_search(site, outputs, config, cache, intact, workers=_workers())
         with timer("write"):
@@ -126,7 +126,8 @@ def check(site_dir: Path, options: BuildOptions, *, editorial: bool = False) -> 
 
 
 def _load(site_dir: Path, options: BuildOptions) -> SiteConfig:
-    config = load_config(site_dir, base_url=options.base_url)
+    # The resolved folder: a site built as "." and as /abs/path is one site to the cache.
+    config = load_config(site_dir.resolve(), base_url=options.base_url)
     output = Path(options.output_dir).absolute() if options.output_dir else None
     return with_output(config, output)
 
