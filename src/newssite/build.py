@@ -86,8 +86,14 @@ def render_files(
     options: BuildOptions,
     cache: BuildCache,
     known_sources: dict[str, tuple[StatKey, SourceFile]] | None = None,
+    *,
+    search: bool = True,
 ) -> tuple[Site, list[Output], list[Copy], tuple[NewssiteError, ...]]:
-    """Stages 1-5 in memory, reusing what `cache` holds from earlier runs (for the preview)."""
+    """Stages 1-5 in memory, reusing what `cache` holds from earlier runs (for the preview).
+
+    With search=False the search index is left for `search_files`, so a preview can show
+    the pages first and index them right after.
+    """
     config = _load(site_dir, options)
     docs = parse_all(discover(config.site_dir, known_sources), config, cache, workers=_workers())
     cache.forget_parsed_except(docs.keys)
@@ -98,9 +104,18 @@ def render_files(
     if not isinstance(env, jinja2.Environment):
         cache.environments = {salt: (env := make_environment(config))}
     outputs = render_site(site, env, config, cache, salt)
-    outputs += index_search(site, outputs, config, cache, workers=_workers())
+    if search:
+        outputs += index_search(site, outputs, config, cache, workers=_workers())
     copies = publish_photos(photos, site, static_copies(config, site, outputs), config)
     return site, outputs, copies, docs.warnings
+
+
+def search_files(
+    site_dir: Path, options: BuildOptions, site: Site, outputs: list[Output], cache: BuildCache
+) -> list[Output]:
+    """The search index of pages made by `render_files(..., search=False)`."""
+    config = _load(site_dir, options)
+    return index_search(site, outputs, config, cache, workers=_workers())
 
 
 def check(site_dir: Path, options: BuildOptions, *, editorial: bool = False) -> BuildReport:

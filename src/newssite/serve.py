@@ -16,7 +16,7 @@ import time
 import unicodedata
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,11 +27,11 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from newssite.build import now_from_clock, render_files
+from newssite.build import now_from_clock, render_files, search_files
 from newssite.cache import BuildCache
 from newssite.config import CONFIG_NAME
 from newssite.errors import is_content_failure, problems_of
-from newssite.model import BuildOptions
+from newssite.model import BuildOptions, Output
 from newssite.sources import SourceFile, StatKey, is_ignored_name
 
 EVENTS_PATH = "/__newssite__/events"
@@ -118,6 +118,12 @@ class PreviewState:
             self._generation = Generation(version, files, "", version)
             self._changed.notify_all()
             return self._generation
+
+    def add_files(self, files: Mapping[str, bytes | Path]) -> None:
+        """Add files that no open page depends on (the search index): no reload."""
+        with self._changed:
+            old = self._generation
+            self._generation = replace(old, files={**old.files, **files})
 
     def fail(self, error: str) -> Generation:
         with self._changed:
@@ -420,21 +426,27 @@ class Previewer:
         self.builds += 1
         try:
             site, outputs, copies, warnings = render_files(
-                self.site_dir, options, self.cache, self.known_sources
+                self.site_dir, options, self.cache, self.known_sources, search=False
             )
         except Exception as error:
             text = describe_failure(error)
             print(text, file=self.err)
             self.state.fail(text)
             return False
-        files: dict[str, bytes | Path] = {}
         previous = self.state.current.files
-        for output in outputs:
-            data = output.data if output.data is not None else previous.get(output.path)
-            files[output.path] = data if data is not None else b""
+        files = self._files(outputs, previous)
         for copy in copies:
             files[copy.path] = copy.source
+        # Pages first (open tabs reload now), then the search index, which no page shows.
         generation = self.state.publish(files)
+        try:
+            index = search_files(self.site_dir, options, site, outputs, self.cache)
+        except Exception as error:
+            text = describe_failure(error)
+            print(text, file=self.err)
+            self.state.fail(text)
+            return False
+        self.state.add_files(self._files(index, previous))
         for warning in warnings:
             print(f"warning: {warning}", file=self.err)
         elapsed = (time.perf_counter() - started) * 1000
@@ -443,6 +455,16 @@ class Previewer:
             file=self.out,
         )
         return True
+
+    @staticmethod
+    def _files(
+        outputs: list[Output], previous: Mapping[str, bytes | Path]
+    ) -> dict[str, bytes | Path]:
+        files: dict[str, bytes | Path] = {}
+        for output in outputs:
+            data = output.data if output.data is not None else previous.get(output.path)
+            files[output.path] = data if data is not None else b""
+        return files
 
 
 def describe_failure(error: BaseException) -> str:
