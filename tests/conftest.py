@@ -19,6 +19,17 @@ from newssite.cli import main
 REPO = Path(__file__).resolve().parents[1]
 FIXED_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 FIXED_EPOCH = str(int(FIXED_NOW.timestamp()))
+# Debian's Chromium, headless, with nothing that reaches for the network.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 DEFAULT_CONFIG = """\
 title = "The Test Gazette"

@@ -33,22 +33,12 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import DEFAULT_AUTHOR, DEFAULT_CONFIG, story
+from conftest import CHROMIUM_ARGS, DEFAULT_AUTHOR, DEFAULT_CONFIG, story
 from test_validity import build_demo, build_site, write_site
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ALERT_HOOK = "window.__alerts=[];window.alert=(m)=>window.__alerts.push(String(m));"
 # Console errors a page may show without failing the test. The theme links its own
 # favicon, so not even a favicon 404 is expected: keep this empty unless one appears.

@@ -24,7 +24,16 @@ import feedparser
 import pytest
 
 import newssite.search
-from conftest import DEFAULT_CONFIG, FIXED_EPOCH, MakeSite, Result, run_cli, story, tree_digest
+from conftest import (
+    CHROMIUM_ARGS,
+    DEFAULT_CONFIG,
+    FIXED_EPOCH,
+    MakeSite,
+    Result,
+    run_cli,
+    story,
+    tree_digest,
+)
 from newssite.build import render_files
 from newssite.cache import BuildCache
 from newssite.graph import search_shards
@@ -580,16 +589,6 @@ def serve_under(output: Path, prefix: str) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 RESULTS_SETTLED = (
     "() => !!document.querySelector('.pagefind-ui__message')"
     " && !document.querySelector('.pagefind-ui__loading')"

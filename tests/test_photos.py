@@ -20,7 +20,7 @@ import pytest
 from lxml import etree
 from PIL import Image, ImageDraw, IptcImagePlugin, PngImagePlugin
 
-from conftest import MakeSite, Result, run_cli, story, tree_digest
+from conftest import CHROMIUM_ARGS, MakeSite, Result, run_cli, story, tree_digest
 from newssite.config import load_config
 from newssite.images import PhotoStore, process_photos, strip_metadata
 from newssite.markup import split_credit
@@ -733,16 +733,6 @@ def test_a_static_picture_that_cannot_be_cleaned_is_an_error(
 # --- In a browser: the right file on a phone and a desktop, nothing moves -----------------
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHOTO_DELAY = 0.4  # seconds: photos arrive after the text, as on a slow phone network
 LAYOUT_SHIFTS = """
 window.__shift = 0;

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXED_EPOCH, MakeSite, run_cli, story
+from conftest import CHROMIUM_ARGS, FIXED_EPOCH, MakeSite, run_cli, story
 from newssite.serve import serve
 
 INJECTED = re.compile(
@@ -410,18 +410,6 @@ def test_non_loopback_host_warns(make_site: MakeSite) -> None:
     stop.set()
     thread.join(timeout=10)
     assert "other machines on your network" in err.getvalue()
-
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.mark.browser
