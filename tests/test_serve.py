@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import os
@@ -93,27 +94,30 @@ def preview(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pr
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     site = make_site(site_files())
     (site.parent / "secret.txt").write_text("TOP SECRET\n")
+    with running_preview(site) as preview:
+        preview.wait_for_builds(1)
+        time.sleep(0.3)  # let the watcher settle before tests write files
+        yield preview
+
+
+@contextlib.contextmanager
+def running_preview(site: Path, **options: object) -> Iterator[Preview]:
+    """`serve` in a thread on a free port, stopped when the block ends."""
     out, err = SafeBuffer(), SafeBuffer()
     stop = threading.Event()
     ready: list[str] = []
-    thread = threading.Thread(
-        target=serve,
-        args=(site,),
-        kwargs={"port": 0, "out": out, "err": err, "stop": stop, "ready": ready.append},
-        daemon=True,
-    )
+    kwargs = {"port": 0, "out": out, "err": err, "stop": stop, "ready": ready.append, **options}
+    thread = threading.Thread(target=serve, args=(site,), kwargs=kwargs, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not ready:
-        assert time.monotonic() < deadline, err.getvalue()
-        time.sleep(0.05)
-    url = ready[0]
-    preview = Preview(url, int(url.rsplit(":", 1)[1].strip("/")), site, out, err)
-    preview.wait_for_builds(1)
-    time.sleep(0.3)  # let the watcher settle before tests write files
-    yield preview
-    stop.set()
-    thread.join(timeout=10)
+    try:
+        deadline = time.monotonic() + 20
+        while not ready:
+            assert time.monotonic() < deadline, err.getvalue()
+            time.sleep(0.05)
+        yield Preview(ready[0], int(ready[0].rsplit(":", 1)[1].strip("/")), site, out, err)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 def served_equals_clean_build(preview: Preview, tmp_path: Path) -> None:
@@ -385,31 +389,9 @@ def test_ctrl_c_stops_cleanly(make_site: MakeSite) -> None:
 
 
 def test_non_loopback_host_warns(make_site: MakeSite) -> None:
-    site = make_site(site_files())
-    out, err = SafeBuffer(), SafeBuffer()
-    stop = threading.Event()
-    ready: list[str] = []
-    thread = threading.Thread(
-        target=serve,
-        args=(site,),
-        kwargs={
-            "host": "0.0.0.0",
-            "port": 0,
-            "out": out,
-            "err": err,
-            "stop": stop,
-            "ready": ready.append,
-        },
-        daemon=True,
-    )
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not ready:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    stop.set()
-    thread.join(timeout=10)
-    assert "other machines on your network" in err.getvalue()
+    with running_preview(make_site(site_files()), host="0.0.0.0") as preview:
+        pass
+    assert "other machines on your network" in preview.err.getvalue()
 
 
 @pytest.mark.browser
@@ -459,29 +441,7 @@ def test_polling_watcher_merges_an_atomic_save_into_one_rebuild(
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     site = make_site(site_files())
-    out, err = SafeBuffer(), SafeBuffer()
-    stop = threading.Event()
-    ready: list[str] = []
-    thread = threading.Thread(
-        target=serve,
-        args=(site,),
-        kwargs={
-            "port": 0,
-            "poll": 0.2,
-            "out": out,
-            "err": err,
-            "stop": stop,
-            "ready": ready.append,
-        },
-        daemon=True,
-    )
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not ready:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    preview = Preview(ready[0], int(ready[0].rsplit(":", 1)[1].strip("/")), site, out, err)
-    try:
+    with running_preview(site, poll=0.2) as preview:
         time.sleep(0.6)
         before = preview.builds()
         write_atomically(
@@ -492,9 +452,6 @@ def test_polling_watcher_merges_an_atomic_save_into_one_rebuild(
         preview.settle(1.0)
         assert preview.builds() == before + 1
         assert b"Polled headline" in preview.get("/news/harbor/").body  # type: ignore[attr-defined]
-    finally:
-        stop.set()
-        thread.join(timeout=10)
 
 
 def test_saves_during_a_rebuild_end_in_the_last_saved_state(preview: Preview) -> None:

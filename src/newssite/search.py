@@ -28,6 +28,7 @@ from newssite.config import CONFIG_NAME, SiteConfig
 from newssite.errors import NewssiteError
 from newssite.model import Output, SearchShard, Site
 from newssite.urls import output_path
+from newssite.write import process_alive
 
 BUNDLE_FOLDER = "pagefind"  # Pagefind's output folder inside the scratch folder
 SCRATCH_PREFIX = "search-"
@@ -235,17 +236,9 @@ def clean_stale_scratch(cache_dir: Path) -> None:
             or entry.is_symlink()
         ):
             continue
-        if _alive(int(pid_text)):
+        if process_alive(int(pid_text)):
             continue
         with contextlib.suppress(OSError):
             shutil.rmtree(entry)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True

@@ -97,12 +97,13 @@ def clean_stale_staging(output_dir: Path) -> None:
         if not entry.name.startswith(prefixes) or not entry.is_dir() or entry.is_symlink():
             continue
         pid_text = entry.name.rsplit("-", 1)[-1]
-        if pid_text.isdigit() and int(pid_text) != os.getpid() and _alive(int(pid_text)):
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and process_alive(int(pid_text)):
             continue
         shutil.rmtree(entry, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine still runs (for folders named after a build's pid)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
