@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import io
 import json
+import operator
+import pickle
 import signal
 import traceback
 import xml.etree.ElementTree as etree
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields, is_dataclass
 from datetime import UTC, datetime
@@ -102,25 +106,45 @@ def page_fingerprint(page: Page, site: Site, salt: str, memo: dict[int, str] | N
     return _sha("\0".join(parts))
 
 
-_PLAIN = (str, int, float, type(None), datetime)
-
-
 def _value_fingerprint(value: object, memo: dict[int, str]) -> str:
-    """repr() of a value, with dataclasses remembered by identity: stories, authors, tags and
-    sections are shared by many pages, so each is described once per build."""
-    if isinstance(value, _PLAIN):
-        return repr(value)
-    if is_dataclass(value) and not isinstance(value, type):
-        found = memo.get(id(value))
+    """A hash of a value's pickle, in which each dataclass (story, author, tag, section) stands
+    by its own hash: they are shared by many pages, so each is hashed once per build,
+    remembered by identity."""
+    buffer = io.BytesIO()
+    _FingerprintPickler(buffer, memo).dump(value)
+    return hashlib.sha256(buffer.getbuffer()).hexdigest()
+
+
+class _FingerprintPickler(pickle.Pickler):
+    # The model holds no sets, so a pickle is the same bytes for equal values in any process;
+    # fast mode (no memo) keeps it so however objects happen to be shared.
+    def __init__(self, buffer: io.BytesIO, memo: dict[int, str]) -> None:
+        super().__init__(buffer, protocol=5)
+        self.fast = True
+        self.hashes = memo
+
+    def reducer_override(self, value: object) -> object:
+        fields_of = _field_getter(type(value))
+        if fields_of is None:
+            return NotImplemented
+        found = self.hashes.get(id(value))
         if found is None:
-            inner = ",".join(
-                _value_fingerprint(getattr(value, f.name), memo) for f in fields(value) if f.repr
-            )
-            found = memo[id(value)] = _sha(f"{type(value).__name__}({inner})")
-        return found
-    if isinstance(value, tuple):
-        return "(" + ",".join(_value_fingerprint(item, memo) for item in value) + ")"
-    return repr(value)
+            state = (type(value).__qualname__, fields_of(value))
+            found = self.hashes[id(value)] = _value_fingerprint(state, self.hashes)
+        return _Hashed, (found,)
+
+
+class _Hashed(str):
+    """Stands for a dataclass in a fingerprint pickle (never unpickled)."""
+
+
+@functools.cache
+def _field_getter(kind: type) -> Callable[[object], tuple[object, ...]] | None:
+    if not is_dataclass(kind):
+        return None
+    names = [f.name for f in fields(kind)]
+    getter = operator.attrgetter(*names)
+    return (lambda value: (getter(value),)) if len(names) == 1 else getter
 
 
 def _sha(text: str) -> str:
