@@ -16,14 +16,27 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXED_EPOCH, run_cli, tree_digest
-from newssite.build import render_files
+from newssite.build import PreviewMemo, render_files
 from newssite.cache import BuildCache
 from newssite.model import BuildOptions
 
 SECTIONS = ["news", "politics", "sports"]
 AUTHORS = ["ana", "ben", "chloe", "dev"]
 TAGS = ["Harbor", "City Hall", "Schools", "Budget", "Ferries", "Weather", "Elections"]
-WORDS = ["harbor", "council", "vote", "budget", "ferry", "storm", "school", "tide", "market", "mayor", "crew", "pier"]
+WORDS = [
+    "harbor",
+    "council",
+    "vote",
+    "budget",
+    "ferry",
+    "storm",
+    "school",
+    "tide",
+    "market",
+    "mayor",
+    "crew",
+    "pier",
+]
 
 CONFIG = """\
 title = "The Differential Times"
@@ -76,11 +89,22 @@ def make_newsroom(site: Path, rng: random.Random, stories: int = 40) -> None:
             f"---\nname: {slug.title()} Writer\nrole: Reporter\n---\n{paragraph(rng)}\n"
         )
     for number in range(stories):
-        (site / f"content/articles/story-{number:03d}.md").write_text(article(rng, number))
+        text = article(rng, number) + (LINK_TO_FIRST if number % 7 == 3 else "")
+        (site / f"content/articles/story-{number:03d}.md").write_text(text)
+
+
+# Stories that link to the first one change when its URL does (its slug is an edit below),
+# so the first story is never deleted or made a draft.
+FIRST_STORY = "story-000.md"
+LINK_TO_FIRST = f"\nAs [we reported]({FIRST_STORY}), the ferry is late.\n"
 
 
 def stories_of(site: Path) -> list[Path]:
     return sorted((site / "content/articles").glob("*.md"))
+
+
+def removable_stories(site: Path) -> list[Path]:
+    return [path for path in stories_of(site) if path.name != FIRST_STORY]
 
 
 def edits(site: Path, rng: random.Random) -> list[tuple[str, Callable[[], None]]]:
@@ -95,7 +119,11 @@ def edits(site: Path, rng: random.Random) -> list[tuple[str, Callable[[], None]]
         path.write_text(path.read_text() + "\n" + paragraph(rng) + "\n")
 
     def delete() -> None:
-        rng.choice(stories_of(site)).unlink()
+        rng.choice(removable_stories(site)).unlink()
+
+    def link_to_first() -> None:
+        path = rng.choice(removable_stories(site))
+        path.write_text(path.read_text() + LINK_TO_FIRST)
 
     def retag() -> None:
         path = rng.choice(stories_of(site))
@@ -134,12 +162,13 @@ def edits(site: Path, rng: random.Random) -> list[tuple[str, Callable[[], None]]
         path.write_text("\n".join(lines))
 
     def change_slug() -> None:
-        path = rng.choice(stories_of(site))
+        first = site / "content/articles" / FIRST_STORY
+        path = first if rng.random() < 0.5 else rng.choice(stories_of(site))
         text = path.read_text().replace("---\n", f"---\nslug: moved-{next(counter)}\n", 1)
         path.write_text(text)
 
     def make_draft() -> None:
-        path = rng.choice(stories_of(site))
+        path = rng.choice(removable_stories(site))
         path.write_text(path.read_text().replace("---\n", "---\ndraft: true\n", 1))
 
     return [
@@ -153,6 +182,7 @@ def edits(site: Path, rng: random.Random) -> list[tuple[str, Callable[[], None]]
         ("move date", move_date),
         ("change slug", change_slug),
         ("make draft", make_draft),
+        ("link to the first story", link_to_first),
     ]
 
 
@@ -177,9 +207,10 @@ def test_incremental_builds_equal_clean_builds(
     site = tmp_path / "site"
     make_newsroom(site, rng)
     assert run_cli("build", "--site", str(site)).code == 0
-    preview_cache = BuildCache(None)
+    # As the preview keeps them: the cache, the sources it has read, the previous build.
+    preview_cache, known_sources, memo = BuildCache(None), {}, PreviewMemo()
     options = BuildOptions(base_url="https://times.example/")
-    render_files(site, options, preview_cache)
+    render_files(site, options, preview_cache, known_sources, memo=memo)
     steps = edits(site, rng)
     history = []
     for _ in range(14):
@@ -192,7 +223,7 @@ def test_incremental_builds_equal_clean_builds(
         assert tree_digest(site / "output") == expected, (
             f"incremental build differs after {history}"
         )
-        _, outputs, copies, _ = render_files(site, options, preview_cache)
+        _, outputs, copies, _ = render_files(site, options, preview_cache, known_sources, memo=memo)
         in_memory = {o.path: o.data for o in outputs}
         clean_dir = tmp_path / "clean/output"
         for path, data in in_memory.items():

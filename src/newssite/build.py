@@ -17,11 +17,11 @@ from newssite.cache import BuildCache, cache_salt
 from newssite.config import SiteConfig, load_config, with_output
 from newssite.editorial import editorial_warnings
 from newssite.errors import NewssiteError, raise_all
-from newssite.graph import Publication, build_site
+from newssite.graph import Publication, StoryMemo, build_site
 from newssite.images import process_photos, publish_photos
 from newssite.model import BuildOptions, Output, Site
 from newssite.parse import parse_all
-from newssite.render import render_site
+from newssite.render import RenderMemo, render_site
 from newssite.search import index_search, require_pagefind
 from newssite.sources import SourceFile, StatKey, discover, is_ignored_name
 from newssite.templates import THEME_STATIC_URL, make_environment, theme_dirs
@@ -81,6 +81,15 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
     return _report(site, docs.warnings, report, len(outputs) + len(copies), config, timer)
 
 
+@dataclass
+class PreviewMemo:
+    """What a long-lived process keeps between rebuilds besides the cache: the stories and
+    the inputs of every file of the previous build (graph.StoryMemo, render.RenderMemo)."""
+
+    stories: StoryMemo = field(default_factory=StoryMemo)
+    files: RenderMemo = field(default_factory=RenderMemo)
+
+
 def render_files(
     site_dir: Path,
     options: BuildOptions,
@@ -88,22 +97,25 @@ def render_files(
     known_sources: dict[str, tuple[StatKey, SourceFile]] | None = None,
     *,
     search: bool = True,
+    memo: PreviewMemo | None = None,
 ) -> tuple[Site, list[Output], list[Copy], tuple[NewssiteError, ...]]:
-    """Stages 1-5 in memory, reusing what `cache` holds from earlier runs (for the preview).
+    """Stages 1-5 in memory, reusing what `cache` and `memo` hold from earlier runs (for the
+    preview).
 
     With search=False the search index is left for `search_files`, so a preview can show
     the pages first and index them right after.
     """
+    memo = PreviewMemo() if memo is None else memo
     config = _load(site_dir, options)
     docs = parse_all(discover(config.site_dir, known_sources), config, cache, workers=_workers())
     cache.forget_parsed_except(docs.keys)
     docs, photos = process_photos(docs, config, workers=_workers())
-    site = build_site(docs, config, _publication(options))
+    site = build_site(docs, config, _publication(options), memo.stories)
     salt = render_salt(config)
     env = cache.environments.get(salt)
     if not isinstance(env, jinja2.Environment):
         cache.environments = {salt: (env := make_environment(config))}
-    outputs = render_site(site, env, config, cache, salt)
+    outputs = render_site(site, env, config, cache, salt, memo=memo.files)
     if search:
         outputs += index_search(site, outputs, config, cache, workers=_workers())
     copies = publish_photos(photos, site, static_copies(config, site, outputs), config)

@@ -12,7 +12,7 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -61,8 +61,10 @@ LATEST_URL = "/latest.json"
 SEARCH_URL = "/search/"
 SEARCH_BUNDLE_URL = "/pagefind/"  # Pagefind's index and its UI, written by search.py
 # Stories per part of the search index, largest first: full blocks counted from the oldest
-# never change when a story is published, so only the newest part (< 100) is re-indexed.
-SEARCH_SHARD_SIZES = (1_000, 100)
+# never change when a story is published, so only the newest part (< 25) is re-indexed.
+# Pagefind spends ~2.3 ms of one core per story, so an edit to an old story re-indexes its
+# 250 in ~0.6 s; each part costs a reader one more chunk (~25 kB) per search word.
+SEARCH_SHARD_SIZES = (250, 25)
 NOT_FOUND_URL = "/404.html"
 _PLACEHOLDER = re.compile(
     rf'(?P<attr>href|src)="(?P<scheme>{SOURCE_SCHEME}|{ASSET_SCHEME})(?P<target>[^"#]*)(?P<fragment>#[^"]*)?"'
@@ -128,8 +130,58 @@ def search_shards(
     )
 
 
-def build_site(docs: Documents, config: SiteConfig, publication: Publication) -> Site:
+@dataclass(frozen=True, slots=True)
+class _MadeStory:
+    """A story and its JSON-LD, with everything they were made from besides the config."""
+
+    article: Article
+    section: Section
+    authors: tuple[Author, ...]
+    tags: tuple[Tag, ...]
+    links: tuple[tuple[str, str], ...]  # (source, URL) of each document its body links to
+    age_notice: str
+    story: Story
+    jsonld: Mapping[str, object]
+
+    def still_made_from(
+        self,
+        article: Article,
+        section: Section,
+        authors: tuple[Author, ...],
+        tags: tuple[Tag, ...],
+        age_notice: str,
+        targets: Mapping[str, str],
+    ) -> bool:
+        return (
+            (self.article is article or self.article == article)
+            and self.section == section
+            and self.authors == authors
+            and self.tags == tags
+            and self.age_notice == age_notice
+            and all(targets.get(source) == url for source, url in self.links)
+        )
+
+
+@dataclass
+class StoryMemo:
+    """The stories of the previous build of a long-lived process (the preview), by source.
+
+    A story made from the same inputs is reused, the very same object, so the pages that
+    show it compare equal by identity (render.RenderMemo): a rebuild after one edit does
+    work in proportion to the edit, not to the archive.
+    """
+
+    config: SiteConfig | None = None
+    made: dict[str, _MadeStory] = field(default_factory=dict)
+
+
+def build_site(
+    docs: Documents, config: SiteConfig, publication: Publication, memo: StoryMemo | None = None
+) -> Site:
     """Decide every page of the site; raise all relation errors (authors, links, URLs) at once."""
+    memo = StoryMemo() if memo is None else memo
+    if memo.config != config:
+        memo.config, memo.made = config, {}
     problems: list[NewssiteError] = []
     sections = {s.slug: Section(s.slug, s.title, section_url(s.slug)) for s in config.sections}
     authors = _index_authors(docs.authors, problems)
@@ -147,14 +199,18 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
     tags = _canonical_tags(published)
     targets = _link_targets(included, authors.values(), docs.pages, sections)
     authors = {slug: _resolve_author(a, targets, config, problems) for slug, a in authors.items()}
-    stories = tuple(
-        _story(a, sections, authors, tags, targets, config, publication.now, problems)
+    made = [
+        _made_story(
+            a, sections, authors, tags, targets, config, publication.now, problems, memo.made
+        )
         for a in published
-    )
+    ]
+    stories = tuple(m.story for m in made)
     pages_by_source = {
         page.source: _resolve_page(page, targets, config, problems) for page in docs.pages
     }
     raise_all(problems)
+    memo.made = {m.article.source: m for m in made}
 
     # Pagefind cannot make an empty index: no search page until there is a story to find.
     found = [s.url for s in reversed(stories) if searchable(s, publication.now)]
@@ -177,7 +233,7 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
 
     pages: list[Page] = []
     related = related_stories(stories)
-    pages += [_article_page(story, config, related[story.url]) for story in stories]
+    pages += [_article_page(m.story, m.jsonld, related[m.story.url]) for m in made]
     pages += [_removed_page(article, sections) for article in withdrawn]
     pages += _list_pages("home", "/", config.title, "home.html", stories, config, {})
     for section in sections.values():
@@ -221,9 +277,7 @@ def build_site(docs: Documents, config: SiteConfig, publication: Publication) ->
         description = f"Search the stories of {config.title}."
         merged = tuple(shard.url for shard in search[1:])
         context = FrozenDict({"bundle_url": search[0].url, "merged_urls": merged})
-        pages.append(
-            Page("search", SEARCH_URL, "search.html", "Search", description, context)
-        )
+        pages.append(Page("search", SEARCH_URL, "search.html", "Search", description, context))
 
     assets = _assets(stories, published, docs.pages, config)
     _check_collisions(pages, included, docs.pages, assets, problems)
@@ -323,8 +377,10 @@ def _resolve_html(
     config: SiteConfig,
     problems: list[NewssiteError],
     field: str = "body",
+    links: dict[str, str] | None = None,
 ) -> str:
-    """Fill in the placeholders markup.py left for links to other sources and local files."""
+    """Fill in the placeholders markup.py left for links to other sources and local files;
+    `links` gets the source and URL of each document linked to."""
 
     def replace_one(match: re.Match[str]) -> str:
         target = match.group("target")
@@ -333,6 +389,8 @@ def _resolve_html(
             url = owner_url + posixpath.basename(target)
         elif target in targets:
             url = targets[target]
+            if links is not None:
+                links[target] = url
         else:
             problems.append(
                 NewssiteError(
@@ -353,7 +411,7 @@ def _resolve_photo(photo: Photo | None, owner_url: str) -> Photo | None:
     return replace(photo, src=owner_url + posixpath.basename(photo.src))
 
 
-def _story(
+def _made_story(
     article: Article,
     sections: Mapping[str, Section],
     authors: Mapping[str, Author],
@@ -362,18 +420,30 @@ def _story(
     config: SiteConfig,
     now: datetime,
     problems: list[NewssiteError],
-) -> Story:
+    earlier: Mapping[str, _MadeStory],
+) -> _MadeStory:
+    """The article's Story and JSON-LD: the earlier build's when made from the same inputs."""
+    section = sections[article.section]
+    by = tuple(authors[slug] for slug in article.authors)
+    tagged = tuple(dict.fromkeys(tags[name] for name in article.tags))
+    notice = age_notice(article.date, now, config.stale_after_days)
+    before = earlier.get(article.source)
+    if before is not None and before.still_made_from(article, section, by, tagged, notice, targets):
+        return before
     url = article_url(article.section, article.slug)
-    body_html = _resolve_html(article.body_html, article.source, url, targets, config, problems)
-    return Story(
+    links: dict[str, str] = {}
+    body_html = _resolve_html(
+        article.body_html, article.source, url, targets, config, problems, links=links
+    )
+    story = Story(
         source=article.source,
         slug=article.slug,
         url=url,
         title=article.title,
         summary=article.summary,
-        section=sections[article.section],
-        authors=tuple(authors[slug] for slug in article.authors),
-        tags=tuple(dict.fromkeys(tags[name] for name in article.tags)),
+        section=section,
+        authors=by,
+        tags=tagged,
         date=article.date,
         updated=article.updated,
         photo=_resolve_photo(article.photo, url),
@@ -383,8 +453,10 @@ def _story(
         draft=article.draft,
         extra=article.extra,
         corrections=article.corrections,
-        age_notice=age_notice(article.date, now, config.stale_after_days),
+        age_notice=notice,
     )
+    jsonld = news_article_jsonld(story, config)
+    return _MadeStory(article, section, by, tagged, tuple(links.items()), notice, story, jsonld)
 
 
 def age_notice(published: datetime, now: datetime, stale_after_days: int | None) -> str:
@@ -431,10 +503,12 @@ def _group(stories: Iterable[Story], keys_of: object) -> dict[str, tuple[Story, 
     return {key: tuple(value) for key, value in groups.items()}
 
 
-def _article_page(story: Story, config: SiteConfig, related: tuple[Teaser, ...] = ()) -> Page:
+def _article_page(
+    story: Story, jsonld: Mapping[str, object], related: tuple[Teaser, ...] = ()
+) -> Page:
     context = {
         "story": story,
-        "jsonld": news_article_jsonld(story, config),
+        "jsonld": jsonld,
         "related": related,
     }
     return Page(

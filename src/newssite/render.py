@@ -11,10 +11,11 @@ import pickle
 import signal
 import traceback
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Container, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -151,29 +152,62 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def render_all_pages(
-    pages: Sequence[Page],
-    site: Site,
-    env: jinja2.Environment,
-    config: SiteConfig,
-    cache: BuildCache | None = None,
-    salt: str = "",
-    intact: Container[str] = (),
-    workers: int = 1,
-) -> list[Output]:
-    """Every HTML page, reusing those whose inputs are unchanged; all template problems together.
+@dataclass
+class RenderMemo:
+    """What the previous build of a long-lived process (the preview) rendered each file from.
 
-    A reused page comes back with data None when its file in the output is `intact`.
+    A page equal to last time's, on the same site info, theme and config, keeps last time's
+    fingerprint without hashing: with stories reused by identity (graph.StoryMemo) the
+    comparison is mostly `is` checks, so a rebuild does not hash 10,000 unchanged pages.
+    """
+
+    basis: tuple[object, ...] = ()
+    inputs: dict[str, object] = field(default_factory=dict)  # path -> what it was made from
+
+
+def _remember(cache: BuildCache, outputs: Sequence[Output], fingerprints: Sequence[str]) -> None:
+    keep_bytes = cache.directory is None
+    cache.remember_pages(
+        {
+            o.path: (fp, o.data if keep_bytes else None)
+            for o, fp in zip(outputs, fingerprints, strict=True)
+        }
+    )
+
+
+_Job = tuple[str, object, Callable[[], Output] | None]  # path, inputs, maker (None: a page)
+_NOTHING = object()
+
+
+def _render_files(
+    jobs: Sequence[_Job],
+    site: Site,
+    config: SiteConfig,
+    cache: BuildCache | None,
+    salt: str,
+    intact: Container[str],
+    earlier: Mapping[str, object],
+    hashes: dict[int, str],
+    render: Callable[[list[int]], Iterator[tuple[int, Output | NewssiteError]]],
+) -> tuple[list[Output], list[str]]:
+    """Outputs for the jobs, made only where the fingerprint of the inputs changed.
+
+    `hashes` remembers the hash of each dataclass by identity (page_fingerprint's memo).
     """
     previous = cache.page_fingerprints() if cache is not None else {}
-    keep_bytes = cache is not None and cache.directory is None
-    memo: dict[int, str] = {}
     fingerprints: list[str] = []
     outputs: list[Output | None] = []
     todo: list[int] = []
-    for index, page in enumerate(pages):
-        path = output_path(page.url)
-        fingerprint = page_fingerprint(page, site, salt, memo) if cache is not None else ""
+    for index, (path, inputs, _) in enumerate(jobs):
+        fingerprint = ""
+        if cache is not None:
+            known = previous.get(path)
+            if known is not None and earlier.get(path, _NOTHING) == inputs:
+                fingerprint = known
+            elif isinstance(inputs, Page):
+                fingerprint = page_fingerprint(inputs, site, salt, hashes)
+            else:
+                fingerprint = _sha(salt + "\0" + _value_fingerprint(inputs, hashes))
         fingerprints.append(fingerprint)
         if cache is not None and previous.get(path) == fingerprint:
             kept = cache.rendered[path][1]
@@ -184,7 +218,7 @@ def render_all_pages(
         todo.append(index)
 
     problems: dict[tuple[str | None, int | None, str], NewssiteError] = {}
-    for index, result in _render_pages(todo, pages, site, env, config, workers):
+    for index, result in render(todo):
         if isinstance(result, NewssiteError):
             key = (result.path, result.line, result.message.split(" while rendering ")[0])
             problems.setdefault(key, result)
@@ -192,15 +226,7 @@ def render_all_pages(
             outputs[index] = result
     if problems:
         raise ExceptionGroup("template errors", list(problems.values()))
-    done = [output for output in outputs if output is not None]
-    if cache is not None:
-        cache.remember_pages(
-            {
-                o.path: (fp, o.data if keep_bytes else None)
-                for o, fp in zip(done, fingerprints, strict=True)
-            }
-        )
-    return done
+    return [o for o in outputs if o is not None], fingerprints
 
 
 PARALLEL_RENDER_THRESHOLD = 400
@@ -408,21 +434,32 @@ def _json_feed_item(story: Story, config: SiteConfig) -> dict[str, object]:
 
 def render_sitemaps(entries: Sequence[SitemapEntry], config: SiteConfig) -> list[Output]:
     """sitemap.xml, or a sitemap index with numbered parts past 50,000 URLs."""
-    chunks = [entries[i : i + SITEMAP_LIMIT] for i in range(0, max(len(entries), 1), SITEMAP_LIMIT)]
-    if len(chunks) == 1:
-        return [Output("sitemap.xml", _urlset(chunks[0], config))]
-    outputs = [
-        Output(f"sitemap-{n}.xml", _urlset(chunk, config)) for n, chunk in enumerate(chunks, 1)
-    ]
+    parts = sitemap_parts(entries)
+    if len(parts) == 1:
+        return [_urlset_output("sitemap.xml", parts[0], config)]
+    outputs = [_urlset_output(f"sitemap-{n}.xml", part, config) for n, part in enumerate(parts, 1)]
+    newest = tuple(max((e.lastmod for e in part if e.lastmod), default=None) for part in parts)
+    outputs.append(render_sitemap_index(newest, config))
+    return outputs
+
+
+def sitemap_parts(entries: Sequence[SitemapEntry]) -> list[Sequence[SitemapEntry]]:
+    return [entries[i : i + SITEMAP_LIMIT] for i in range(0, max(len(entries), 1), SITEMAP_LIMIT)]
+
+
+def render_sitemap_index(newest: Sequence[datetime | None], config: SiteConfig) -> Output:
+    """The sitemap index: one <sitemap> per numbered part, with its newest lastmod."""
     index = etree.Element("sitemapindex", {"xmlns": SITEMAP})
-    for n, chunk in enumerate(chunks, 1):
+    for n, lastmod in enumerate(newest, 1):
         sitemap = _sub(index, "sitemap")
         _sub(sitemap, "loc", absolute(f"/sitemap-{n}.xml", config.base_url))
-        newest = max((e.lastmod for e in chunk if e.lastmod), default=None)
-        if newest:
-            _sub(sitemap, "lastmod", _rfc3339(newest))
-    outputs.append(Output("sitemap.xml", _xml(index)))
-    return outputs
+        if lastmod:
+            _sub(sitemap, "lastmod", _rfc3339(lastmod))
+    return Output("sitemap.xml", _xml(index))
+
+
+def _urlset_output(path: str, entries: Sequence[SitemapEntry], config: SiteConfig) -> Output:
+    return Output(path, _urlset(entries, config))
 
 
 def _urlset(entries: Sequence[SitemapEntry], config: SiteConfig) -> bytes:
@@ -500,15 +537,85 @@ def render_site(
     salt: str = "",
     intact: Container[str] = (),
     workers: int = 1,
+    memo: RenderMemo | None = None,
 ) -> list[Output]:
-    """Every generated file of the site (HTML, feeds, sitemaps, JSON), in a stable order."""
-    outputs = render_all_pages(site.pages, site, env, config, cache, salt, intact, workers)
-    outputs += [render_feed(feed, site, config) for feed in site.feeds]
-    outputs += [render_json_feed(feed, config) for feed in site.feeds]
-    outputs += render_sitemaps(site.sitemap, config)
-    outputs.append(render_news_sitemap(site, config))
-    outputs.append(render_robots(config))
-    outputs.append(render_latest(site, config))
+    """Every generated file of the site (HTML, feeds, sitemaps, JSON), in a stable order.
+
+    Feeds, sitemaps and the rest are fingerprinted like pages and remade only when what
+    they are made from changed.
+    """
+    basis = (site.info, salt, config)
+    earlier = memo.inputs if memo is not None and memo.basis == basis else {}
+    hashes: dict[int, str] = {}
+    page_jobs: list[_Job] = [(output_path(page.url), page, None) for page in site.pages]
+    pages, page_fingerprints = _render_files(
+        page_jobs,
+        site,
+        config,
+        cache,
+        salt,
+        intact,
+        earlier,
+        hashes,
+        render=lambda todo: _render_pages(todo, site.pages, site, env, config, workers),
+    )
+    jobs = _derived_files(site, config)
+    derived, derived_fingerprints = _render_files(
+        jobs,
+        site,
+        config,
+        cache,
+        salt,
+        intact,
+        earlier,
+        hashes,
+        render=lambda todo: ((index, _made(jobs[index])) for index in todo),
+    )
+    if cache is not None:
+        _remember(cache, pages + derived, page_fingerprints + derived_fingerprints)
+    if memo is not None:
+        memo.basis = basis
+        memo.inputs = {path: inputs for path, inputs, _ in page_jobs + jobs}
+    return pages + derived
+
+
+def _made(job: _Job) -> Output:
+    maker = job[2]
+    assert maker is not None
+    return maker()
+
+
+def _derived_files(site: Site, config: SiteConfig) -> list[_Job]:
+    """Every generated file besides the pages: path, what it is made from, how to make it."""
+    jobs: list[_Job] = []
+    for feed in site.feeds:
+        jobs.append(
+            (output_path(feed.url), ("atom", feed), partial(render_feed, feed, site, config))
+        )
+    for feed in site.feeds:
+        json_path = output_path(json_feed_url(feed.url))
+        jobs.append((json_path, ("json", feed), partial(render_json_feed, feed, config)))
+    parts = sitemap_parts(site.sitemap)
+    for number, entries in enumerate(parts, 1):
+        path = "sitemap.xml" if len(parts) == 1 else f"sitemap-{number}.xml"
+        jobs.append((path, ("urlset", entries), partial(_urlset_output, path, entries, config)))
+    if len(parts) > 1:
+        newest = tuple(max((e.lastmod for e in p if e.lastmod), default=None) for p in parts)
+        jobs.append(
+            ("sitemap.xml", ("index", newest), partial(render_sitemap_index, newest, config))
+        )
+    jobs.append(
+        (
+            "news-sitemap.xml",
+            ("news", site.news_sitemap),
+            partial(render_news_sitemap, site, config),
+        )
+    )
+    jobs.append(("robots.txt", ("robots",), partial(render_robots, config)))
+    latest = site.stories[:LATEST_COUNT]
+    jobs.append(("latest.json", ("latest", latest), partial(render_latest, site, config)))
     if site.redirects:
-        outputs.append(render_redirects(site, config))
-    return outputs
+        jobs.append(
+            ("_redirects", ("redirects", site.redirects), partial(render_redirects, site, config))
+        )
+    return jobs

@@ -27,7 +27,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from newssite.build import now_from_clock, render_files, search_files
+from newssite.build import PreviewMemo, now_from_clock, render_files, search_files
 from newssite.cache import BuildCache
 from newssite.config import CONFIG_NAME
 from newssite.errors import is_content_failure, problems_of
@@ -413,6 +413,7 @@ class Previewer:
         self.err = err
         self.cache = BuildCache(None)
         self.known_sources: dict[str, tuple[StatKey, SourceFile]] = {}
+        self.memo = PreviewMemo()
         self.builds = 0
 
     def rebuild(self) -> bool:
@@ -426,7 +427,12 @@ class Previewer:
         self.builds += 1
         try:
             site, outputs, copies, warnings = render_files(
-                self.site_dir, options, self.cache, self.known_sources, search=False
+                self.site_dir,
+                options,
+                self.cache,
+                self.known_sources,
+                search=False,
+                memo=self.memo,
             )
         except Exception as error:
             text = describe_failure(error)
