@@ -1,7 +1,8 @@
 """The site graph: which stories are published, and every page, feed and list they appear in.
 
 Only this module knows which stories belong to a section, an author, a tag or a page of
-results. It is cheap and always rebuilt whole.
+results. It is always decided whole; a long-lived process (the preview) reuses the stories
+made from unchanged inputs through a StoryMemo.
 """
 
 from __future__ import annotations
