@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jinja2
@@ -17,10 +17,19 @@ from newssite.cache import BuildCache, cache_salt
 from newssite.config import SiteConfig, load_config, with_output
 from newssite.editorial import editorial_warnings
 from newssite.errors import NewssiteError, raise_all
-from newssite.graph import Publication, StoryMemo, build_site
+from newssite.freshness import (
+    LastBuild,
+    clock_window,
+    forget_last_build,
+    input_stamp,
+    output_stamp,
+    save_last_build,
+    unchanged_since_last_build,
+)
+from newssite.graph import NEWS_SITEMAP_WINDOW, Publication, StoryMemo, build_site
 from newssite.images import process_photos, publish_photos
 from newssite.model import BuildOptions, Output, Site
-from newssite.parse import parse_all
+from newssite.parse import Documents, parse_all
 from newssite.render import RenderMemo, render_site
 from newssite.search import index_search, require_pagefind
 from newssite.sources import SourceFile, StatKey, discover, is_ignored_name
@@ -52,17 +61,28 @@ class BuildReport:
 
 
 def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None) -> BuildReport:
-    """Build the site in site_dir; leave output/ untouched if anything fails."""
+    """Build the site in site_dir; leave output/ untouched if anything fails.
+
+    When no input changed since the last build and output/ is as it left it, there is
+    nothing to do (freshness.py): the last build's report is returned.
+    """
     timer = _StageTimer(progress=options.progress)
+    publication = _publication(options)
     with timer("config"):
         config = _load(site_dir, options)
-        cache = cache or BuildCache(config.cache_dir)
+        inputs = input_stamp(config, options)
+        last = unchanged_since_last_build(config, inputs, publication.now)
+    if last is not None:
+        timer.finish()
+        return _unchanged_report(last, config, timer)
+    forget_last_build(config.cache_dir)
+    cache = cache or BuildCache(config.cache_dir)
     with timer("parse"):
         docs = parse_all(discover(config.site_dir), config, cache, workers=_workers())
     with timer("photos"):
         docs, photos = process_photos(docs, config, workers=_workers())
     with timer("graph"):
-        site = build_site(docs, config, _publication(options))
+        site = build_site(docs, config, publication)
     with output_lock(config.output):
         with timer("render"):
             intact = intact_files(config.output, config.cache_dir)
@@ -78,7 +98,49 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
             )
             cache.save(live_keys=docs.keys)
     timer.finish()
-    return _report(site, docs.warnings, report, len(outputs) + len(copies), config, timer)
+    result = _report(site, docs.warnings, report, len(outputs) + len(copies), config, timer)
+    valid_from, valid_until = clock_window(publication.now, _clock_moments(docs, site, config))
+    save_last_build(
+        config.cache_dir,
+        LastBuild(
+            inputs=inputs,
+            output=output_stamp(config.output),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            pages=result.pages,
+            files=result.files,
+            drafts=result.drafts,
+            next_publish=result.next_publish,
+            warnings=result.warnings,
+        ),
+    )
+    return result
+
+
+def _clock_moments(docs: Documents, site: Site, config: SiteConfig) -> list[datetime]:
+    """When the clock alone changes what this build made: a story's date comes (scheduled
+    stories), a story turns stale, a story leaves the news sitemap."""
+    moments = [article.date for article in docs.articles]
+    moments += [story.date + NEWS_SITEMAP_WINDOW for story in site.stories]
+    if config.stale_after_days is not None:
+        stale = timedelta(days=config.stale_after_days)
+        moments += [story.date + stale for story in site.stories]
+    return moments
+
+
+def _unchanged_report(last: LastBuild, config: SiteConfig, timer: _StageTimer) -> BuildReport:
+    return BuildReport(
+        pages=last.pages,
+        files=last.files,
+        written=0,
+        unchanged=last.files,
+        removed=0,
+        warnings=last.warnings,
+        next_publish=last.next_publish,
+        output_dir=config.output,
+        stage_seconds=tuple(timer.seconds),
+        drafts=last.drafts,
+    )
 
 
 @dataclass

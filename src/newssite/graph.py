@@ -834,6 +834,14 @@ def _feeds(
 
 def _sitemap(pages: Sequence[Page]) -> tuple[SitemapEntry, ...]:
     entries = []
+    modified: dict[int, datetime] = {}  # by story identity: a story is on several lists
+
+    def modified_of(story: Story) -> datetime:
+        found = modified.get(id(story))
+        if found is None:
+            found = modified[id(story)] = story.modified
+        return found
+
     for page in pages:
         if page.noindex:
             continue
@@ -841,8 +849,8 @@ def _sitemap(pages: Sequence[Page]) -> tuple[SitemapEntry, ...]:
         items = page.context.get("stories")
         lastmod = None
         if isinstance(story, Story):
-            lastmod = story.modified
+            lastmod = modified_of(story)
         elif isinstance(items, tuple) and items:
-            lastmod = max(item.modified for item in items)
+            lastmod = max(map(modified_of, items))
         entries.append(SitemapEntry(page.url, lastmod))
     return tuple(entries)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import PurePosixPath
 
 from anyascii import anyascii
 
@@ -80,10 +79,10 @@ def output_path(url: str) -> str:
     relative = url.lstrip("/")
     if url.endswith("/"):
         relative += "index.html"
-    path = PurePosixPath(relative)
-    if path.is_absolute() or any(part in ("", ".", "..") for part in path.parts):
+    parts = [part for part in relative.split("/") if part not in ("", ".")]
+    if not parts or ".." in parts:
         raise ValueError(f"unsafe output path for URL {url!r}")
-    return str(path)
+    return "/".join(parts)
 
 
 def href(url: str, base_path: str) -> str:
@@ -101,4 +100,4 @@ def absolute(url: str, base_url: str) -> str:
 
 def url_key(url: str) -> str:
     """URLs that differ only in case or Unicode form would collide on some file systems."""
-    return unicodedata.normalize("NFC", url).casefold()
+    return url.casefold() if url.isascii() else unicodedata.normalize("NFC", url).casefold()

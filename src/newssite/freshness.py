@@ -1,0 +1,199 @@
+"""Whether output/ is still exactly what a build would make now, decided without building.
+
+After each successful build, a record in the cache folder holds a stamp of every input
+(the stat of each file under content/, static/ and the theme folders, the config, the
+options, the versions of newssite and of the libraries that shape the output), a stamp of
+output/ as it was left, the build's report, and the first moment at which the clock alone
+changes the site (a scheduled story goes live, a story turns stale or leaves the news
+sitemap). A build whose stamps match, before that moment, has nothing to do: like make,
+it trusts size, times and inode; a file changed in any way gets a new ctime.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+
+from newssite import __version__
+from newssite.config import CONFIG_NAME, SiteConfig
+from newssite.errors import NewssiteError
+from newssite.model import BuildOptions
+from newssite.templates import theme_dirs
+
+RECORD_NAME = "last-build.json"
+RECORD_VERSION = 2
+_LIBRARIES = ("markdown", "jinja2", "nh3", "pillow", "pagefind_bin", "python-frontmatter")
+
+
+@dataclass(frozen=True, slots=True)
+class LastBuild:
+    """What the last successful build left, as the record holds it."""
+
+    inputs: str
+    output: str
+    valid_from: datetime | None  # the build's output holds for a now strictly between these
+    valid_until: datetime | None
+    pages: int
+    files: int
+    drafts: int
+    next_publish: datetime | None
+    warnings: tuple[NewssiteError, ...]
+
+
+def input_stamp(config: SiteConfig, options: BuildOptions) -> str:
+    """A hash of everything a build reads, by stat: equal stamps, equal builds (at one now)."""
+    digest = hashlib.sha256()
+    settings = (
+        __version__,
+        _library_versions(),
+        options.drafts,
+        options.future,
+        options.base_url,
+        str(config.output),
+        repr(config),
+    )
+    digest.update(repr(settings).encode("utf-8", "surrogatepass"))
+    folders = [config.site_dir / "content", config.site_dir / "static", *theme_dirs(config)]
+    for folder in folders:
+        digest.update(f"\0folder\0{folder.resolve()}".encode("utf-8", "surrogatepass"))
+        for relative, stat in sorted(_files_with_stats(folder)):
+            digest.update(_stat_line(relative, stat))
+    config_file = config.site_dir / CONFIG_NAME
+    if config_file.is_file():
+        digest.update(_stat_line(CONFIG_NAME, config_file.stat()))
+    return digest.hexdigest()
+
+
+def output_stamp(output_dir: Path) -> str:
+    """A hash of every file of output/ with its size, mtime and inode."""
+    digest = hashlib.sha256()
+    for relative, stat in sorted(_files_with_stats(output_dir, follow=False)):
+        digest.update(_stat_line(relative, stat))
+    return digest.hexdigest()
+
+
+def unchanged_since_last_build(config: SiteConfig, inputs: str, now: datetime) -> LastBuild | None:
+    """The last build's record when its inputs and output are as it left them, else None."""
+    last = load_last_build(config.cache_dir)
+    if last is None or last.inputs != inputs:
+        return None
+    if last.valid_until is not None and now >= last.valid_until:
+        return None
+    if last.valid_from is not None and now <= last.valid_from:
+        return None
+    if not config.output.is_dir() or output_stamp(config.output) != last.output:
+        return None
+    return last
+
+
+def load_last_build(cache_dir: Path) -> LastBuild | None:
+    try:
+        data = json.loads((cache_dir / RECORD_NAME).read_text(encoding="utf-8"))
+        if data["version"] != RECORD_VERSION:
+            return None
+        return LastBuild(
+            inputs=str(data["inputs"]),
+            output=str(data["output"]),
+            valid_from=_moment(data["valid_from"]),
+            valid_until=_moment(data["valid_until"]),
+            pages=int(data["pages"]),
+            files=int(data["files"]),
+            drafts=int(data["drafts"]),
+            next_publish=_moment(data["next_publish"]),
+            warnings=tuple(
+                NewssiteError(str(message), path=path, line=line, field=field)
+                for message, path, line, field in data["warnings"]
+            ),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save_last_build(cache_dir: Path, last: LastBuild) -> None:
+    """Write the record (atomically); a build that cannot is only slower next time."""
+    data = {
+        "version": RECORD_VERSION,
+        "inputs": last.inputs,
+        "output": last.output,
+        "valid_from": last.valid_from.isoformat() if last.valid_from else None,
+        "valid_until": last.valid_until.isoformat() if last.valid_until else None,
+        "pages": last.pages,
+        "files": last.files,
+        "drafts": last.drafts,
+        "next_publish": last.next_publish.isoformat() if last.next_publish else None,
+        "warnings": [[w.message, w.path, w.line, w.field] for w in last.warnings],
+    }
+    temporary = cache_dir / f"{RECORD_NAME}.{os.getpid()}"
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(temporary, cache_dir / RECORD_NAME)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+def forget_last_build(cache_dir: Path) -> None:
+    """Called as a real build starts: whatever it leaves, the old record no longer speaks
+    for output/."""
+    with contextlib.suppress(OSError):
+        (cache_dir / RECORD_NAME).unlink(missing_ok=True)
+
+
+def clock_window(
+    now: datetime, moments: Sequence[datetime]
+) -> tuple[datetime | None, datetime | None]:
+    """The last of the moments at or before now and the first after it: between them the
+    clock alone does not change the site (moments: a story's date comes, it turns stale...)."""
+    before = max((moment for moment in moments if moment <= now), default=None)
+    after = min((moment for moment in moments if moment > now), default=None)
+    return before, after
+
+
+def _moment(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _library_versions() -> tuple[str, ...]:
+    found = []
+    for name in _LIBRARIES:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=none")
+    return tuple(found)
+
+
+def _stat_line(relative: str, stat: os.stat_result) -> bytes:
+    line = f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n"
+    return line.encode("utf-8", "surrogatepass")
+
+
+def _files_with_stats(root: Path, *, follow: bool = True) -> Iterator[tuple[str, os.stat_result]]:
+    """Every file under root, relative path and stat (of a symlink's target when follow)."""
+    if not root.is_dir():
+        return
+    pending = [(str(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError:
+            continue  # a build reading it fails, and leaves no record
+        for entry in listed:
+            relative = prefix + entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, relative + "/"))
+                    continue
+                stat = entry.stat(follow_symlinks=follow and entry.is_symlink())
+            except OSError:
+                stat = entry.stat(follow_symlinks=False)
+            yield relative, stat
