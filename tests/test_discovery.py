@@ -512,20 +512,21 @@ def test_the_preview_keeps_the_index_in_memory(
 
 
 def test_the_index_comes_in_parts_that_stay_put() -> None:
-    urls = [f"/news/s{n}/" for n in range(2350)]
+    urls = [f"/news/s{n}/" for n in range(587)]
     shards = search_shards(urls)
     assert [(s.url, len(s.pages)) for s in shards] == [
-        ("/pagefind/", 1000),
-        ("/pagefind/from-1000/", 1000),
-        ("/pagefind/from-2000/", 100),
-        ("/pagefind/from-2100/", 100),
-        ("/pagefind/from-2200/", 100),
-        ("/pagefind/from-2300/", 50),
+        ("/pagefind/", 250),
+        ("/pagefind/from-250/", 250),
+        ("/pagefind/from-500/", 25),
+        ("/pagefind/from-525/", 25),
+        ("/pagefind/from-550/", 25),
+        ("/pagefind/from-575/", 12),
     ]
     assert [page for shard in shards for page in shard.pages] == urls
     assert search_shards([*urls, "/news/new/"])[:-1] == shards[:-1]  # publishing: one part
-    assert [len(s.pages) for s in search_shards(urls[:1999])][-2:] == [100, 99]
-    assert [s.url for s in search_shards(urls[:2000])] == ["/pagefind/", "/pagefind/from-1000/"]
+    assert [len(s.pages) for s in search_shards(urls[:499])][-2:] == [25, 24]
+    assert [s.url for s in search_shards(urls[:500])] == ["/pagefind/", "/pagefind/from-250/"]
+    assert [len(s.pages) for s in search_shards(urls, (1000, 100))] == [100] * 5 + [87]
     assert search_shards(urls[:5]) == (SearchShard("/pagefind/", tuple(urls[:5])),)
     assert search_shards([]) == ()
 
