@@ -40,6 +40,7 @@ from newssite.write import (
     intact_files,
     load_manifest,
     output_lock,
+    spool_folder,
     write_outputs,
 )
 
@@ -83,12 +84,14 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
         docs, photos = process_photos(docs, config, workers=_workers())
     with timer("graph"):
         site = build_site(docs, config, publication)
-    with output_lock(config.output):
+    with output_lock(config.output), spool_folder(config.cache_dir) as spool_dir:
         with timer("render"):
             intact = intact_files(config.output, config.cache_dir)
             env = make_environment(config)
             salt = render_salt(config)
-            outputs = render_site(site, env, config, cache, salt, intact, workers=_workers())
+            outputs = render_site(
+                site, env, config, cache, salt, intact, workers=_workers(), spool_dir=spool_dir
+            )
         with timer("search"):
             outputs += index_search(site, outputs, config, cache, intact, workers=_workers())
         with timer("write"):

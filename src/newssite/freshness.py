@@ -21,7 +21,7 @@ from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
-from newssite import __version__
+from newssite import __version__, search
 from newssite.config import CONFIG_NAME, SiteConfig
 from newssite.errors import NewssiteError
 from newssite.model import BuildOptions
@@ -68,6 +68,10 @@ def input_stamp(config: SiteConfig, options: BuildOptions) -> str:
     config_file = config.site_dir / CONFIG_NAME
     if config_file.is_file():
         digest.update(_stat_line(CONFIG_NAME, config_file.stat()))
+    indexer = search.find_pagefind() if config.search else None
+    if indexer is not None:
+        digest.update(_stat_line(str(indexer), indexer.stat()))
+    digest.update(f"search with {indexer}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

@@ -303,7 +303,9 @@ class Site:
 @dataclass(frozen=True, slots=True)
 class Output:
     path: str  # relative to the output folder, with forward slashes
-    data: bytes | None  # None: the file already in the output is right (its inputs did not change)
+    data: bytes | None  # None: in `spooled`, or else the file in the output is right (unchanged)
+    spooled: str | None = None  # a file holding the bytes: a build keeps its pages on disk
+    digest: str | None = None  # the sha256 of the spooled bytes
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from newssite.errors import NewssiteError
 from newssite.model import Feed, Output, Page, Photo, Site, SitemapEntry, Story
 from newssite.templates import ap_date, make_environment
 from newssite.urls import absolute, href, json_feed_url, output_path
+from newssite.write import spool
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -189,10 +190,12 @@ def _render_files(
     earlier: Mapping[str, object],
     hashes: dict[int, str],
     render: Callable[[list[int]], Iterator[tuple[int, Output | NewssiteError]]],
+    spool_dir: Path | None = None,
 ) -> tuple[list[Output], list[str]]:
     """Outputs for the jobs, made only where the fingerprint of the inputs changed.
 
     `hashes` remembers the hash of each dataclass by identity (page_fingerprint's memo).
+    With a spool_dir, each made file goes there at once instead of staying in memory.
     """
     previous = cache.page_fingerprints() if cache is not None else {}
     fingerprints: list[str] = []
@@ -223,7 +226,7 @@ def _render_files(
             key = (result.path, result.line, result.message.split(" while rendering ")[0])
             problems.setdefault(key, result)
         else:
-            outputs[index] = result
+            outputs[index] = spool(result, spool_dir) if spool_dir is not None else result
     if problems:
         raise ExceptionGroup("template errors", list(problems.values()))
     return [o for o in outputs if o is not None], fingerprints
@@ -538,6 +541,7 @@ def render_site(
     intact: Container[str] = (),
     workers: int = 1,
     memo: RenderMemo | None = None,
+    spool_dir: Path | None = None,
 ) -> list[Output]:
     """Every generated file of the site (HTML, feeds, sitemaps, JSON), in a stable order.
 
@@ -558,6 +562,7 @@ def render_site(
         earlier,
         hashes,
         render=lambda todo: _render_pages(todo, site.pages, site, env, config, workers),
+        spool_dir=spool_dir,
     )
     jobs = _derived_files(site, config)
     derived, derived_fingerprints = _render_files(
@@ -570,6 +575,7 @@ def render_site(
         earlier,
         hashes,
         render=lambda todo: ((index, _made(jobs[index])) for index in todo),
+        spool_dir=spool_dir,
     )
     if cache is not None:
         _remember(cache, pages + derived, page_fingerprints + derived_fingerprints)

@@ -21,6 +21,7 @@ from pathlib import Path
 from newssite.errors import NewssiteError, UsageError
 from newssite.model import Output
 
+SPOOL_PREFIX = "spool-"
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
 FILE_MODE = 0o644
@@ -102,6 +103,54 @@ def clean_stale_staging(output_dir: Path) -> None:
         shutil.rmtree(entry, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def spool_folder(cache_dir: Path) -> Iterator[Path]:
+    """A folder in the cache for this build's rendered files until they are written, so a
+    build does not hold every page in memory; removed when the build ends (or, when it was
+    killed, by a later build)."""
+    _remove_dead_builds_folders(cache_dir, SPOOL_PREFIX)
+    folder = cache_dir / f"{SPOOL_PREFIX}{os.getpid()}"
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    except OSError as error:
+        raise NewssiteError(
+            f"{error.strerror or error} while preparing to write (output/ was left as it was)",
+            path=str(folder),
+        ) from None
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def spool(output: Output, folder: Path) -> Output:
+    """The output with its bytes in a file under folder (see spool_folder), not in memory."""
+    if output.data is None:
+        return output
+    file = folder / output.path
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        _write_file(file, output.data, output.path)
+    except OSError as error:
+        raise NewssiteError(
+            f"{error.strerror or error} (output/ was left as it was)", path=str(folder)
+        ) from None
+    return Output(output.path, None, spooled=str(file), digest=_digest(output.data))
+
+
+def _remove_dead_builds_folders(parent: Path, prefix: str) -> None:
+    if not parent.is_dir():
+        return
+    for entry in parent.iterdir():
+        pid_text = entry.name.removeprefix(prefix)
+        if not entry.name.startswith(prefix) or not pid_text.isdigit() or entry.is_symlink():
+            continue
+        if int(pid_text) != os.getpid() and process_alive(int(pid_text)):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+
+
 def process_alive(pid: int) -> bool:
     """Whether a process of this machine still runs (for folders named after a build's pid)."""
     try:
@@ -149,6 +198,20 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _new_digest(output: Output) -> str:
+    if output.digest is not None:
+        return output.digest
+    assert output.data is not None, output.path
+    return _digest(output.data)
+
+
+def _size(output: Output) -> int:
+    if output.data is not None:
+        return len(output.data)
+    assert output.spooled is not None, output.path
+    return os.stat(output.spooled).st_size
+
+
 def _existing_files(root: Path) -> dict[str, os.stat_result]:
     """Every file under root (not following symlinks) with its lstat, keyed by relative path."""
     found: dict[str, os.stat_result] = {}
@@ -194,12 +257,12 @@ def write_outputs(
 
     def unchanged_output(output: Output) -> bool:
         stat = existing.get(output.path)
-        if output.data is None:
+        if output.data is None and output.spooled is None:
             return True
-        if stat is None or stat.st_size != len(output.data):
+        if stat is None or stat.st_size != _size(output):
             return False
         recorded = manifest.get(output.path)
-        digest = _digest(output.data)
+        digest = _new_digest(output)
         if recorded and recorded[:2] == [stat.st_size, stat.st_mtime_ns]:
             return recorded[2] == digest
         try:
@@ -222,7 +285,8 @@ def write_outputs(
     removed = [path for path in existing if path not in planned]
     written = len(outputs) + len(copies) - len(same_outputs) - len(same_copies)
     digests = {
-        o.path: _digest(o.data) if o.data is not None else str(manifest[o.path][2]) for o in outputs
+        o.path: str(manifest[o.path][2]) if o.data is None and o.spooled is None else _new_digest(o)
+        for o in outputs
     }
     if written == 0 and not removed and output_dir.is_dir():
         return WriteReport(0, len(same_outputs) + len(same_copies), 0)
@@ -272,6 +336,9 @@ def _stage(
         _link_or_copy(output_dir / path, target(path))
     for output in outputs:
         if output.path in unchanged:
+            continue
+        if output.spooled is not None:
+            _link_or_copy(Path(output.spooled), target(output.path))
             continue
         assert output.data is not None, output.path
         _write_file(target(output.path), output.data, output.path)
