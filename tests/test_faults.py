@@ -87,7 +87,8 @@ def test_a_killed_build_leaves_the_old_site_or_the_new_one_never_a_mix(
         shutil.rmtree(site / ".newssite-cache", ignore_errors=True)
         process = newssite(site, start_new_session=True)
         time.sleep(duration * rng.uniform(0.1, 0.9))
-        os.killpg(process.pid, signal.SIGKILL)  # the build and its worker processes, as CI cancels a job
+        # The build and its worker processes, as CI cancels a job.
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         now = tree_digest(site / "output")
         assert now in (old, new), "a killed build left a mixed output"
