@@ -21,10 +21,11 @@ from lxml import etree
 from PIL import Image, ImageDraw, IptcImagePlugin, PngImagePlugin
 
 from conftest import CHROMIUM_ARGS, MakeSite, Result, run_cli, story, tree_digest
+from newssite.cache import BuildCache
 from newssite.config import load_config
 from newssite.images import PhotoStore, process_photos, strip_metadata
 from newssite.markup import split_credit
-from newssite.parse import parse_all
+from newssite.parse import Documents, parse_all
 from newssite.sources import discover
 from sitecheck import json_ld, meta, parse_html
 
@@ -381,6 +382,116 @@ def test_a_deleted_cache_is_rebuilt_and_unused_files_are_pruned(photo_site: Path
     cached = {path.name for path in (photo_site / ".newssite-cache/images").iterdir()}
     published = {path.name for path in (photo_site / "output/img").iterdir()}
     assert published <= cached and not any("-social." in name for name in cached)
+
+
+def edit(site: Path, name: str, old: str, new: str) -> None:
+    path = site / name
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+REBUILD_EDITS = {
+    "story photo, same name, new bytes": lambda site: (site / "static/photos/lead.jpg").write_bytes(
+        jpeg((800, 500))
+    ),
+    "body photo, same name, new bytes": lambda site: (
+        site / "content/articles/cranes.jpg"
+    ).write_bytes(jpeg((500, 700))),
+    "alt text of a body photo": lambda site: edit(
+        site, ARTICLE, "![Cranes unload a freighter]", "![]"
+    ),
+    "caption of the story photo": lambda site: edit(
+        site, ARTICLE, "caption: The harbor at dawn.", "caption: The harbor before dawn."
+    ),
+    "a static photo the body shows appears": lambda site: (
+        site / "static/photos/later.jpg"
+    ).write_bytes(jpeg((1000, 700))),
+}
+
+
+def warning_lines(result: Result) -> list[str]:
+    return [line for line in result.err.splitlines() if line.startswith("warning:")]
+
+
+@pytest.mark.parametrize("case", sorted(REBUILD_EDITS))
+def test_a_rebuild_after_a_photo_edit_equals_a_clean_build(make_site: MakeSite, case: str) -> None:
+    files = photo_site_files()
+    files["content/articles/later.md"] = story(
+        "Later", body="Intro.\n\n![A later picture](/photos/later.jpg)\n"
+    )
+    site = make_site(files)
+    build(site)
+    before = tree_digest(site / "output")
+    REBUILD_EDITS[case](site)
+    rebuilt = build(site)
+    after = tree_digest(site / "output")
+    assert after != before
+    shutil.rmtree(site / "output")
+    shutil.rmtree(site / ".newssite-cache")
+    clean = build(site)
+    assert tree_digest(site / "output") == after
+    assert warning_lines(rebuilt) == warning_lines(clean)
+
+
+def photographed(site: Path, cache: BuildCache | None) -> Documents:
+    """The photo stage as the preview runs it (one cache for every rebuild), or fresh."""
+    config = load_config(site)
+    documents, _ = process_photos(parse_all(discover(site), config, cache), config, cache=cache)
+    return documents
+
+
+def same_as_fresh(site: Path, cache: BuildCache) -> Documents:
+    reused = photographed(site, cache)
+    fresh = photographed(site, None)
+    assert reused.articles == fresh.articles
+    assert reused.authors == fresh.authors
+    assert reused.pages == fresh.pages
+    found = [(w.message, w.path, w.line, w.field) for w in reused.warnings]
+    assert found == [(w.message, w.path, w.line, w.field) for w in fresh.warnings]
+    return reused
+
+
+def test_the_preview_reuses_unchanged_stories_and_redoes_every_changed_one(
+    make_site: MakeSite,
+) -> None:
+    files = photo_site_files()
+    files["content/articles/later.md"] = story(
+        "Later", body="Intro.\n\n![A later picture](/photos/later.jpg)\n"
+    )
+    files["content/articles/plain.md"] = story("Plain", body="No pictures here.\n")
+    site = make_site(files)
+    cache = BuildCache(None)
+    first = same_as_fresh(site, cache)
+    again = same_as_fresh(site, cache)
+    assert all(a is b for a, b in zip(again.articles, first.articles, strict=True))
+    assert all(a is b for a, b in zip(again.authors, first.authors, strict=True))
+
+    for case in sorted(REBUILD_EDITS):
+        previous = same_as_fresh(site, cache)
+        REBUILD_EDITS[case](site)
+        changed = same_as_fresh(site, cache)
+        assert changed.articles != previous.articles, case
+        assert changed.warnings != previous.warnings or case.startswith("a static"), case
+
+    (site / "content/articles/plain.md").unlink()
+    documents = same_as_fresh(site, cache)
+    sources = {d.source for d in (*documents.articles, *documents.authors, *documents.pages)}
+    assert set(cache.photo_results) == sources
+
+    # A broken photo is the photo stage's error; a deleted one is found while parsing.
+    (site / "static/photos/inline.jpg").write_bytes(b"Photo to come, ask the desk\n")
+    broken = f"{ARTICLE}:13: body: static/photos/inline.jpg is not an image newssite can read"
+    assert problems(site, cache) == problems(site, None) == [broken]
+    (site / "static/photos/lead.jpg").unlink()
+    missing = f"{ARTICLE}:6: photo.src: file not found: static/photos/lead.jpg"
+    assert problems(site, cache) == problems(site, None) == [missing]
+
+
+def problems(site: Path, cache: BuildCache | None) -> list[str]:
+    with pytest.raises(ExceptionGroup) as caught:
+        photographed(site, cache)
+    return [str(problem).split(" (")[0] for problem in caught.value.exceptions]
 
 
 # --- No metadata leaks ---------------------------------------------------------------------

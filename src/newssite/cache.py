@@ -52,6 +52,9 @@ class BuildCache:
         self.parsed: dict[str, tuple[Document, tuple[NewssiteError, ...]]] = {}
         self.rendered: dict[str, tuple[str, bytes | None]] = {}  # path -> (fingerprint, bytes)
         self.environments: dict[str, object] = {}  # render salt -> compiled template environment
+        # The photo stage's result for each document of the last build (images.py decides
+        # when one still holds); in memory only, for the preview.
+        self.photo_results: dict[str, object] = {}
         self._db: sqlite3.Connection | None = None
         self._pending_parsed: dict[str, str] = {}
         self._loaded_pages = False

@@ -29,14 +29,16 @@ import struct
 import warnings
 import xml.etree.ElementTree as ElementTree
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 from urllib.parse import unquote
 
 from PIL import Image, ImageOps, IptcImagePlugin, UnidentifiedImageError
 
+from newssite.cache import BuildCache
 from newssite.config import SiteConfig
 from newssite.errors import NewssiteError, raise_all
 from newssite.markup import ASSET_SCHEME, FIGURE_CLASS, credit_text
@@ -726,6 +728,8 @@ _FIGURE_OR_IMAGE = re.compile(
     rf"|(?P<image>{_IMG_TAG})",
     re.DOTALL | re.IGNORECASE,
 )
+# Every match of _FIGURE_OR_IMAGE holds an <img: a body without one is left as it is, unread.
+_MAY_SHOW_IMAGE = re.compile("<img", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?")
 _MADE_FILE = re.compile(r"/img/([0-9a-f]{20}-[0-9a-z]+\.(?:webp|jpg|png))")
 _RESPONSIVE_ATTRIBUTES = frozenset(
@@ -744,25 +748,49 @@ class _Use:
     lead: bool  # a story photo: it also gets the social and search crops
 
 
+_Document = TypeVar("_Document", Article, Author, StandalonePage)
+
+
+@dataclass(frozen=True, slots=True)
+class _Processed:
+    """One document after the photo stage, with what it was made from, for the next build."""
+
+    given: Article | Author | StandalonePage  # the parsed document, compared by identity
+    image_srcs: tuple[str, ...]  # the src of each <img> in its body, in order
+    made_from: tuple[object, ...]  # everything else the result depends on
+    result: Article | Author | StandalonePage
+    warnings: tuple[NewssiteError, ...]
+
+
 def process_photos(
-    docs: Documents, config: SiteConfig, *, write: bool = True, workers: int = 1
+    docs: Documents,
+    config: SiteConfig,
+    *,
+    write: bool = True,
+    workers: int = 1,
+    cache: BuildCache | None = None,
 ) -> tuple[Documents, PhotoStore]:
     """Give every local photo of the documents its responsive files, size and credit.
 
     Every unusable photo is raised at once, naming the story, line and file; photo
     warnings (no credit, no alt text, too small) join the documents' warnings. With
-    write=False (for `check`) photos are examined and nothing is written.
+    write=False (for `check`) photos are examined and nothing is written. Given the
+    preview's build cache, a document parsed and photographed as in the last build is
+    taken from it, with its warnings, instead of being rewritten.
     """
     store = PhotoStore(config.cache_dir, writable=write)
-    stage = _Stage(config, store)
+    earlier = cache.photo_results if cache is not None else {}
+    stage = _Stage(config, store, earlier, remember=cache is not None)
     uses = [use for document in _documents(docs) for use in stage.uses_of(document)]
     stage.identify(uses)
     stage.examine_all(uses, workers)
     raise_all(stage.problems, "some photos cannot be used")
-    articles = tuple(stage.article(article) for article in docs.articles)
-    authors = tuple(stage.author(author) for author in docs.authors)
-    pages = tuple(stage.page(page) for page in docs.pages)
+    articles = tuple(stage.processed(article, stage.article) for article in docs.articles)
+    authors = tuple(stage.processed(author, stage.author) for author in docs.authors)
+    pages = tuple(stage.processed(page, stage.page) for page in docs.pages)
     store.save(prune=False)
+    if cache is not None:
+        cache.photo_results = stage.results  # only this build's documents: nothing piles up
     warnings = tuple(sorted(stage.warnings, key=NewssiteError.sort_key))
     documents = replace(
         docs, articles=articles, authors=authors, pages=pages, warnings=docs.warnings + warnings
@@ -779,7 +807,14 @@ def _documents(docs: Documents) -> Iterator[Article | Author | StandalonePage]:
 class _Stage:
     """The photo stage of one build: where photos are used, what they are, what went wrong."""
 
-    def __init__(self, config: SiteConfig, store: PhotoStore) -> None:
+    def __init__(
+        self,
+        config: SiteConfig,
+        store: PhotoStore,
+        earlier: Mapping[str, object],
+        *,
+        remember: bool,
+    ) -> None:
         self.config = config
         self.store = store
         self.keys: dict[str, str] = {}  # file -> photo key
@@ -787,28 +822,49 @@ class _Stage:
         self.failures: dict[str, str] = {}  # file -> why it cannot be used
         self.problems: list[NewssiteError] = []
         self.warnings: list[NewssiteError] = []
+        self.results: dict[str, object] = {}  # document source -> _Processed, when remembering
+        self._earlier = earlier  # the same, from the last build
+        self._remember = remember
+        self._image_srcs: dict[str, tuple[str, ...]] = {}  # document source -> its <img> srcs
         self._body_files: dict[str, str | None] = {}
+        self._made: dict[str, tuple[tuple[Rendition, ...], tuple[tuple[str, Rendition], ...]]] = {}
         self._site_root = config.site_dir.resolve()
 
     # Where photos are used.
 
-    def uses_of(self, document: Article | Author | StandalonePage) -> Iterator[_Use]:
+    def uses_of(self, document: Article | Author | StandalonePage) -> list[_Use]:
         lines = document.lines
-        if isinstance(document, Article | Author):
+        uses = []
+        photo = _photo_of(document)
+        if photo is not None and photo.source and self._processed(photo.source):
             name = "photo" if isinstance(document, Article) else "avatar"
-            photo = document.photo if isinstance(document, Article) else document.avatar
-            if photo is not None and photo.source and self._processed(photo.source):
-                line = lines.get(f"{name}.src") or lines.get(name)
-                lead = isinstance(document, Article)
-                yield _Use(document.source, f"{name}.src", line, photo.source, lead)
-        for match in _FIGURE_OR_IMAGE.finditer(_body(document)):
-            file = self.body_file(_attributes(match.group("inner") or match.group("image")))
+            line = lines.get(f"{name}.src") or lines.get(name)
+            lead = isinstance(document, Article)
+            uses.append(_Use(document.source, f"{name}.src", line, photo.source, lead))
+        srcs = self._image_srcs[document.source] = self._srcs_in_body(document)
+        for src in srcs:
+            file = self._body_file_at(src)
             if file is not None:
-                yield _Use(document.source, "body", _image_line(lines, file), file, False)
+                uses.append(_Use(document.source, "body", _image_line(lines, file), file, False))
+        return uses
+
+    def _srcs_in_body(self, document: Article | Author | StandalonePage) -> tuple[str, ...]:
+        earlier = self._earlier.get(document.source)
+        if isinstance(earlier, _Processed) and earlier.given is document:
+            return earlier.image_srcs
+        body = _body(document)
+        if not _MAY_SHOW_IMAGE.search(body):
+            return ()
+        return tuple(
+            _attributes(match.group("inner") or match.group("image")).get("src", "").strip()
+            for match in _FIGURE_OR_IMAGE.finditer(body)
+        )
 
     def body_file(self, attributes: Mapping[str, str]) -> str | None:
         """The local photo an <img src> of a body shows, or None (remote, a drawing, unknown)."""
-        src = attributes.get("src", "").strip()
+        return self._body_file_at(attributes.get("src", "").strip())
+
+    def _body_file_at(self, src: str) -> str | None:
         if src not in self._body_files:
             self._body_files[src] = self._find_body_file(src)
         return self._body_files[src]
@@ -831,6 +887,8 @@ class _Stage:
 
     @staticmethod
     def _processed(file: str) -> bool:
+        if ".svg" not in file.lower():  # most files: no need to parse the path
+            return True
         return PurePosixPath(file).suffix.lower() not in NOT_PROCESSED
 
     # What the photos are.
@@ -858,11 +916,10 @@ class _Stage:
                 continue
             with_crops = key in lead_keys
             info = self.store.info(key)
-            if info is not None and (
-                not self.store.writable or self.store.has(file_names(key, info, with_crops))
-            ):
+            names = file_names(key, info, with_crops) if info is not None else ()
+            if info is not None and (not self.store.writable or self.store.has(names)):
                 self.infos[key] = info
-                self.store.use(key, file_names(key, info, with_crops))
+                self.store.use(key, names)
                 self.store.reused += 1
             else:
                 todo[key] = (file, with_crops)
@@ -902,18 +959,59 @@ class _Stage:
         info = self.infos.get(key or "")
         return (key, info) if key and info else None
 
+    def _files_of(
+        self, key: str, info: PhotoInfo
+    ) -> tuple[tuple[Rendition, ...], tuple[tuple[str, Rendition], ...]]:
+        """A photo's renditions and crops, planned once per build however many show it."""
+        if key not in self._made:
+            self._made[key] = (renditions(key, info), crops(key, info))
+        return self._made[key]
+
+    def _responsive(self, photo: Photo, found: tuple[str, PhotoInfo], *, lead: bool) -> Photo:
+        files, cropped = self._files_of(*found)
+        return responsive_photo(photo, found[1], files, cropped if lead else ())
+
     # The documents with their photos made responsive.
+
+    def processed(
+        self, document: _Document, process: Callable[[_Document], _Document]
+    ) -> _Document:
+        """process(document), or the same result and warnings as the last build when the
+        document is the very one it was given and its photos and settings are unchanged."""
+        if not self._remember:
+            return process(document)
+        srcs = self._image_srcs[document.source]
+        photo = _photo_of(document)
+        lead = self._info(photo.source) if photo is not None else None
+        in_body = tuple((file, self._info(file)) for file in map(self._body_file_at, srcs))
+        made_from = (self.config.base_path, lead, in_body)
+        earlier = self._earlier.get(document.source)
+        if (
+            isinstance(earlier, _Processed)
+            and earlier.given is document
+            and earlier.made_from == made_from
+        ):
+            self.warnings.extend(earlier.warnings)
+            self.results[document.source] = earlier
+            return earlier.result  # type: ignore[return-value]
+        first_warning = len(self.warnings)
+        result = process(document)
+        warnings = tuple(self.warnings[first_warning:])
+        self.results[document.source] = _Processed(document, srcs, made_from, result, warnings)
+        return result
 
     def article(self, article: Article) -> Article:
         photo = article.photo
         found = self._info(photo.source) if photo else None
         if photo is not None and found is not None:
-            photo = responsive_photo(photo, *found, lead=True)
+            photo = self._responsive(photo, found, lead=True)
         if photo is not None:
             self._check_lead(article, photo, found[1] if found else None)
         body, shown = self._body(article.body_html, article.source, article.lines)
         if photo is not None and found is not None and photo.source:
             shown.add(photo.source)
+        if photo is article.photo and not shown:
+            return article
         assets = tuple(a for a in article.assets if a not in shown or f'"{ASSET_SCHEME}{a}' in body)
         return replace(article, photo=photo, body_html=body, assets=assets)
 
@@ -921,18 +1019,24 @@ class _Stage:
         avatar = author.avatar
         found = self._info(avatar.source) if avatar else None
         if avatar is not None and found is not None:
-            avatar = responsive_photo(avatar, *found, lead=False)
-        bio, _ = self._body(author.bio_html, author.source, author.lines)
+            avatar = self._responsive(avatar, found, lead=False)
+        bio, shown = self._body(author.bio_html, author.source, author.lines)
+        if avatar is author.avatar and not shown:
+            return author
         return replace(author, avatar=avatar, bio_html=bio)
 
     def page(self, page: StandalonePage) -> StandalonePage:
         body, shown = self._body(page.body_html, page.source, page.lines)
+        if not shown:
+            return page
         assets = tuple(a for a in page.assets if a not in shown or f'"{ASSET_SCHEME}{a}' in body)
         return replace(page, body_html=body, assets=assets)
 
     def _body(self, body: str, owner: str, lines: Mapping[str, int]) -> tuple[str, set[str]]:
         """The body with each local photo as a responsive <picture>; the files it shows."""
         shown: set[str] = set()
+        if not self._image_srcs[owner]:  # uses_of found no <img> in it
+            return body, shown
 
         def rewrite(match: re.Match[str]) -> str:
             tag = match.group("inner") or match.group("image")
@@ -943,7 +1047,8 @@ class _Stage:
                 return match.group(0)
             shown.add(file)
             key, info = found
-            picture = picture_html(renditions(key, info), info, attributes, self.config.base_path)
+            files, _ = self._files_of(key, info)
+            picture = picture_html(files, info, attributes, self.config.base_path)
             line = _image_line(lines, file)
             if match.group("figure") is None:
                 self._check_inline(owner, line, file, attributes, info, credited=bool(info.credit))
@@ -1043,6 +1148,12 @@ def _body(document: Article | Author | StandalonePage) -> str:
     return document.bio_html if isinstance(document, Author) else document.body_html
 
 
+def _photo_of(document: Article | Author | StandalonePage) -> Photo | None:
+    if isinstance(document, Article):
+        return document.photo
+    return document.avatar if isinstance(document, Author) else None
+
+
 def _image_line(lines: Mapping[str, int], file: str) -> int | None:
     return lines.get(f"image:{PurePosixPath(file).name}") or lines.get("body")
 
@@ -1063,10 +1174,14 @@ def _with_credit(caption: str, credit: str) -> str:
     return caption.removesuffix("</figcaption>").rstrip() + f" {span}</figcaption>"
 
 
-def responsive_photo(photo: Photo, key: str, info: PhotoInfo, *, lead: bool) -> Photo:
-    """A photo with its files: src becomes the fallback file, the credit comes from the
-    file when front matter gives none; a story photo also gets its crops."""
-    found = renditions(key, info)
+def responsive_photo(
+    photo: Photo,
+    info: PhotoInfo,
+    found: tuple[Rendition, ...],
+    cropped: tuple[tuple[str, Rendition], ...],
+) -> Photo:
+    """A photo with its files (a story photo also with its crops): src becomes the
+    fallback file, the credit comes from the file when front matter gives none."""
     return replace(
         photo,
         src=fallback_rendition(found).url,
@@ -1074,7 +1189,7 @@ def responsive_photo(photo: Photo, key: str, info: PhotoInfo, *, lead: bool) -> 
         width=info.width,
         height=info.height,
         renditions=found,
-        crops=crops(key, info) if lead else (),
+        crops=cropped,
     )
 
 
