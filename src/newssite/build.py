@@ -20,7 +20,6 @@ from newssite.errors import NewssiteError, raise_all
 from newssite.freshness import (
     LastBuild,
     clock_window,
-    forget_last_build,
     input_stamp,
     output_stamp,
     save_last_build,
@@ -76,7 +75,6 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
     if last is not None:
         timer.finish()
         return _unchanged_report(last, config, timer)
-    forget_last_build(config.cache_dir)
     cache = cache or BuildCache(config.cache_dir)
     with timer("parse"):
         docs = parse_all(discover(config.site_dir), config, cache, workers=_workers())
@@ -174,7 +172,7 @@ def render_files(
     config = _load(site_dir, options)
     docs = parse_all(discover(config.site_dir, known_sources), config, cache, workers=_workers())
     cache.forget_parsed_except(docs.keys)
-    docs, photos = process_photos(docs, config, workers=_workers())
+    docs, photos = process_photos(docs, config, workers=_workers(), cache=cache)
     site = build_site(docs, config, _publication(options), memo.stories)
     salt = render_salt(config)
     env = cache.environments.get(salt)
@@ -188,11 +186,18 @@ def render_files(
 
 
 def search_files(
-    site_dir: Path, options: BuildOptions, site: Site, outputs: list[Output], cache: BuildCache
+    site_dir: Path,
+    options: BuildOptions,
+    site: Site,
+    outputs: list[Output],
+    cache: BuildCache,
+    interrupted: Callable[[], bool] | None = None,
 ) -> list[Output]:
-    """The search index of pages made by `render_files(..., search=False)`."""
+    """The search index of pages made by `render_files(..., search=False)`, made at the
+    lowest CPU priority (the browser reloading those pages comes first); it raises
+    search.SearchInterrupted when `interrupted()` turns true."""
     config = _load(site_dir, options)
-    return index_search(site, outputs, config, cache, workers=_workers())
+    return index_search(site, outputs, config, cache, yielding=True, interrupted=interrupted)
 
 
 def check(site_dir: Path, options: BuildOptions, *, editorial: bool = False) -> BuildReport:

@@ -6,12 +6,13 @@ options, the versions of newssite and of the libraries that shape the output), a
 output/ as it was left, the build's report, and the first moment at which the clock alone
 changes the site (a scheduled story goes live, a story turns stale or leaves the news
 sitemap). A build whose stamps match, before that moment, has nothing to do: like make,
-it trusts size, times and inode; a file changed in any way gets a new ctime.
+it trusts size, times and inode; a file changed in any way gets a new ctime. A build that
+fails leaves the record as it is: it still describes output/, and the changed input no
+longer matches its stamp.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -141,13 +142,6 @@ def save_last_build(cache_dir: Path, last: LastBuild) -> None:
         os.replace(temporary, cache_dir / RECORD_NAME)
     except OSError:
         temporary.unlink(missing_ok=True)
-
-
-def forget_last_build(cache_dir: Path) -> None:
-    """Called as a real build starts: whatever it leaves, the old record no longer speaks
-    for output/."""
-    with contextlib.suppress(OSError):
-        (cache_dir / RECORD_NAME).unlink(missing_ok=True)
 
 
 def clock_window(

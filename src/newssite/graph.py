@@ -41,7 +41,7 @@ from newssite.model import (
     Teaser,
 )
 from newssite.parse import Documents
-from newssite.related import related_stories
+from newssite.related import RelatedMemo, related_stories
 from newssite.urls import (
     absolute,
     article_url,
@@ -174,6 +174,7 @@ class StoryMemo:
 
     config: SiteConfig | None = None
     made: dict[str, _MadeStory] = field(default_factory=dict)
+    related: RelatedMemo = field(default_factory=RelatedMemo)
 
 
 def build_site(
@@ -233,7 +234,7 @@ def build_site(
     tag_objects = {tag.slug: tag for story in stories for tag in story.tags}
 
     pages: list[Page] = []
-    related = related_stories(stories)
+    related = related_stories(stories, memo=memo.related)
     pages += [_article_page(m.story, m.jsonld, related[m.story.url]) for m in made]
     pages += [_removed_page(article, sections) for article in withdrawn]
     pages += _list_pages("home", "/", config.title, "home.html", stories, config, {})

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from newssite.model import Story, Teaser
 
@@ -25,8 +26,21 @@ def teaser(story: Story) -> Teaser:
     return Teaser(story.title, story.url, story.section, story.date, story.photo)
 
 
+@dataclass
+class RelatedMemo:
+    """The previous build's choice (the preview): reused while no story was added, removed,
+    re-dated, re-tagged, moved or made a draft; teasers reused while their story is."""
+
+    shape: tuple[object, ...] = ()
+    chosen: dict[str, tuple[int, ...]] = field(default_factory=dict)  # URL -> oldest-first indices
+    teasers: dict[int, tuple[Story, Teaser]] = field(default_factory=dict)  # by story identity
+
+
 def related_stories(
-    stories: Sequence[Story], count: int = RELATED_COUNT, window: int = WINDOW
+    stories: Sequence[Story],
+    count: int = RELATED_COUNT,
+    window: int = WINDOW,
+    memo: RelatedMemo | None = None,
 ) -> Mapping[str, tuple[Teaser, ...]]:
     """Story URL -> up to `count` teasers of earlier stories, best first.
 
@@ -34,7 +48,35 @@ def related_stories(
     tag), then the same section, then recency; drafts are never chosen. `stories` is
     newest first, as in Site.stories.
     """
+    memo = RelatedMemo() if memo is None else memo
     oldest_first = sorted(stories, key=lambda s: (s.date, s.source))
+    shape = (
+        count,
+        window,
+        *(
+            (s.source, s.url, s.date, s.section.slug, tuple(t.slug for t in s.tags), s.draft)
+            for s in oldest_first
+        ),
+    )
+    if shape != memo.shape:
+        memo.shape, memo.chosen = shape, _choose(oldest_first, count, window)
+    earlier, memo.teasers = memo.teasers, {}
+
+    def teaser_of(story: Story) -> Teaser:
+        found = earlier.get(id(story))
+        made = found[1] if found is not None and found[0] is story else teaser(story)
+        memo.teasers[id(story)] = (story, made)
+        return made
+
+    teasers = [teaser_of(story) for story in oldest_first]
+    return {
+        story.url: tuple(teasers[other] for other in memo.chosen[story.url])
+        for story in oldest_first
+    }
+
+
+def _choose(oldest_first: Sequence[Story], count: int, window: int) -> dict[str, tuple[int, ...]]:
+    """Story URL -> the oldest-first indices of its related stories, best first."""
     sections = [story.section.slug for story in oldest_first]
     by_tag: dict[str, list[int]] = defaultdict(list)
     by_section: dict[str, list[int]] = defaultdict(list)
@@ -45,8 +87,7 @@ def related_stories(
             by_tag[tag.slug].append(index)
         by_section[sections[index]].append(index)
 
-    teasers: dict[int, Teaser] = {}
-    related: dict[str, tuple[Teaser, ...]] = {}
+    chosen: dict[str, tuple[int, ...]] = {}
     for index, story in enumerate(oldest_first):
         shared: Counter[int] = Counter()
         for slug in {tag.slug for tag in story.tags}:
@@ -63,10 +104,5 @@ def related_stories(
             for other in candidates
         ]
         scored.sort(reverse=True)
-        chosen = []
-        for _, other in scored[:count]:
-            if other not in teasers:
-                teasers[other] = teaser(oldest_first[other])
-            chosen.append(teasers[other])
-        related[story.url] = tuple(chosen)
-    return related
+        chosen[story.url] = tuple(other for _, other in scored[:count])
+    return chosen

@@ -30,7 +30,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -78,8 +78,16 @@ def index_search(
     cache: BuildCache | None = None,
     intact: Container[str] = (),
     workers: int = 1,
+    *,
+    yielding: bool = False,
+    interrupted: Callable[[], bool] | None = None,
 ) -> list[Output]:
     """The files of every part of the search index (site.search); [] when search is off.
+
+    With `yielding` (the preview), Pagefind runs at the lowest CPU priority, so the browser
+    reloading the pages just published and the preview server come first. When
+    `interrupted()` turns true (a newer edit waits), Pagefind is stopped and
+    SearchInterrupted raised.
 
     With a cache, a part whose pages did not change is reused: in memory (the preview),
     or as Output(path, None) when its files in output/ are `intact`. The other parts are
@@ -105,7 +113,16 @@ def index_search(
     def index(number: int) -> list[Output]:
         shard = site.search[number]
         paths = [output_path(url) for url in shard.pages]
-        return _run_pagefind(binary, paths, rendered, config, shard.url, ui=number == 0)
+        return _run_pagefind(
+            binary,
+            paths,
+            rendered,
+            config,
+            shard.url,
+            ui=number == 0,
+            yielding=yielding,
+            interrupted=interrupted,
+        )
 
     todo = [number for number, files in enumerate(found) if files is None]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -164,6 +181,8 @@ def _run_pagefind(
     bundle_url: str,
     *,
     ui: bool,
+    yielding: bool = False,
+    interrupted: Callable[[], bool] | None = None,
 ) -> list[Output]:
     """Copy the pages into a scratch folder, run Pagefind there, and read its files back."""
     try:
@@ -198,20 +217,57 @@ def _run_pagefind(
         # and on nothing else of the caller's environment (which may be large).
         environ = {key: os.environ[key] for key in _PASSED_ENVIRONMENT if key in os.environ}
         command = [str(binary), "--site", "site", "--output-path", BUNDLE_FOLDER, "--silent"]
-        result = subprocess.run(
-            command, cwd=scratch, env=environ, capture_output=True, text=True, check=False
+        returncode, report = _run_until_done(
+            command, scratch, environ, yielding=yielding, interrupted=interrupted
         )
-        if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
-            details = (result.stderr or result.stdout).strip().splitlines()[-5:]
+        if returncode != 0 or not (bundle / "pagefind.js").is_file():
+            details = report.strip().splitlines()[-5:]
             raise NewssiteError(
                 "Pagefind could not index the site (output/ was left as it was): "
-                + (" / ".join(details) or f"exit status {result.returncode}"),
+                + (" / ".join(details) or f"exit status {returncode}"),
                 path=CONFIG_NAME,
                 field="search",
             )
         return _read_bundle(bundle, bundle_url.strip("/"), ui=ui)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+class SearchInterrupted(Exception):
+    """Indexing stopped because a newer edit is waiting (the preview indexes again)."""
+
+
+def _run_until_done(
+    command: Sequence[str],
+    folder: Path,
+    environ: Mapping[str, str],
+    *,
+    yielding: bool,
+    interrupted: Callable[[], bool] | None,
+) -> tuple[int, str]:
+    """Run Pagefind to the end (exit status, what it printed), or stop it when interrupted."""
+    with subprocess.Popen(
+        command,
+        cwd=folder,
+        env=dict(environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=_lowest_priority if yielding else None,
+    ) as process:
+        while True:
+            try:
+                printed, _ = process.communicate(timeout=0.05 if interrupted else None)
+                return process.returncode, printed or ""
+            except subprocess.TimeoutExpired:
+                if interrupted is not None and interrupted():
+                    process.kill()
+                    process.communicate()
+                    raise SearchInterrupted from None
+
+
+def _lowest_priority() -> None:
+    os.nice(19)
 
 
 def _place(destination: Path, data: bytes | None, published: Path) -> None:

@@ -7,6 +7,8 @@ to build; `build.render_files` does the work, reusing what is unchanged.
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import html
 import ipaddress
 import queue
@@ -31,14 +33,17 @@ from newssite.build import PreviewMemo, now_from_clock, render_files, search_fil
 from newssite.cache import BuildCache
 from newssite.config import CONFIG_NAME
 from newssite.errors import is_content_failure, problems_of
+from newssite.graph import SEARCH_BUNDLE_URL
 from newssite.model import BuildOptions, Output
+from newssite.search import SearchInterrupted
 from newssite.sources import SourceFile, StatKey, is_ignored_name
 
 EVENTS_PATH = "/__newssite__/events"
 CLIENT_PATH = "/__newssite__/reload.js"
-QUIET_SECONDS = 0.08  # long enough to merge an editor's rename-and-write save
+QUIET_SECONDS = 0.05  # long enough to merge an editor's rename-and-write save
 MAX_WAIT_SECONDS = 2.0
 WATCHED_TOP_LEVEL = ("content", "static", "themes", CONFIG_NAME)
+SEARCH_FOLDER = SEARCH_BUNDLE_URL.strip("/") + "/"  # the search index, served as it is made
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -119,11 +124,13 @@ class PreviewState:
             self._changed.notify_all()
             return self._generation
 
-    def add_files(self, files: Mapping[str, bytes | Path]) -> None:
-        """Add files that no open page depends on (the search index): no reload."""
+    def replace_folder(self, folder: str, files: Mapping[str, bytes | Path]) -> None:
+        """Swap the files under folder for these: files no open page depends on (the search
+        index), so no reload."""
         with self._changed:
             old = self._generation
-            self._generation = replace(old, files={**old.files, **files})
+            kept = {path: data for path, data in old.files.items() if not path.startswith(folder)}
+            self._generation = replace(old, files={**kept, **files})
 
     def fail(self, error: str) -> Generation:
         with self._changed:
@@ -249,13 +256,35 @@ def make_handler(
             content_type = content_type_of(key)
             if key.endswith(".html"):
                 data = inject_preview(data, generation)
-            self._send(status, data, content_type, send_body)
+                self._send(status, data, content_type, send_body)
+                return
+            # Styles, scripts and photos: the browser asks again on every reload, and an
+            # unchanged file costs a 304, not its bytes.
+            tag = f'"{hashlib.sha1(data).hexdigest()}"'
+            if status == HTTPStatus.OK and self.headers.get("If-None-Match") == tag:
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self.send_header("ETag", tag)
+                self.send_header("Cache-Control", "no-cache")
+                self.end_headers()
+                return
+            self._send(status, data, content_type, send_body, tag)
 
-        def _send(self, status: int, data: bytes, content_type: str, send_body: bool) -> None:
+        def _send(
+            self,
+            status: int,
+            data: bytes,
+            content_type: str,
+            send_body: bool,
+            tag: str | None = None,
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
+            if tag is None:
+                self.send_header("Cache-Control", "no-store")
+            else:
+                self.send_header("Cache-Control", "no-cache")
+                self.send_header("ETag", tag)
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             if send_body:
@@ -416,7 +445,9 @@ class Previewer:
         self.memo = PreviewMemo()
         self.builds = 0
 
-    def rebuild(self) -> bool:
+    def rebuild(self, interrupted: Callable[[], bool] | None = None) -> bool:
+        """Build and publish the pages, then index them for search. A newer edit that comes
+        while the index is made (`interrupted()`) puts it off to the next rebuild."""
         started = time.perf_counter()
         options = BuildOptions(
             drafts=self.options.drafts,
@@ -425,6 +456,10 @@ class Previewer:
             now=now_from_clock(),
         )
         self.builds += 1
+        # The previous build's objects (10,000 stories and more) are long-lived: a full
+        # garbage collection in the middle of a rebuild would scan them all for ~0.3 s.
+        gc.freeze()
+        gc.disable()
         try:
             site, outputs, copies, warnings = render_files(
                 self.site_dir,
@@ -435,6 +470,7 @@ class Previewer:
                 memo=self.memo,
             )
         except Exception as error:
+            gc.enable()
             text = describe_failure(error)
             print(text, file=self.err)
             self.state.fail(text)
@@ -443,21 +479,33 @@ class Previewer:
         files = self._files(outputs, previous)
         for copy in copies:
             files[copy.path] = copy.source
+        if site.search:  # the last index serves until the new one is made
+            files.update(
+                (path, data)
+                for path, data in previous.items()
+                if path.startswith(SEARCH_FOLDER) and path not in files
+            )
         # Pages first (open tabs reload now), then the search index, which no page shows.
         generation = self.state.publish(files)
+        published = time.perf_counter()
+        gc.enable()
         try:
-            index = search_files(self.site_dir, options, site, outputs, self.cache)
+            index = search_files(self.site_dir, options, site, outputs, self.cache, interrupted)
+            self.state.replace_folder(SEARCH_FOLDER, self._files(index, previous))
+            search_note = f"search index {(time.perf_counter() - published) * 1000:.0f} ms more"
+        except SearchInterrupted:
+            search_note = "search index put off: a newer edit came"
         except Exception as error:
             text = describe_failure(error)
             print(text, file=self.err)
             self.state.fail(text)
             return False
-        self.state.add_files(self._files(index, previous))
         for warning in warnings:
             print(f"warning: {warning}", file=self.err)
-        elapsed = (time.perf_counter() - started) * 1000
+        pages_ms = (published - started) * 1000
         print(
-            f"rebuilt in {elapsed:.0f} ms ({len(site.pages)} pages, version {generation.version})",
+            f"rebuilt in {pages_ms:.0f} ms ({len(site.pages)} pages, version {generation.version};"
+            f" {search_note})",
             file=self.out,
         )
         return True
@@ -545,7 +593,7 @@ def serve(
     def build_loop() -> None:
         while not stop.is_set():
             if wait_for_quiet(changes, stop):
-                previewer.rebuild()
+                previewer.rebuild(interrupted=lambda: not changes.empty() or stop.is_set())
 
     builder = threading.Thread(target=build_loop, name="newssite-build", daemon=True)
     builder.start()

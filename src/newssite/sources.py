@@ -83,15 +83,17 @@ def discover(
         folder = site_dir / "content" / kind
         if not folder.is_dir():
             continue
-        for path, stat in _walk_markdown(folder, site_dir, site_root, problems):
-            relative = path.relative_to(site_dir).as_posix()
+        prefix = f"content/{kind}/"
+        for parts, stat in _walk_markdown(folder, site_dir, site_root, problems):
+            relative = prefix + "/".join(parts)
             key = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
             entry = known.get(relative) if known is not None else None
             if entry is not None and entry[0] == key:
                 sources.append(entry[1])
                 continue
             try:
-                data = path.read_bytes()
+                with open(os.path.join(folder, *parts), "rb") as handle:
+                    data = handle.read()
             except FileNotFoundError:
                 problems.append(NewssiteError("file disappeared during the build", path=relative))
                 continue
@@ -117,10 +119,10 @@ def discover(
 
 def _walk_markdown(
     folder: Path, site_dir: Path, site_root: Path, problems: list[NewssiteError]
-) -> list[tuple[Path, os.stat_result]]:
-    """Every Markdown file under folder with its stat (of the target, for a symlink), sorted
-    by path; one scandir per folder, so a 10,000-story archive is listed in milliseconds."""
-    found: list[tuple[tuple[str, ...], Path, os.stat_result]] = []
+) -> list[tuple[tuple[str, ...], os.stat_result]]:
+    """Every Markdown file under folder (its path's parts) with its stat (of the target, for
+    a symlink), sorted by path; one scandir per folder, no Path objects per file."""
+    found: list[tuple[tuple[str, ...], os.stat_result]] = []
     pending = [(folder, ())]
     while pending:
         current, parts = pending.pop()
@@ -135,9 +137,9 @@ def _walk_markdown(
             name = entry.name
             if is_ignored_name(name):
                 continue
-            path = current / name
             try:
                 if entry.is_symlink():
+                    path = current / name
                     if os.path.isdir(path):  # a symlink to a folder (False for a loop)
                         if _symlink_problem(path, site_dir, site_root, problems) is None:
                             problems.append(
@@ -154,7 +156,7 @@ def _walk_markdown(
                         continue
                     stat = path.stat()
                 elif entry.is_dir(follow_symlinks=False):
-                    pending.append((path, (*parts, name)))
+                    pending.append((current / name, (*parts, name)))
                     continue
                 elif not name.endswith(".md"):
                     continue
@@ -162,9 +164,9 @@ def _walk_markdown(
                     stat = entry.stat(follow_symlinks=False)
             except OSError:
                 continue  # gone since the listing, as if never there
-            found.append(((*parts, name), path, stat))
+            found.append(((*parts, name), stat))
     found.sort(key=lambda item: item[0])
-    return [(path, stat) for _, path, stat in found]
+    return found
 
 
 def _symlink_problem(
