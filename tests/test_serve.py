@@ -461,3 +461,43 @@ def test_saves_during_a_rebuild_end_in_the_last_saved_state(preview: Preview) ->
         time.sleep(0.03 * (n % 3))
     preview.settle(1.5)
     assert b"Rapid edit 7" in preview.get("/news/harbor/").body  # type: ignore[attr-defined]
+
+
+def test_search_index_catches_up_with_edits_that_interrupt_it(
+    preview: Preview, tmp_path: Path
+) -> None:
+    def pagefind_files() -> set[str]:
+        clean = tmp_path / f"index-{time.monotonic_ns()}"
+        result = run_cli(
+            "build", "--site", str(preview.site), "--output", str(clean), "--drafts", "--future"
+        )
+        assert result.code == 0, result.err
+        return {p.relative_to(clean).as_posix() for p in (clean / "pagefind").rglob("*")}
+
+    before = pagefind_files()
+    path = preview.site / "content/articles/harbor.md"
+    for n in range(6):  # each save lands while the last one's index is being made
+        body = f"Rapid edit {n} about the ferry timetable and the {n}th harbor crane.\n"
+        path.write_text(story("Harbor reopens", date="2026-11-20T10:00:00+02:00", body=body))
+        time.sleep(0.12)
+    preview.settle(2.0)
+    served_equals_clean_build(preview, tmp_path)
+    gone = before - pagefind_files()
+    assert gone, "the edits should have changed the index files"
+    for relative in gone:
+        assert preview.get("/" + relative).status == 404, relative
+
+
+def test_assets_are_revalidated_and_pages_never_cached(preview: Preview) -> None:
+    first = preview.get("/notes.txt")
+    tag = first.getheader("ETag")
+    assert first.status == 200 and tag and first.getheader("Cache-Control") == "no-cache"
+    again = preview.get("/notes.txt", headers={"If-None-Match": tag})
+    assert again.status == 304 and again.body == b""  # type: ignore[attr-defined]
+    (preview.site / "static/notes.txt").write_text("static file, edited\n")
+    preview.wait_for_builds(2)
+    changed = preview.get("/notes.txt", headers={"If-None-Match": tag})
+    assert changed.status == 200 and changed.body == b"static file, edited\n"  # type: ignore[attr-defined]
+    page = preview.get("/news/harbor/", headers={"If-None-Match": tag})
+    assert page.status == 200 and page.getheader("Cache-Control") == "no-store"
+    assert page.getheader("ETag") is None
