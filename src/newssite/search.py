@@ -111,6 +111,8 @@ def index_search(
     ]
 
     def index(number: int) -> list[Output]:
+        if interrupted is not None and interrupted():
+            raise SearchInterrupted
         shard = site.search[number]
         paths = [output_path(url) for url in shard.pages]
         return _run_pagefind(
@@ -187,9 +189,14 @@ def _run_pagefind(
     """Copy the pages into a scratch folder, run Pagefind there, and read its files back."""
     try:
         config.cache_dir.mkdir(parents=True, exist_ok=True)
-        # A new name each time: the preview's file watcher sees this folder come and go.
+        # The preview's pages are in memory: its scratch folder goes to the system's temporary
+        # folder, out of the tree its file watcher follows. A build links pages from the
+        # output or its spool, so its scratch folder stays on their file system.
         scratch = Path(
-            tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=config.cache_dir)
+            tempfile.mkdtemp(
+                prefix=f"{SCRATCH_PREFIX}{os.getpid()}-",
+                dir=None if yielding else config.cache_dir,
+            )
         )
     except OSError as error:
         raise NewssiteError(
