@@ -191,13 +191,16 @@ def _render_files(
     hashes: dict[int, str],
     render: Callable[[list[int]], Iterator[tuple[int, Output | NewssiteError]]],
     spool_dir: Path | None = None,
+    previous: Mapping[str, str] | None = None,
 ) -> tuple[list[Output], list[str]]:
     """Outputs for the jobs, made only where the fingerprint of the inputs changed.
 
-    `hashes` remembers the hash of each dataclass by identity (page_fingerprint's memo).
+    `hashes` remembers the hash of each dataclass by identity (page_fingerprint's memo);
+    `previous` holds the last build's fingerprints by path.
     With a spool_dir, each made file goes there at once instead of staying in memory.
     """
-    previous = cache.page_fingerprints() if cache is not None else {}
+    if previous is None:
+        previous = cache.page_fingerprints() if cache is not None else {}
     fingerprints: list[str] = []
     outputs: list[Output | None] = []
     todo: list[int] = []
@@ -551,6 +554,7 @@ def render_site(
     basis = (site.info, salt, config)
     earlier = memo.inputs if memo is not None and memo.basis == basis else {}
     hashes: dict[int, str] = {}
+    previous = cache.page_fingerprints() if cache is not None else {}
     page_jobs: list[_Job] = [(output_path(page.url), page, None) for page in site.pages]
     pages, page_fingerprints = _render_files(
         page_jobs,
@@ -563,6 +567,7 @@ def render_site(
         hashes,
         render=lambda todo: _render_pages(todo, site.pages, site, env, config, workers),
         spool_dir=spool_dir,
+        previous=previous,
     )
     jobs = _derived_files(site, config)
     derived, derived_fingerprints = _render_files(
@@ -576,6 +581,7 @@ def render_site(
         hashes,
         render=lambda todo: ((index, _made(jobs[index])) for index in todo),
         spool_dir=spool_dir,
+        previous=previous,
     )
     if cache is not None:
         _remember(cache, pages + derived, page_fingerprints + derived_fingerprints)
