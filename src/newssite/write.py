@@ -14,7 +14,8 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+import subprocess
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from newssite.errors import NewssiteError, UsageError
 from newssite.model import Output
 
 SPOOL_PREFIX = "spool-"
+TRASH_PREFIX = "trash-"  # a replaced output/ being removed in the background
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
 FILE_MODE = 0o644
@@ -109,6 +111,7 @@ def spool_folder(cache_dir: Path) -> Iterator[Path]:
     build does not hold every page in memory; removed when the build ends (or, when it was
     killed, by a later build)."""
     _remove_dead_builds_folders(cache_dir, SPOOL_PREFIX)
+    _remove_dead_builds_folders(cache_dir, TRASH_PREFIX)
     folder = cache_dir / f"{SPOOL_PREFIX}{os.getpid()}"
     try:
         shutil.rmtree(folder, ignore_errors=True)
@@ -192,6 +195,10 @@ def intact_files(output_dir: Path, cache_dir: Path) -> set[str]:
         if recorded and recorded[:2] == [stat.st_size, stat.st_mtime_ns]:
             intact.add(path)
     return intact
+
+
+def _stat_pair(stat: os.stat_result) -> list[object]:
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def _digest(data: bytes) -> str:
@@ -294,7 +301,7 @@ def write_outputs(
     staging = output_dir.parent / f"{output_dir.name}.tmp-{os.getpid()}"
     try:
         _stage(outputs, copies, kept, same_outputs | same_copies, output_dir, staging)
-        _swap(staging, output_dir)
+        _swap(staging, output_dir, cache_dir)
     except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, OSError):
@@ -304,7 +311,12 @@ def write_outputs(
                 field="output",
             ) from None
         raise
-    _record(output_dir, cache_dir, outputs, digests)
+    linked = {
+        path: entry
+        for path, entry in manifest.items()
+        if path in same_outputs and path in existing and entry[:2] == _stat_pair(existing[path])
+    }
+    _record(output_dir, cache_dir, outputs, digests, linked)
     return WriteReport(written, len(same_outputs) + len(same_copies), len(removed))
 
 
@@ -319,26 +331,29 @@ def _stage(
     staging.mkdir(mode=DIR_MODE)
     os.chmod(staging, DIR_MODE)
     made_dirs: set[str] = set()
+    root, published = str(staging), str(output_dir)
 
-    def target(path: str) -> Path:
+    # Plain strings, not Path objects: a large site stages tens of thousands of files.
+    def target(path: str) -> str:
         parent = path.rpartition("/")[0]
         if parent and parent not in made_dirs:
             folder = ""
             for part in parent.split("/"):
                 folder = f"{folder}/{part}" if folder else part
                 if folder not in made_dirs:
-                    (staging / folder).mkdir(exist_ok=True)
-                    os.chmod(staging / folder, DIR_MODE)  # whatever the umask
+                    with contextlib.suppress(FileExistsError):
+                        os.mkdir(f"{root}/{folder}")
+                    os.chmod(f"{root}/{folder}", DIR_MODE)  # whatever the umask
                     made_dirs.add(folder)
-        return staging / path
+        return f"{root}/{path}"
 
     for path in sorted(unchanged | set(kept)):
-        _link_or_copy(output_dir / path, target(path))
+        _link_or_copy(f"{published}/{path}", target(path))
     for output in outputs:
         if output.path in unchanged:
             continue
         if output.spooled is not None:
-            _link_or_copy(Path(output.spooled), target(output.path))
+            _link_or_copy(output.spooled, target(output.path))
             continue
         assert output.data is not None, output.path
         _write_file(target(output.path), output.data, output.path)
@@ -350,7 +365,7 @@ def _stage(
         os.chmod(destination, FILE_MODE)
 
 
-def _write_file(destination: Path, data: bytes, shown: str) -> None:
+def _write_file(destination: Path | str, data: bytes, shown: str) -> None:
     try:
         descriptor = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         with os.fdopen(descriptor, "wb") as handle:
@@ -362,14 +377,14 @@ def _write_file(destination: Path, data: bytes, shown: str) -> None:
         raise OSError(error.errno, f"{error.strerror} while writing {shown}") from None
 
 
-def _link_or_copy(source: Path, destination: Path) -> None:
+def _link_or_copy(source: Path | str, destination: Path | str) -> None:
     try:
         os.link(source, destination, follow_symlinks=False)
     except OSError:
         shutil.copy2(source, destination, follow_symlinks=False)
 
 
-def _swap(staging: Path, output_dir: Path) -> None:
+def _swap(staging: Path, output_dir: Path, trash_dir: Path) -> None:
     """Two renames; between them output/ is briefly absent (POSIX has no directory exchange)."""
     if not output_dir.exists():
         os.rename(staging, output_dir)
@@ -381,16 +396,50 @@ def _swap(staging: Path, output_dir: Path) -> None:
     except OSError:
         os.rename(old, output_dir)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    _remove_in_background(old, trash_dir)
+
+
+def _remove_in_background(folder: Path, trash_dir: Path) -> None:
+    """Delete the replaced tree without making the build wait for it (tens of thousands of
+    files on a large site): moved into the cache folder, out of sight, and removed there by
+    a process of its own. What a failed removal leaves, the next build removes."""
+    trash = trash_dir / f"{TRASH_PREFIX}{os.getpid()}"
+    try:
+        trash_dir.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(trash, ignore_errors=True)
+        os.rename(folder, trash)
+    except OSError:  # another file system: remove it here
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    try:
+        subprocess.Popen(
+            ["rm", "-rf", "--", str(trash)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def _record(
-    output_dir: Path, cache_dir: Path, outputs: Sequence[Output], digests: dict[str, str]
+    output_dir: Path,
+    cache_dir: Path,
+    outputs: Sequence[Output],
+    digests: dict[str, str],
+    linked: Mapping[str, list[object]],
 ) -> None:
+    """Save the manifest; files `linked` unchanged keep their entry (same inode, same stat)."""
     files: dict[str, list[object]] = {}
+    root = str(output_dir)
     for output in outputs:
+        entry = linked.get(output.path)
+        if entry is not None and entry[2] == digests[output.path]:
+            files[output.path] = entry
+            continue
         with contextlib.suppress(OSError):
-            stat = (output_dir / output.path).stat()
+            stat = os.stat(f"{root}/{output.path}")
             files[output.path] = [stat.st_size, stat.st_mtime_ns, digests[output.path]]
     with contextlib.suppress(OSError):
         _save_manifest(cache_dir, files)
