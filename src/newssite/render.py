@@ -23,7 +23,19 @@ import jinja2
 from newssite.cache import BuildCache
 from newssite.config import SiteConfig
 from newssite.errors import NewssiteError
-from newssite.model import Feed, Output, Page, Photo, Site, SitemapEntry, Story
+from newssite.model import (
+    Author,
+    Feed,
+    Output,
+    Page,
+    Photo,
+    Section,
+    Site,
+    SitemapEntry,
+    Story,
+    Tag,
+    Teaser,
+)
 from newssite.templates import ap_date, make_environment
 from newssite.urls import absolute, href, json_feed_url, output_path
 from newssite.write import spool
@@ -129,15 +141,21 @@ class _FingerprintPickler(pickle.Pickler):
         fields_of = _field_getter(type(value))
         if fields_of is None:
             return NotImplemented
+        state = (type(value).__qualname__, fields_of(value))
+        if type(value) not in _SHARED:
+            return _Hashed, state  # pickled in place: cheaper than a pickle of its own
         found = self.hashes.get(id(value))
         if found is None:
-            state = (type(value).__qualname__, fields_of(value))
             found = self.hashes[id(value)] = _value_fingerprint(state, self.hashes)
         return _Hashed, (found,)
 
 
 class _Hashed(str):
     """Stands for a dataclass in a fingerprint pickle (never unpickled)."""
+
+
+# Shown on many pages: each is hashed once per build and stands by its hash.
+_SHARED = frozenset({Story, Author, Section, Tag, Teaser})
 
 
 @functools.cache
