@@ -501,3 +501,22 @@ def test_assets_are_revalidated_and_pages_never_cached(preview: Preview) -> None
     page = preview.get("/news/harbor/", headers={"If-None-Match": tag})
     assert page.status == 200 and page.getheader("Cache-Control") == "no-store"
     assert page.getheader("ETag") is None
+
+
+def test_url_collisions_and_alias_clashes_are_caught_after_earlier_good_builds(
+    preview: Preview,
+) -> None:
+    def wait_for_error(text: str) -> None:
+        deadline = time.monotonic() + 10
+        while text not in preview.err.getvalue():
+            assert time.monotonic() < deadline, preview.err.getvalue()
+            time.sleep(0.05)
+
+    articles = preview.site / "content/articles"
+    (articles / "copy.md").write_text(story("Harbor again", slug="harbor"))
+    wait_for_error("all map to the URL /news/harbor/")
+    (articles / "copy.md").write_text(story("Harbor again", slug="harbor-again"))
+    before = preview.builds()
+    preview.wait_for_builds(before + 1)
+    (articles / "copy.md").write_text(story("Harbor again", aliases="['/news/vote/']"))
+    wait_for_error("/news/vote/ is already the URL of content/articles/vote.md")

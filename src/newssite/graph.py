@@ -143,6 +143,7 @@ class _MadeStory:
     age_notice: str
     story: Story
     jsonld: Mapping[str, object]
+    modified: datetime  # story.modified, worked out once
 
     def still_made_from(
         self,
@@ -175,6 +176,7 @@ class StoryMemo:
     config: SiteConfig | None = None
     made: dict[str, _MadeStory] = field(default_factory=dict)
     related: RelatedMemo = field(default_factory=RelatedMemo)
+    valid_claims: tuple[object, ...] = ()  # the URLs of the last build that passed the checks
 
 
 def build_site(
@@ -183,7 +185,7 @@ def build_site(
     """Decide every page of the site; raise all relation errors (authors, links, URLs) at once."""
     memo = StoryMemo() if memo is None else memo
     if memo.config != config:
-        memo.config, memo.made = config, {}
+        memo.config, memo.made, memo.valid_claims = config, {}, ()
     problems: list[NewssiteError] = []
     sections = {s.slug: Section(s.slug, s.title, section_url(s.slug)) for s in config.sections}
     authors = _index_authors(docs.authors, problems)
@@ -282,9 +284,19 @@ def build_site(
         pages.append(Page("search", SEARCH_URL, "search.html", "Search", description, context))
 
     assets = _assets(stories, published, docs.pages, config)
-    _check_collisions(pages, included, docs.pages, assets, problems)
-    _check_aliases(included, pages, docs.pages, assets, problems)
+    # Which URLs are claimed, and by whom: the checks below are skipped when that is as the
+    # previous build (of the preview) found it valid.
+    claims = (
+        tuple((a.source, a.section, a.slug, a.aliases) for a in included),
+        tuple((p.source, p.slug) for p in docs.pages),
+        assets,
+        tuple((p.kind, p.url, p.feed_url, p.context.get("pagination")) for p in pages),
+    )
+    if claims != memo.valid_claims:
+        _check_collisions(pages, included, docs.pages, assets, problems)
+        _check_aliases(included, pages, docs.pages, assets, problems)
     raise_all(problems)
+    memo.valid_claims = claims
     redirects = _redirects(included, config)
     pages += [page for page, _ in redirects]
 
@@ -302,7 +314,7 @@ def build_site(
         tags=tuple(sorted(tag_objects.values(), key=lambda t: t.slug)),
         pages=tuple(pages),
         feeds=feeds,
-        sitemap=_sitemap(pages),
+        sitemap=_sitemap(pages, {id(m.story): m.modified for m in made}),
         news_sitemap=tuple(s for s in stories if publication.now - s.date <= NEWS_SITEMAP_WINDOW)[
             :NEWS_SITEMAP_LIMIT
         ],
@@ -458,7 +470,9 @@ def _made_story(
         age_notice=notice,
     )
     jsonld = news_article_jsonld(story, config)
-    return _MadeStory(article, section, by, tagged, tuple(links.items()), notice, story, jsonld)
+    return _MadeStory(
+        article, section, by, tagged, tuple(links.items()), notice, story, jsonld, story.modified
+    )
 
 
 def age_notice(published: datetime, now: datetime, stale_after_days: int | None) -> str:
@@ -833,9 +847,9 @@ def _feeds(
     return tuple(feeds)
 
 
-def _sitemap(pages: Sequence[Page]) -> tuple[SitemapEntry, ...]:
+def _sitemap(pages: Sequence[Page], modified: dict[int, datetime]) -> tuple[SitemapEntry, ...]:
+    """Every indexable page with its last change; `modified` holds stories' by identity."""
     entries = []
-    modified: dict[int, datetime] = {}  # by story identity: a story is on several lists
 
     def modified_of(story: Story) -> datetime:
         found = modified.get(id(story))

@@ -40,7 +40,7 @@ from newssite.sources import SourceFile, StatKey, is_ignored_name
 
 EVENTS_PATH = "/__newssite__/events"
 CLIENT_PATH = "/__newssite__/reload.js"
-QUIET_SECONDS = 0.05  # long enough to merge an editor's rename-and-write save
+QUIET_SECONDS = 0.03  # long enough to merge an editor's rename-and-write save (a few ms)
 MAX_WAIT_SECONDS = 2.0
 WATCHED_TOP_LEVEL = ("content", "static", "themes", CONFIG_NAME)
 SEARCH_FOLDER = SEARCH_BUNDLE_URL.strip("/") + "/"  # the search index, served as it is made
