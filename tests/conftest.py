@@ -123,6 +123,14 @@ def run_cli(*args: str, env: Mapping[str, str] | None = None) -> Result:
     return Result(code, out.getvalue(), err.getvalue())
 
 
+def build_ok(site: Path, *args: str, env: Mapping[str, str] | None = None) -> Result:
+    """`newssite build --site site ...`, which must succeed without a traceback."""
+    result = run_cli("build", "--site", str(site), *args, env=env)
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
+    return result
+
+
 def tree_digest(root: Path) -> dict[str, str]:
     """Every file under root with the sha256 of its bytes (for "output untouched" checks)."""
     if not root.exists():

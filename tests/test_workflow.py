@@ -17,7 +17,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from conftest import FIXED_NOW, REPO, MakeSite, Result, run_cli, story, tree_digest
+from conftest import FIXED_NOW, REPO, MakeSite, Result, build_ok, run_cli, story, tree_digest
 from newssite.build import STAGES, build
 from newssite.graph import describe_days
 from newssite.model import BuildOptions
@@ -27,13 +27,6 @@ from sitecheck import SITEMAP_NS, broken_links, json_ld, meta, parse_html, sitem
 
 ARTICLE = "content/articles/2026/11/budget.md"
 EPOCH_2027 = str(int(datetime(2027, 2, 1, tzinfo=UTC).timestamp()))
-
-
-def build_ok(site: Path, *args: str, env: dict[str, str] | None = None) -> Result:
-    result = run_cli("build", "--site", str(site), *args, env=env)
-    assert result.code == 0, result.err
-    assert "Traceback" not in result.err
-    return result
 
 
 def build_fails(site: Path) -> Result:

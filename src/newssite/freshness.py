@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
@@ -27,6 +27,7 @@ from newssite.config import CONFIG_NAME, SiteConfig
 from newssite.errors import NewssiteError
 from newssite.model import BuildOptions
 from newssite.templates import theme_dirs
+from newssite.write import files_under
 
 RECORD_NAME = "last-build.json"
 RECORD_VERSION = 2
@@ -64,7 +65,7 @@ def input_stamp(config: SiteConfig, options: BuildOptions) -> str:
     folders = [config.site_dir / "content", config.site_dir / "static", *theme_dirs(config)]
     for folder in folders:
         digest.update(f"\0folder\0{folder.resolve()}".encode("utf-8", "surrogatepass"))
-        for relative, stat in sorted(_files_with_stats(folder)):
+        for relative, stat in sorted(files_under(folder, follow_symlinks=True).items()):
             digest.update(_stat_line(relative, stat))
     config_file = config.site_dir / CONFIG_NAME
     if config_file.is_file():
@@ -79,7 +80,7 @@ def input_stamp(config: SiteConfig, options: BuildOptions) -> str:
 def output_stamp(output_dir: Path) -> str:
     """A hash of every file of output/ with its size, mtime and inode."""
     digest = hashlib.sha256()
-    for relative, stat in sorted(_files_with_stats(output_dir, follow=False)):
+    for relative, stat in sorted(files_under(output_dir).items()):
         digest.update(_stat_line(relative, stat))
     return digest.hexdigest()
 
@@ -171,27 +172,3 @@ def _library_versions() -> tuple[str, ...]:
 def _stat_line(relative: str, stat: os.stat_result) -> bytes:
     line = f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n"
     return line.encode("utf-8", "surrogatepass")
-
-
-def _files_with_stats(root: Path, *, follow: bool = True) -> Iterator[tuple[str, os.stat_result]]:
-    """Every file under root, relative path and stat (of a symlink's target when follow)."""
-    if not root.is_dir():
-        return
-    pending = [(str(root), "")]
-    while pending:
-        folder, prefix = pending.pop()
-        try:
-            with os.scandir(folder) as entries:
-                listed = list(entries)
-        except OSError:
-            continue  # a build reading it fails, and leaves no record
-        for entry in listed:
-            relative = prefix + entry.name
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, relative + "/"))
-                    continue
-                stat = entry.stat(follow_symlinks=follow and entry.is_symlink())
-            except OSError:
-                stat = entry.stat(follow_symlinks=False)
-            yield relative, stat

@@ -206,19 +206,15 @@ def _render_files(
     salt: str,
     intact: Container[str],
     earlier: Mapping[str, object],
-    hashes: dict[int, str],
     render: Callable[[list[int]], Iterator[tuple[int, Output | NewssiteError]]],
     spool_dir: Path | None = None,
-    previous: Mapping[str, str] | None = None,
 ) -> tuple[list[Output], list[str]]:
     """Outputs for the jobs, made only where the fingerprint of the inputs changed.
 
-    `hashes` remembers the hash of each dataclass by identity (page_fingerprint's memo);
-    `previous` holds the last build's fingerprints by path.
     With a spool_dir, each made file goes there at once instead of staying in memory.
     """
-    if previous is None:
-        previous = cache.page_fingerprints() if cache is not None else {}
+    previous = cache.page_fingerprints() if cache is not None else {}
+    hashes: dict[int, str] = {}  # each dataclass's hash, by identity (page_fingerprint's memo)
     fingerprints: list[str] = []
     outputs: list[Output | None] = []
     todo: list[int] = []
@@ -571,42 +567,25 @@ def render_site(
     """
     basis = (site.info, salt, config)
     earlier = memo.inputs if memo is not None and memo.basis == basis else {}
-    hashes: dict[int, str] = {}
-    previous = cache.page_fingerprints() if cache is not None else {}
-    page_jobs: list[_Job] = [(output_path(page.url), page, None) for page in site.pages]
-    pages, page_fingerprints = _render_files(
-        page_jobs,
-        site,
-        config,
-        cache,
-        salt,
-        intact,
-        earlier,
-        hashes,
-        render=lambda todo: _render_pages(todo, site.pages, site, env, config, workers),
-        spool_dir=spool_dir,
-        previous=previous,
-    )
-    jobs = _derived_files(site, config)
-    derived, derived_fingerprints = _render_files(
-        jobs,
-        site,
-        config,
-        cache,
-        salt,
-        intact,
-        earlier,
-        hashes,
-        render=lambda todo: ((index, _made(jobs[index])) for index in todo),
-        spool_dir=spool_dir,
-        previous=previous,
+    pages: list[_Job] = [(output_path(page.url), page, None) for page in site.pages]
+    jobs = pages + _derived_files(site, config)
+
+    def render(todo: list[int]) -> Iterator[tuple[int, Output | NewssiteError]]:
+        # Pages come first in `jobs`, so a page's job index is its index in site.pages.
+        yield from _render_pages(
+            [i for i in todo if i < len(pages)], site.pages, site, env, config, workers
+        )
+        yield from ((i, _made(jobs[i])) for i in todo if i >= len(pages))
+
+    outputs, fingerprints = _render_files(
+        jobs, site, config, cache, salt, intact, earlier, render, spool_dir
     )
     if cache is not None:
-        _remember(cache, pages + derived, page_fingerprints + derived_fingerprints)
+        _remember(cache, outputs, fingerprints)
     if memo is not None:
         memo.basis = basis
-        memo.inputs = {path: inputs for path, inputs, _ in page_jobs + jobs}
-    return pages + derived
+        memo.inputs = {path: inputs for path, inputs, _ in jobs}
+    return outputs
 
 
 def _made(job: _Job) -> Output:

@@ -24,7 +24,6 @@ records would bypass the theme's data-pagefind-* markup.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import shutil
@@ -39,7 +38,7 @@ from newssite.config import CONFIG_NAME, SiteConfig
 from newssite.errors import NewssiteError
 from newssite.model import Output, SearchShard, Site
 from newssite.urls import output_path
-from newssite.write import process_alive
+from newssite.write import remove_dead_builds_folders
 
 BUNDLE_FOLDER = "pagefind"  # Pagefind's output folder inside the scratch folder
 SCRATCH_PREFIX = "search-"
@@ -96,7 +95,7 @@ def index_search(
     binary = require_pagefind(config)
     if binary is None or not site.search:  # search off, or nothing to find
         return []
-    clean_stale_scratch(config.cache_dir)
+    remove_dead_builds_folders(config.cache_dir, (SCRATCH_PREFIX,))  # of killed builds
     rendered = {output.path: output for output in outputs}
     known = cache.page_fingerprints() if cache is not None else {}
     previous = cache.search_index() if cache is not None else {}
@@ -300,24 +299,3 @@ def _read_bundle(bundle: Path, folder: str, *, ui: bool) -> list[Output]:
         if path.is_file() and (ui or index_file):
             outputs.append(Output(f"{folder}/{relative}", path.read_bytes()))
     return outputs
-
-
-def clean_stale_scratch(cache_dir: Path) -> None:
-    """Remove scratch folders left behind by builds that were killed (a live build removes
-    its own when it is done)."""
-    if not cache_dir.is_dir():
-        return
-    for entry in cache_dir.iterdir():
-        pid_text = entry.name.removeprefix(SCRATCH_PREFIX).split("-")[0]
-        if (
-            not entry.name.startswith(SCRATCH_PREFIX)
-            or not pid_text.isdigit()
-            or entry.is_symlink()
-        ):
-            continue
-        if process_alive(int(pid_text)):
-            continue
-        with contextlib.suppress(OSError):
-            shutil.rmtree(entry)
-
-    return True

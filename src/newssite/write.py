@@ -93,16 +93,8 @@ def check_output_dir(output_dir: Path) -> Path:
 
 def clean_stale_staging(output_dir: Path) -> None:
     """Remove staging and old folders left behind by builds that were killed."""
-    prefixes = (f"{output_dir.name}.tmp-", f"{output_dir.name}.old-")
-    if not output_dir.parent.is_dir():
-        return
-    for entry in output_dir.parent.iterdir():
-        if not entry.name.startswith(prefixes) or not entry.is_dir() or entry.is_symlink():
-            continue
-        pid_text = entry.name.rsplit("-", 1)[-1]
-        if pid_text.isdigit() and int(pid_text) != os.getpid() and process_alive(int(pid_text)):
-            continue
-        shutil.rmtree(entry, ignore_errors=True)
+    name = output_dir.name
+    remove_dead_builds_folders(output_dir.parent, (f"{name}.tmp-", f"{name}.old-"))
 
 
 @contextlib.contextmanager
@@ -110,8 +102,7 @@ def spool_folder(cache_dir: Path) -> Iterator[Path]:
     """A folder in the cache for this build's rendered files until they are written, so a
     build does not hold every page in memory; removed when the build ends (or, when it was
     killed, by a later build)."""
-    _remove_dead_builds_folders(cache_dir, SPOOL_PREFIX)
-    _remove_dead_builds_folders(cache_dir, TRASH_PREFIX)
+    remove_dead_builds_folders(cache_dir, (SPOOL_PREFIX, TRASH_PREFIX))
     folder = cache_dir / f"{SPOOL_PREFIX}{os.getpid()}"
     try:
         shutil.rmtree(folder, ignore_errors=True)
@@ -142,12 +133,17 @@ def spool(output: Output, folder: Path) -> Output:
     return Output(output.path, None, spooled=str(file), digest=_digest(output.data))
 
 
-def _remove_dead_builds_folders(parent: Path, prefix: str) -> None:
+def remove_dead_builds_folders(parent: Path, prefixes: tuple[str, ...]) -> None:
+    """Remove the folders in parent named prefix + pid (+ "-anything") whose build is no
+    longer running (this process's own included: it is done with them)."""
     if not parent.is_dir():
         return
     for entry in parent.iterdir():
-        pid_text = entry.name.removeprefix(prefix)
-        if not entry.name.startswith(prefix) or not pid_text.isdigit() or entry.is_symlink():
+        prefix = next((p for p in prefixes if entry.name.startswith(p)), None)
+        if prefix is None or entry.is_symlink():
+            continue
+        pid_text = entry.name.removeprefix(prefix).split("-")[0]
+        if not pid_text.isdigit():
             continue
         if int(pid_text) != os.getpid() and process_alive(int(pid_text)):
             continue
@@ -190,7 +186,7 @@ def intact_files(output_dir: Path, cache_dir: Path) -> set[str]:
     """Output files still exactly as the last build wrote them (size and mtime as recorded)."""
     manifest = load_manifest(cache_dir)
     intact = set()
-    for path, stat in _existing_files(output_dir).items():
+    for path, stat in files_under(output_dir).items():
         recorded = manifest.get(path)
         if recorded and recorded[:2] == [stat.st_size, stat.st_mtime_ns]:
             intact.add(path)
@@ -219,11 +215,30 @@ def _size(output: Output) -> int:
     return os.stat(output.spooled).st_size
 
 
-def _existing_files(root: Path) -> dict[str, os.stat_result]:
-    """Every file under root (not following symlinks) with its lstat, keyed by relative path."""
+def files_under(root: Path, *, follow_symlinks: bool = False) -> dict[str, os.stat_result]:
+    """Every file under root with its stat (a symlink's own, or its target's when
+    follow_symlinks), keyed by relative path; an unreadable folder lists as empty."""
     found: dict[str, os.stat_result] = {}
     if not root.is_dir():
         return found
+    pending = [(str(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = list(scan)
+        except OSError:
+            continue
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, relative + "/"))
+                continue
+            try:
+                found[relative] = entry.stat(follow_symlinks=follow_symlinks)
+            except OSError:  # a broken symlink: its own stat
+                found[relative] = entry.stat(follow_symlinks=False)
+    return found
     pending = [(str(root), "")]
     while pending:
         folder, prefix = pending.pop()
@@ -260,7 +275,7 @@ def write_outputs(
     _check_paths([o.path for o in outputs] + [c.path for c in copies])
     clean_stale_staging(output_dir)
     manifest = load_manifest(cache_dir)
-    existing = _existing_files(output_dir)
+    existing = files_under(output_dir)
 
     def unchanged_output(output: Output) -> bool:
         stat = existing.get(output.path)
