@@ -112,7 +112,13 @@ def test_interrupted_build_exits_cleanly_and_leaves_output_untouched(
     retitle(site, "Story", "Edited")
     shutil.rmtree(site / ".newssite-cache")
     process = newssite(site)
-    time.sleep(0.8)
+    # Signalled once it renders (its spool folder exists): well inside the build, however
+    # fast the machine parses.
+    deadline = time.monotonic() + 30
+    while process.poll() is None and time.monotonic() < deadline:
+        if any((site / ".newssite-cache").glob("spool-*")):
+            break
+        time.sleep(0.01)
     process.send_signal(signum)
     _, err = process.communicate(timeout=60)
     if process.returncode == 0:
