@@ -4,15 +4,17 @@
     python benchmarks/reload.py --articles 10000    # a generated corpus (../shared/bench)
     python benchmarks/reload.py --site DIR          # any site
 
-The site is copied to a temporary folder; one story's headline is edited N times and the
-time from the write to the open tab showing the new headline is reported. Each edit waits
-for the previous rebuild to end, search index included (a reporter reads the page first).
+The site is copied to a temporary folder and previewed by `newssite serve` in its own
+process, as a reporter runs it; one story's headline is edited N times and the time from
+the write to the open tab showing the new headline is reported. Each edit waits for the
+previous rebuild to end, search index included (a reporter reads the page first).
 """
 
 from __future__ import annotations
 
 import argparse
-import io
+import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -21,8 +23,6 @@ from pathlib import Path
 
 from common import REPO, copy_site, make_corpus, summary
 from playwright.sync_api import sync_playwright
-
-from newssite.serve import serve
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -34,6 +34,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+# When the reloaded page was first painted (the new headline shown), in the epoch's ms.
+FIRST_PAINT = """() => {
+  const paint = performance.getEntriesByName("first-contentful-paint")[0];
+  return performance.timeOrigin + (paint ? paint.startTime : performance.now());
+}"""
 
 
 def pick_story(site: Path) -> Path:
@@ -62,24 +68,24 @@ def main() -> None:
         story = pick_story(site)
         original = story.read_text()
         title_line = next(line for line in original.splitlines() if line.startswith("title:"))
-        out, err, stop, ready = io.StringIO(), io.StringIO(), threading.Event(), []
-        thread = threading.Thread(
-            target=serve,
-            args=(site,),
-            kwargs={"port": 0, "out": out, "err": err, "stop": stop, "ready": ready.append},
-            daemon=True,
-        )
         started = time.perf_counter()
-        thread.start()
-        while not ready:
-            time.sleep(0.05)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "newssite", "serve", "--site", str(site), "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        out = ServerOutput(server)
+        ready = out.wait_for(lambda lines: [x for x in lines if x.startswith("Previewing ")])
+        url = "http://" + ready[0].split(" at http://", 1)[1].split("/", 1)[0] + "/"
         print(f"first build and server start: {time.perf_counter() - started:.2f} s")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
             )
             page = browser.new_page()
-            page.goto(ready[0])
+            page.goto(url)
             link = page.locator(
                 "a", has_text=title_line.split(":", 1)[1].strip().strip("'\"")[:30]
             ).first
@@ -89,13 +95,13 @@ def main() -> None:
                     line for line in original.splitlines() if line.startswith("section:")
                 )
                 slug_url = f"/{section.split(':', 1)[1].strip().strip(chr(34))}/{story.stem}/"
-            page.goto(ready[0].rstrip("/") + slug_url)
+            page.goto(url.rstrip("/") + slug_url)
             page.wait_for_timeout(500)
-            samples = []
+            samples, painted = [], []
             for n in range(args.edits):
                 marker = f"Edited headline number {n}"
                 text = original.replace(title_line, f'title: "{marker}"', 1)
-                t0 = time.perf_counter()
+                t0, written_at = time.perf_counter(), time.time()
                 story.write_text(text)
                 page.wait_for_function(
                     "(m) => document.querySelector('h1') && document.querySelector('h1').textContent.includes(m)",
@@ -103,20 +109,53 @@ def main() -> None:
                     timeout=30_000,
                 )
                 samples.append(time.perf_counter() - t0)
+                painted.append(page.evaluate(FIRST_PAINT) / 1000 - written_at)
                 # As a reporter reads the page before the next save: the rebuild, search
                 # index included, is over.
-                while out.getvalue().count("rebuilt in") < n + 2:
-                    time.sleep(0.05)
+                out.wait_for(lambda lines, n=n: len(rebuilds(lines)) >= n + 2)
                 page.wait_for_timeout(300)
             browser.close()
-        stop.set()
-        thread.join(timeout=10)
-        builds = [line for line in out.getvalue().splitlines() if line.startswith("rebuilt")]
+        server.terminate()
+        server.wait(timeout=10)
+        builds = rebuilds(out.lines)
         print(f"site: {source} ({len(list((site / 'content/articles').rglob('*.md')))} stories)")
-        print(f"save to reloaded page: {summary(samples)}")
+        print(f"save to reloaded page, as the browser painted it: {summary(painted)}")
+        print(f"save to reloaded page, as Playwright saw it: {summary(samples)}")
         print(f"last rebuilds: {builds[-3:]}")
-        if err.getvalue().strip():
-            print(err.getvalue()[-2000:], file=sys.stderr)
+        errors = [line for line in out.errors if not line.startswith("warning:")]
+        if errors:
+            print("\n".join(errors[-20:]), file=sys.stderr)
+
+
+def rebuilds(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.startswith("rebuilt in")]
+
+
+class ServerOutput:
+    """The lines a `newssite serve` process prints, read as they come."""
+
+    def __init__(self, server: subprocess.Popen[str]) -> None:
+        self.server = server
+        self.lines: list[str] = []
+        self.errors: list[str] = []
+        for stream, lines in ((server.stdout, self.lines), (server.stderr, self.errors)):
+            threading.Thread(target=self._read, args=(stream, lines), daemon=True).start()
+
+    @staticmethod
+    def _read(stream: object, lines: list[str]) -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            lines.append(line.rstrip("\n"))
+
+    def wait_for(self, found: object, timeout: float = 600) -> list[str]:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            result = found(list(self.lines))  # type: ignore[operator]
+            if result:
+                return result
+            if self.server.poll() is not None:
+                raise SystemExit("newssite serve stopped:\n" + "\n".join(self.errors[-20:]))
+            time.sleep(0.02)
+        raise SystemExit("newssite serve did not answer in time")
 
 
 if __name__ == "__main__":

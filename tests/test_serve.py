@@ -8,6 +8,8 @@ import io
 import os
 import re
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -22,7 +24,7 @@ from conftest import CHROMIUM_ARGS, FIXED_EPOCH, MakeSite, run_cli, story
 from newssite.serve import serve
 
 INJECTED = re.compile(
-    rb' data-newssite-version="\d+"|<script src="/__newssite__/reload.js"></script>'
+    rb' data-newssite-version="\d+"|<script src="/__newssite__/reload.js" async></script>'
 )
 
 
@@ -486,6 +488,24 @@ def test_search_index_catches_up_with_edits_that_interrupt_it(
     assert gone, "the edits should have changed the index files"
     for relative in gone:
         assert preview.get("/" + relative).status == 404, relative
+
+
+def test_a_browser_that_goes_away_mid_answer_is_no_error(
+    preview: Preview, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = "x" * 8_000_000
+    (preview.site / "static/big.txt").write_text(big)
+    preview.wait_for_builds(2)
+    for _ in range(5):
+        client = socket.create_connection(("127.0.0.1", preview.port))
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        client.sendall(f"GET /big.txt HTTP/1.1\r\nHost: 127.0.0.1:{preview.port}\r\n\r\n".encode())
+        client.recv(100)  # the answer has begun
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()  # a reset, as when a tab reloads while a photo is coming
+    time.sleep(0.5)
+    assert preview.get("/big.txt").body == big.encode()  # type: ignore[attr-defined]
+    assert "Traceback" not in preview.err.getvalue() + capsys.readouterr().err
 
 
 def test_assets_are_revalidated_and_pages_never_cached(preview: Preview) -> None:

@@ -41,6 +41,9 @@ from newssite.sources import SourceFile, StatKey, is_ignored_name
 EVENTS_PATH = "/__newssite__/events"
 CLIENT_PATH = "/__newssite__/reload.js"
 QUIET_SECONDS = 0.03  # long enough to merge an editor's rename-and-write save (a few ms)
+# After the pages are published, the search index waits this long: its Python work would
+# hold the interpreter while the server answers the open tabs' reloads.
+SEARCH_PAUSE_SECONDS = 0.2
 MAX_WAIT_SECONDS = 2.0
 WATCHED_TOP_LEVEL = ("content", "static", "themes", CONFIG_NAME)
 SEARCH_FOLDER = SEARCH_BUNDLE_URL.strip("/") + "/"  # the search index, served as it is made
@@ -163,6 +166,12 @@ def make_handler(
 
         def log_message(self, format: str, *args: object) -> None:
             return
+
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except ConnectionError:
+                return  # the browser went away mid-answer: a reload cancels its requests
 
         def do_GET(self) -> None:
             self._respond(send_body=True)
@@ -355,7 +364,7 @@ def content_type_of(key: str) -> str:
 
 def inject_preview(page: bytes, generation: Generation) -> bytes:
     """Add the reload script (and the error overlay, when the last save broke the build)."""
-    snippet = f'<script src="{CLIENT_PATH}"></script>'
+    snippet = f'<script src="{CLIENT_PATH}" async></script>'
     if generation.error:
         snippet = error_overlay_html(generation.error) + snippet
     text = page.decode("utf-8", "replace")
@@ -497,6 +506,7 @@ class Previewer:
         generation = self.state.publish(files)
         published = time.perf_counter()
         try:
+            _pause(SEARCH_PAUSE_SECONDS, interrupted)
             index = search_files(self.site_dir, options, site, outputs, self.cache, interrupted)
             self.state.replace_folder(SEARCH_FOLDER, self._files(index, previous))
             search_note = f"search index {(time.perf_counter() - published) * 1000:.0f} ms more"
@@ -526,6 +536,15 @@ class Previewer:
             data = output.data if output.data is not None else previous.get(output.path)
             files[output.path] = data if data is not None else b""
         return files
+
+
+def _pause(seconds: float, interrupted: Callable[[], bool] | None) -> None:
+    """Sleep, or raise SearchInterrupted as soon as a newer edit comes."""
+    deadline = time.perf_counter() + seconds
+    while (left := deadline - time.perf_counter()) > 0:
+        if interrupted is not None and interrupted():
+            raise SearchInterrupted
+        time.sleep(min(left, 0.01))
 
 
 def describe_failure(error: BaseException) -> str:
