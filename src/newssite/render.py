@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import json
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import jinja2
 
+from newssite import model
 from newssite.cache import BuildCache
 from newssite.config import SiteConfig
 from newssite.errors import NewssiteError
@@ -96,14 +96,16 @@ def _template_location(error: BaseException, config: SiteConfig) -> tuple[str | 
     return None, None
 
 
-def page_fingerprint(page: Page, site: Site, salt: str, memo: dict[int, str] | None = None) -> str:
+def page_fingerprint(
+    page: Page, site: Site, salt: str, fingerprinter: Fingerprinter | None = None
+) -> str:
     """A hash of everything a page's template is given; equal fingerprints render equal bytes.
 
     Templates see only `site.info`, the page and its context, so this is exact: incremental
-    rendering comes from hashing inputs, not from guessing what an edit touched. `memo`
-    holds the hash of each Story by identity, as one story appears on many list pages.
+    rendering comes from hashing inputs, not from guessing what an edit touched. One
+    `fingerprinter` for all pages of a build hashes each story once, not on every list page.
     """
-    memo = {} if memo is None else memo
+    fingerprinter = Fingerprinter() if fingerprinter is None else fingerprinter
     head = (
         page.kind,
         page.url,
@@ -113,41 +115,56 @@ def page_fingerprint(page: Page, site: Site, salt: str, memo: dict[int, str] | N
         page.feed_url,
         page.noindex,
     )
-    parts = [salt, repr(site.info), repr(head)]
+    parts = [salt, fingerprinter.text_of(site.info), repr(head)]
     for key in sorted(page.context):
         parts.append(key)
-        parts.append(_value_fingerprint(page.context[key], memo))
+        parts.append(fingerprinter.of(page.context[key]))
     return _sha("\0".join(parts))
 
 
-def _value_fingerprint(value: object, memo: dict[int, str]) -> str:
-    """A hash of a value's pickle, in which each dataclass (story, author, tag, section) stands
-    by its own hash: they are shared by many pages, so each is hashed once per build,
-    remembered by identity."""
-    buffer = io.BytesIO()
-    _FingerprintPickler(buffer, memo).dump(value)
-    return hashlib.sha256(buffer.getbuffer()).hexdigest()
+class Fingerprinter:
+    """Hashes of values by their pickle, in which each dataclass of the model is its fields,
+    and a story, author, section, tag or teaser (each shown on many pages) stands by its own
+    hash: made once per build, remembered by identity.
 
+    The model holds no sets, so a pickle is the same bytes for equal values in any process;
+    fast mode (no pickle memo) keeps it so however objects happen to be shared. The
+    dataclasses go through the pickler's dispatch table, so nothing else costs a Python call.
+    """
 
-class _FingerprintPickler(pickle.Pickler):
-    # The model holds no sets, so a pickle is the same bytes for equal values in any process;
-    # fast mode (no memo) keeps it so however objects happen to be shared.
-    def __init__(self, buffer: io.BytesIO, memo: dict[int, str]) -> None:
-        super().__init__(buffer, protocol=5)
-        self.fast = True
-        self.hashes = memo
+    def __init__(self) -> None:
+        self.hashes: dict[int, str] = {}
+        self.table = {kind: self._reducer(kind) for kind in _MODEL_DATACLASSES}
+        self.texts: dict[int, str] = {}
 
-    def reducer_override(self, value: object) -> object:
-        fields_of = _field_getter(type(value))
-        if fields_of is None:
-            return NotImplemented
-        state = (type(value).__qualname__, fields_of(value))
-        if type(value) not in _SHARED:
-            return _Hashed, state  # pickled in place: cheaper than a pickle of its own
-        found = self.hashes.get(id(value))
+    def text_of(self, value: object) -> str:
+        """repr(value), made once for each object (the site info every page is given)."""
+        found = self.texts.get(id(value))
         if found is None:
-            found = self.hashes[id(value)] = _value_fingerprint(state, self.hashes)
-        return _Hashed, (found,)
+            found = self.texts[id(value)] = repr(value)
+        return found
+
+    def of(self, value: object) -> str:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=5)
+        pickler.fast = True
+        pickler.dispatch_table = self.table
+        pickler.dump(value)
+        return hashlib.sha256(buffer.getbuffer()).hexdigest()
+
+    def _reducer(self, kind: type) -> Callable[[object], tuple[object, ...]]:
+        name, fields_of = kind.__qualname__, _field_getter(kind)
+        if kind not in _SHARED:
+            return lambda value: (_Hashed, (name, fields_of(value)))
+        hashes = self.hashes
+
+        def shared(value: object) -> tuple[object, ...]:
+            found = hashes.get(id(value))
+            if found is None:
+                found = hashes[id(value)] = self.of((name, fields_of(value)))
+            return _Hashed, (found,)
+
+        return shared
 
 
 class _Hashed(str):
@@ -156,12 +173,12 @@ class _Hashed(str):
 
 # Shown on many pages: each is hashed once per build and stands by its hash.
 _SHARED = frozenset({Story, Author, Section, Tag, Teaser})
+_MODEL_DATACLASSES = tuple(
+    kind for kind in vars(model).values() if isinstance(kind, type) and is_dataclass(kind)
+)
 
 
-@functools.cache
-def _field_getter(kind: type) -> Callable[[object], tuple[object, ...]] | None:
-    if not is_dataclass(kind):
-        return None
+def _field_getter(kind: type) -> Callable[[object], tuple[object, ...]]:
     names = [f.name for f in fields(kind)]
     getter = operator.attrgetter(*names)
     return (lambda value: (getter(value),)) if len(names) == 1 else getter
@@ -214,7 +231,7 @@ def _render_files(
     With a spool_dir, each made file goes there at once instead of staying in memory.
     """
     previous = cache.page_fingerprints() if cache is not None else {}
-    hashes: dict[int, str] = {}  # each dataclass's hash, by identity (page_fingerprint's memo)
+    fingerprinter = Fingerprinter()
     fingerprints: list[str] = []
     outputs: list[Output | None] = []
     todo: list[int] = []
@@ -225,9 +242,9 @@ def _render_files(
             if known is not None and earlier.get(path, _NOTHING) == inputs:
                 fingerprint = known
             elif isinstance(inputs, Page):
-                fingerprint = page_fingerprint(inputs, site, salt, hashes)
+                fingerprint = page_fingerprint(inputs, site, salt, fingerprinter)
             else:
-                fingerprint = _sha(salt + "\0" + _value_fingerprint(inputs, hashes))
+                fingerprint = _sha(salt + "\0" + fingerprinter.of(inputs))
         fingerprints.append(fingerprint)
         if cache is not None and previous.get(path) == fingerprint:
             kept = cache.rendered[path][1]
