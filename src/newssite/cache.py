@@ -11,10 +11,12 @@ import contextlib
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
-from dataclasses import fields, is_dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import datetime
 from pathlib import Path
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from newssite import __version__
 from newssite.errors import NewssiteError
@@ -25,18 +27,19 @@ from newssite.model import (
     FrozenDict,
     Photo,
     Removal,
+    Rendition,
     StandalonePage,
 )
 
-CACHE_FORMAT = 2  # 2: inline figures in bodies, photo sizes, image lines
+# 2: inline figures in bodies, photo sizes, image lines; 3: records as lists, bodies apart
+CACHE_FORMAT = 3
 CACHE_FILE = "build.sqlite"
 Document = Article | Author | StandalonePage
-_KINDS: dict[str, type] = {"articles": Article, "authors": Author, "pages": StandalonePage}
 
 
 def cache_salt(*parts: object) -> str:
     """A hash of everything besides the file itself that a cached result depends on."""
-    text = json.dumps([__version__, CACHE_FORMAT, *[repr(part) for part in parts]])
+    text = json.dumps([__version__, CACHE_FORMAT, _MODEL_LAYOUT, *[repr(part) for part in parts]])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -56,7 +59,7 @@ class BuildCache:
         # when one still holds); in memory only, for the preview.
         self.photo_results: dict[str, object] = {}
         self._db: sqlite3.Connection | None = None
-        self._pending_parsed: dict[str, str] = {}
+        self._pending_parsed: dict[str, tuple[str, bytes]] = {}
         self._loaded_pages = False
         # The search index of the last build, part URL -> (fingerprint, files); file bytes
         # are kept in memory only, for the preview. None until asked for.
@@ -69,7 +72,11 @@ class BuildCache:
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.directory / CACHE_FILE, isolation_level=None)
-                db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value TEXT)")
+                db.execute("DROP TABLE IF EXISTS parsed")  # format 2's documents
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS documents"
+                    " (key TEXT PRIMARY KEY, value TEXT, body BLOB)"
+                )
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, fingerprint TEXT)"
                 )
@@ -90,55 +97,40 @@ class BuildCache:
                 (self.directory / CACHE_FILE).unlink()
         self.directory = None
 
-    def get_parsed(self, key: str) -> tuple[Document, tuple[NewssiteError, ...]] | None:
-        if key in self.parsed:
-            return self.parsed[key]
-        db = self._connect()
-        if db is None:
-            return None
-        try:
-            row = db.execute("SELECT value FROM parsed WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error:
-            self._reset_file()
-            return None
-        if row is None:
-            return None
-        try:
-            found = decode_entry(key.split(":", 1)[0], json.loads(row[0]))
-        except (ValueError, KeyError, TypeError):
-            return None
-        self.parsed[key] = found
-        return found
-
     def get_parsed_many(
         self, keys: Iterable[str]
     ) -> dict[str, tuple[Document, tuple[NewssiteError, ...]]]:
-        """Cached results for these keys, read from disk in one query."""
-        wanted = [key for key in keys]
-        found = {key: self.parsed[key] for key in wanted if key in self.parsed}
-        missing = {key for key in wanted if key not in found}
+        """Cached results for these keys, read from disk in one query; a damaged entry is
+        left out."""
+        found: dict[str, tuple[Document, tuple[NewssiteError, ...]]] = {}
+        missing: set[str] = set()
+        for key in keys:
+            hit = self.parsed.get(key)
+            if hit is None:
+                missing.add(key)
+            else:
+                found[key] = hit
         db = self._connect() if missing else None
         if db is None:
             return found
         try:
-            rows = db.execute("SELECT key, value FROM parsed").fetchall()
+            rows = db.execute("SELECT key, value, body FROM documents").fetchall()
         except sqlite3.Error:
             self._reset_file()
             return found
-        for key, value in rows:
+        for key, value, body in rows:
             if key in missing:
                 try:
-                    found[key] = self.parsed[key] = decode_entry(
-                        key.split(":", 1)[0], json.loads(value)
-                    )
-                except (ValueError, KeyError, TypeError):
+                    entry = decode_entry(key.partition(":")[0], value, body)
+                except _UNREADABLE:
                     continue
+                found[key] = self.parsed[key] = entry
         return found
 
     def put_parsed(self, key: str, document: Document, warnings: tuple[NewssiteError, ...]) -> None:
         self.parsed[key] = (document, warnings)
         if self.directory is not None:
-            self._pending_parsed[key] = json.dumps(encode_entry(document, warnings))
+            self._pending_parsed[key] = encode_entry(key.partition(":")[0], document, warnings)
 
     def forget_parsed_except(self, keys: Iterable[str]) -> None:
         """Drop in-memory entries of files that no longer exist (a long preview session)."""
@@ -199,13 +191,13 @@ class BuildCache:
         try:
             db.execute("BEGIN")
             db.executemany(
-                "INSERT OR REPLACE INTO parsed (key, value) VALUES (?, ?)",
-                self._pending_parsed.items(),
+                "INSERT OR REPLACE INTO documents (key, value, body) VALUES (?, ?, ?)",
+                ((key, value, body) for key, (value, body) in self._pending_parsed.items()),
             )
             db.execute("CREATE TEMP TABLE IF NOT EXISTS live (key TEXT PRIMARY KEY)")
             db.execute("DELETE FROM live")
             db.executemany("INSERT OR IGNORE INTO live (key) VALUES (?)", ((k,) for k in live_keys))
-            db.execute("DELETE FROM parsed WHERE key NOT IN (SELECT key FROM live)")
+            db.execute("DELETE FROM documents WHERE key NOT IN (SELECT key FROM live)")
             db.execute("DELETE FROM pages")
             db.executemany(
                 "INSERT INTO pages (path, fingerprint) VALUES (?, ?)",
@@ -232,70 +224,153 @@ class BuildCache:
             self._db = None
 
 
-def encode_entry(document: Document, warnings: tuple[NewssiteError, ...]) -> dict[str, object]:
-    return {
-        "document": _encode(document),
-        "warnings": [[w.message, w.path, w.line, w.field] for w in warnings],
-    }
+# --- How a parsed document is stored -------------------------------------------------------
+#
+# A document is a JSON list of its fields in declaration order, each converted as its
+# declared type says (a datetime as ISO text, a nested record as a list, a tuple as a
+# list), so reading one back needs no tags and no guessing. The body is kept out of the
+# JSON, in a column of its own: escaping kilobytes of HTML as JSON doubled the time to read
+# the cache. The converters are made once, from the model's type hints, when this module
+# is imported; a field of a type they do not know fails that import, not a build. The
+# fields and types are part of every key's salt, so a changed model never reads old lists.
+
+Convert = Callable[[Any], Any]
 
 
-def decode_entry(
-    kind: str, data: Mapping[str, object]
-) -> tuple[Document, tuple[NewssiteError, ...]]:
-    document = _decode_dataclass(_KINDS[kind], data["document"])  # type: ignore[arg-type]
+def _or_none(convert: Convert | None) -> Convert | None:
+    if convert is None:
+        return None
+    return lambda value: None if value is None else convert(value)
+
+
+def _each(convert: Convert | None, collect: Convert) -> Convert:
+    if convert is None:
+        return collect
+    return lambda items: collect(map(convert, items))
+
+
+def _fixed_tuple(converts: Sequence[Convert | None], collect: Convert) -> Convert:
+    steps = [convert or _same for convert in converts]
+
+    def convert_items(items: Sequence[Any]) -> Any:
+        if len(items) != len(steps):
+            raise ValueError(f"expected {len(steps)} items, got {len(items)}")
+        return collect(step(item) for step, item in zip(steps, items, strict=True))
+
+    return convert_items
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _from_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _to_iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def _codec(annotation: object) -> tuple[Convert | None, Convert | None]:
+    """(to JSON, from JSON) for a value of this declared type; None where JSON holds it as it is."""
+    if annotation in (str, int, bool, float):
+        return None, None
+    if annotation is datetime:
+        return _to_iso, _from_iso
+    if isinstance(annotation, type) and is_dataclass(annotation):
+        return _record_codec(annotation)
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, UnionType) and len(args) == 2 and type(None) in args:
+        encode, decode = _codec(next(arg for arg in args if arg is not type(None)))
+        return _or_none(encode), _or_none(decode)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        encode, decode = _codec(args[0])
+        return _each(encode, list), _each(decode, tuple)
+    if origin is tuple and args:
+        encodes, decodes = zip(*(_codec(arg) for arg in args), strict=True)
+        return _fixed_tuple(encodes, list), _fixed_tuple(decodes, tuple)
+    if origin is Mapping and args[0] is str and args[1] in (object, int, str):
+        # Front-matter values for themes and line numbers: plain JSON values already.
+        return dict, FrozenDict
+    raise TypeError(f"the build cache cannot store a value of type {annotation!r}")
+
+
+def _record_codec(kind: type) -> tuple[Convert, Convert]:
+    hints = get_type_hints(kind)
+    names = [f.name for f in fields(kind)]
+    codecs = [_codec(hints[name]) for name in names]
+    encodes = [(name, encode or _same) for name, (encode, _) in zip(names, codecs, strict=True)]
+    conversions = [(index, decode) for index, (_, decode) in enumerate(codecs) if decode]
+    count = len(names)
+
+    def encode(record: object) -> list[object]:
+        return [encode_field(getattr(record, name)) for name, encode_field in encodes]
+
+    def decode(values: list[Any]) -> object:
+        if type(values) is not list or len(values) != count:
+            raise ValueError(f"not a stored {kind.__name__}")
+        for index, decode_field in conversions:
+            values[index] = decode_field(values[index])
+        return kind(*values)
+
+    return encode, decode
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredKind:
+    """How the documents of one content folder are stored: their codec, and which field
+    holds the body."""
+
+    encode: Convert
+    decode: Convert
+    body_index: int
+
+
+def _stored_kind(kind: type, body_field: str) -> _StoredKind:
+    encode, decode = _record_codec(kind)
+    return _StoredKind(encode, decode, [f.name for f in fields(kind)].index(body_field))
+
+
+_STORED: Mapping[str, _StoredKind] = {
+    "articles": _stored_kind(Article, "body_html"),
+    "authors": _stored_kind(Author, "bio_html"),
+    "pages": _stored_kind(StandalonePage, "body_html"),
+}
+# Unreadable entries are missed, never trusted: whatever a damaged value raises.
+_UNREADABLE = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
+
+
+def _model_layout() -> str:
+    """The fields and types of every stored record: a change to the model changes the salt."""
+    kinds = [Article, Author, StandalonePage, Photo, Rendition, Correction, Removal]
+    return repr([(kind.__name__, list(get_type_hints(kind).items())) for kind in kinds])
+
+
+_MODEL_LAYOUT = _model_layout()
+
+
+def encode_entry(
+    kind: str, document: Document, warnings: tuple[NewssiteError, ...]
+) -> tuple[str, bytes]:
+    """A document and its warnings as stored: (JSON without the body, the body's UTF-8)."""
+    stored = _STORED[kind]
+    values = stored.encode(document)
+    body = values[stored.body_index]
+    values[stored.body_index] = None
+    notes = [[w.message, w.path, w.line, w.field] for w in warnings]
+    # surrogatepass: a lone surrogate (from an escape in the source) is kept, not an error.
+    return json.dumps([values, notes]), body.encode("utf-8", "surrogatepass")
+
+
+def decode_entry(kind: str, text: str, body: bytes) -> tuple[Document, tuple[NewssiteError, ...]]:
+    """The document and warnings of a stored entry; raises one of _UNREADABLE if damaged."""
+    stored = _STORED[kind]
+    values, notes = json.loads(text)
+    values[stored.body_index] = body.decode("utf-8", "surrogatepass")
+    document = stored.decode(values)
     warnings = tuple(
         NewssiteError(message, path=path, line=line, field=field)
-        for message, path, line, field in data["warnings"]  # type: ignore[attr-defined]
+        for message, path, line, field in notes
     )
-    return document, warnings  # type: ignore[return-value]
-
-
-def _encode(value: object) -> object:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, tuple | list):
-        return [_encode(item) for item in value]
-    if isinstance(value, Mapping):
-        return {"$map": {str(k): _encode(v) for k, v in value.items()}}
-    return value
-
-
-def _decode_value(value: object) -> object:
-    if isinstance(value, dict):
-        if "$datetime" in value:
-            return datetime.fromisoformat(value["$datetime"])
-        if "$map" in value:
-            return FrozenDict({k: _decode_plain(v) for k, v in value["$map"].items()})
-    if isinstance(value, list):
-        return tuple(_decode_value(item) for item in value)
-    return value
-
-
-def _decode_plain(value: object) -> object:
-    """Front-matter values kept for themes: lists and dicts as YAML gave them."""
-    if isinstance(value, dict) and "$map" in value:
-        return {k: _decode_plain(v) for k, v in value["$map"].items()}
-    if isinstance(value, list):
-        return [_decode_plain(item) for item in value]
-    return value
-
-
-_NESTED: dict[str, type] = {"photo": Photo, "avatar": Photo, "removed": Removal}
-_NESTED_LISTS: dict[str, type] = {"corrections": Correction}
-
-
-def _decode_dataclass(kind: type, data: Mapping[str, object]) -> object:
-    values = {}
-    for f in fields(kind):
-        raw = data[f.name]
-        if f.name in _NESTED and isinstance(raw, dict):
-            values[f.name] = _decode_dataclass(_NESTED[f.name], raw)
-        elif f.name in _NESTED_LISTS and isinstance(raw, list):
-            values[f.name] = tuple(_decode_dataclass(_NESTED_LISTS[f.name], item) for item in raw)
-        elif f.name == "links" and kind is Author:
-            values[f.name] = tuple(tuple(pair) for pair in raw)  # type: ignore[attr-defined]
-        else:
-            values[f.name] = _decode_value(raw)
-    return kind(**values)
+    return document, warnings
