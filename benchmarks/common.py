@@ -34,7 +34,38 @@ def make_corpus(articles: int, where: Path, seed: int = 1) -> Path:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+        give_distinct_slugs(target)
     return target
+
+
+def give_distinct_slugs(site: Path) -> int:
+    """Give each later story that would share a URL (section and file name) with an earlier
+    one its own slug, as an editor does when the build names the clash. The generator's
+    100,000-story corpus has a few headlines used twice in one section; smaller ones none.
+    Returns how many stories were given a slug."""
+    seen: set[tuple[str, str]] = set()
+    renamed = 0
+    for path in sorted((site / "content" / "articles").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        front = text.split("\n---", 1)[0]
+        section = next(
+            (
+                line.split(":", 1)[1].strip().strip("\"'")
+                for line in front.splitlines()
+                if line.startswith("section:")
+            ),
+            "",
+        )
+        if "\nslug:" in front:
+            continue
+        key = (section, path.stem)
+        if key in seen:
+            suffix = path.parent.relative_to(site / "content" / "articles").as_posix()
+            slug = f"{path.stem}-{suffix.replace('/', '-')}"
+            path.write_text(text.replace("---\n", f"---\nslug: {slug}\n", 1), encoding="utf-8")
+            renamed += 1
+        seen.add(key)
+    return renamed
 
 
 def copy_site(source: Path, where: Path) -> Path:
