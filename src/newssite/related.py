@@ -9,8 +9,7 @@ other page's inputs (page fingerprints hash exactly what a template is given).
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -70,7 +69,7 @@ def related_stories(
 
     teasers = [teaser_of(story) for story in oldest_first]
     return {
-        story.url: tuple(teasers[other] for other in memo.chosen[story.url])
+        story.url: tuple([teasers[other] for other in memo.chosen[story.url]])
         for story in oldest_first
     }
 
@@ -78,31 +77,29 @@ def related_stories(
 def _choose(oldest_first: Sequence[Story], count: int, window: int) -> dict[str, tuple[int, ...]]:
     """Story URL -> the oldest-first indices of its related stories, best first."""
     sections = [story.section.slug for story in oldest_first]
+    # The non-draft stories of each tag and section seen so far, oldest first: filled as
+    # the pass goes, so each story sees only the stories before it.
     by_tag: dict[str, list[int]] = defaultdict(list)
     by_section: dict[str, list[int]] = defaultdict(list)
-    for index, story in enumerate(oldest_first):
-        if story.draft:
-            continue
-        for tag in story.tags:
-            by_tag[tag.slug].append(index)
-        by_section[sections[index]].append(index)
-
     chosen: dict[str, tuple[int, ...]] = {}
     for index, story in enumerate(oldest_first):
-        shared: Counter[int] = Counter()
-        for slug in {tag.slug for tag in story.tags}:
-            positions = by_tag[slug]
-            end = bisect_left(positions, index)
-            shared.update(positions[max(0, end - window) : end])
-        positions = by_section[sections[index]]
-        end = bisect_left(positions, index)
-        candidates = set(shared).union(positions[max(0, end - window) : end])
         section = sections[index]
+        slugs = {tag.slug for tag in story.tags}
+        shared = dict.fromkeys(by_section[section][-window:], 0)  # other -> tags in common
+        for slug in slugs:
+            for other in by_tag[slug][-window:]:
+                shared[other] = shared.get(other, 0) + 1
         # A shared tag says more than the section; then the most recent (highest index).
-        scored = [
-            (TAG_WEIGHT * shared[other] + (sections[other] == section), other)
-            for other in candidates
-        ]
-        scored.sort(reverse=True)
-        chosen[story.url] = tuple(other for _, other in scored[:count])
+        scored = sorted(
+            [
+                (TAG_WEIGHT * tags + (sections[other] == section), other)
+                for other, tags in shared.items()
+            ],
+            reverse=True,
+        )
+        chosen[story.url] = tuple([other for _, other in scored[:count]])
+        if not story.draft:
+            for slug in slugs:
+                by_tag[slug].append(index)
+            by_section[section].append(index)
     return chosen
