@@ -318,6 +318,14 @@ def newsroom_files() -> dict[str, str]:
     }
 
 
+def search_parts(output: Path) -> list[str]:
+    """The parts of the search index that the search page merges, oldest first."""
+    page = parse_html(output / "search/index.html")
+    box = page.find(".//*[@id='search']")
+    assert box is not None
+    return [box.get("data-bundle", ""), *box.get("data-merge", "").split()]
+
+
 def indexed(output: Path) -> dict[str, dict[str, Any]]:
     """URL -> record of every page in every part of the Pagefind index (fragments are
     gzipped JSON)."""
@@ -512,21 +520,27 @@ def test_the_preview_keeps_the_index_in_memory(
 
 
 def test_the_index_comes_in_parts_that_stay_put() -> None:
-    urls = [f"/news/s{n}/" for n in range(587)]
+    urls = [f"/news/s{n}/" for n in range(3000)]
     shards = search_shards(urls)
-    assert [(s.url, len(s.pages)) for s in shards] == [
-        ("/pagefind/", 250),
-        ("/pagefind/from-250/", 250),
-        ("/pagefind/from-500/", 25),
-        ("/pagefind/from-525/", 25),
-        ("/pagefind/from-550/", 25),
-        ("/pagefind/from-575/", 12),
-    ]
     assert [page for shard in shards for page in shard.pages] == urls
-    assert search_shards([*urls, "/news/new/"])[:-1] == shards[:-1]  # publishing: one part
-    assert [len(s.pages) for s in search_shards(urls[:499])][-2:] == [25, 24]
-    assert [s.url for s in search_shards(urls[:500])] == ["/pagefind/", "/pagefind/from-250/"]
-    assert [len(s.pages) for s in search_shards(urls, (1000, 100))] == [100] * 5 + [87]
+    assert shards[0].url == "/pagefind/"
+    assert len({shard.url for shard in shards}) == len(shards)
+    sizes = [len(shard.pages) for shard in shards]
+    assert max(sizes) <= 500 and 6 <= len(shards) <= 30, sizes
+    assert all(size <= 25 for size in sizes[-3:])  # the newest stories come in small parts
+
+    def changed(after: tuple[SearchShard, ...]) -> set[SearchShard]:
+        return set(after) - set(shards)
+
+    # Publishing a story changes the newest part only.
+    assert len(changed(search_shards([*urls, "/news/new/"]))) == 1
+    # Adding, removing or re-dating an old story changes its own block (or splits or joins
+    # it), never the parts after it, which keep their names and stories.
+    for at in (5, 700, 1500, 2200):
+        assert len(changed(search_shards([*urls[:at], "/news/old/", *urls[at:]]))) <= 2, at
+        assert len(changed(search_shards(urls[:at] + urls[at + 1 :]))) <= 2, at
+        moved = [*urls[:at], *urls[at + 1 : at + 40], urls[at], *urls[at + 40 :]]
+        assert len(changed(search_shards(moved))) <= 4, at  # left one block, joined another
     assert search_shards(urls[:5]) == (SearchShard("/pagefind/", tuple(urls[:5])),)
     assert search_shards([]) == ()
 
@@ -550,6 +564,7 @@ def test_publishing_one_story_with_search_on_writes_few_files(make_site: MakeSit
     build(site)
     output = site / "output"
     before = tree_digest(output)
+    search_parts_before = [part.lstrip("/") for part in search_parts(output)[:-1]]
     assert len(indexed(output)) == 120
     (site / "content/articles/new.md").write_text(
         story("Breaking", date="2026-11-25T10:00:00+02:00", tags="[T1, T2]")
@@ -560,7 +575,9 @@ def test_publishing_one_story_with_search_on_writes_few_files(make_site: MakeSit
     after = tree_digest(output)
     changed = sorted(p for p in after if p.startswith("pagefind/") and before.get(p) != after[p])
     # Only the newest part of the index (stories 100 to 120) was made again.
-    assert changed and all(p.startswith("pagefind/from-100/") for p in changed), changed
+    newest = search_parts(output)[-1].lstrip("/")
+    assert newest != "pagefind/" and newest not in search_parts_before, newest
+    assert changed and all(p.startswith(newest) for p in changed), changed
     assert len(changed) <= 12, changed
 
 
@@ -646,7 +663,9 @@ def test_search_finds_stories_in_every_part_of_the_index(make_site: MakeSite) ->
 
     site = make_site(numbered_stories(130, phrase="kittiwake colony census"))
     build(site, "--base-url", "https://gazette.example/ledger/")
-    assert (site / "output/pagefind/from-100/pagefind-entry.json").is_file()
+    parts = [part.removeprefix("/ledger") for part in search_parts(site / "output")]
+    assert len(parts) == 6 and parts[0] == "/pagefind/", parts
+    assert all((site / f"output{part}pagefind-entry.json").is_file() for part in parts)
     errors: list[str] = []
     with serve_under(site / "output", "ledger") as home, sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -61,11 +61,12 @@ NEWS_SITEMAP_LIMIT = 1000
 LATEST_URL = "/latest.json"
 SEARCH_URL = "/search/"
 SEARCH_BUNDLE_URL = "/pagefind/"  # Pagefind's index and its UI, written by search.py
-# Stories per part of the search index, largest first: full blocks counted from the oldest
-# never change when a story is published, so only the newest part (< 25) is re-indexed.
-# Pagefind spends ~2.3 ms of one core per story, so an edit to an old story re-indexes its
-# 250 in ~0.6 s; each part costs a reader one more chunk (~25 kB) per search word.
-SEARCH_SHARD_SIZES = (250, 25)
+# The parts of the search index (search_shards). Pagefind spends ~2.3 ms of one core per
+# story, so re-indexing a block of 250 takes ~0.6 s; each part costs a reader one more
+# chunk (~25 kB) per search word.
+SEARCH_BLOCK_AVERAGE = 250  # one story in this many ends a block of the archive
+SEARCH_BLOCK_LARGEST = 500
+SEARCH_NEWEST_BLOCK = 25  # the newest stories, after the last block, come in parts this big
 NOT_FOUND_URL = "/404.html"
 _PLACEHOLDER = re.compile(
     rf'(?P<attr>href|src)="(?P<scheme>{SOURCE_SCHEME}|{ASSET_SCHEME})(?P<target>[^"#]*)(?P<fragment>#[^"]*)?"'
@@ -107,29 +108,44 @@ def searchable(story: Story, now: datetime) -> bool:
 
 
 def search_shards(
-    urls: Sequence[str], sizes: Sequence[int] = SEARCH_SHARD_SIZES
+    urls: Sequence[str],
+    average: int = SEARCH_BLOCK_AVERAGE,
+    largest: int = SEARCH_BLOCK_LARGEST,
+    newest: int = SEARCH_NEWEST_BLOCK,
 ) -> tuple[SearchShard, ...]:
     """Split the searchable article URLs (oldest first) into the parts of the search index.
 
-    Full blocks of each size, counted from the oldest as list pages are, then the newest
-    few: publishing a story re-indexes only that last part, and ten full blocks of one size
-    become one of the next size under the first one's URL (its page files stay as they are).
+    The stories decide where a block of the archive ends: after a story whose URL hashes to
+    the last of `average` values, or once a block holds `largest`. So adding, removing or
+    re-dating an old story changes the block it is in (or splits or joins that one), never
+    the others, which keep their stories and their names (each part is named after its
+    first story), so they are not indexed again. The newest stories, after the last block
+    end, come in parts of `newest` counted from there: publishing re-indexes only the last.
+    The oldest part is Pagefind's main bundle.
     """
     spans: list[tuple[int, int]] = []
     start = 0
-    for size in sizes:
-        while len(urls) - start >= size:
-            spans.append((start, start + size))
-            start += size
-    if start < len(urls):
-        spans.append((start, len(urls)))
+    for index, url in enumerate(urls):
+        if _ends_block(url, average) or index + 1 - start >= largest:
+            spans.append((start, index + 1))
+            start = index + 1
+    spans += [(begin, min(begin + newest, len(urls))) for begin in range(start, len(urls), newest)]
     return tuple(
         SearchShard(
-            SEARCH_BUNDLE_URL if begin == 0 else f"{SEARCH_BUNDLE_URL}from-{begin}/",
+            SEARCH_BUNDLE_URL if begin == 0 else f"{SEARCH_BUNDLE_URL}{_part_name(urls[begin])}/",
             tuple(urls[begin:end]),
         )
         for begin, end in spans
     )
+
+
+def _ends_block(url: str, average: int) -> bool:
+    digest = hashlib.sha256(url.encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:8], "big") % average == average - 1
+
+
+def _part_name(first_url: str) -> str:
+    return "part-" + hashlib.sha256(first_url.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 @dataclass(frozen=True, slots=True)

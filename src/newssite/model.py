@@ -276,7 +276,7 @@ class SearchShard:
 
     The first part (at /pagefind/) also carries Pagefind's UI; the others are merged in."""
 
-    url: str  # the Pagefind bundle: "/pagefind/" or "/pagefind/from-1000/"
+    url: str  # the Pagefind bundle: "/pagefind/" or "/pagefind/part-<hash>/"
     pages: tuple[str, ...]  # article URLs
 
 

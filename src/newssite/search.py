@@ -5,10 +5,12 @@ article pages are linked or written into a scratch folder in the build cache, Pa
 indexes them there, and its files come back as Outputs that go through the normal write
 stage, so a failed build never leaves a half-made index in output/.
 
-The index comes in parts (graph.search_shards): blocks of stories counted from the oldest,
-then the newest few. Publishing a story re-indexes only the last part, so it rewrites a
-handful of files, not every chunk of one big index. A part whose pages did not change is
-kept as it is: its fingerprint hashes the fingerprints of the pages it was made from.
+The index comes in parts (graph.search_shards): blocks of the archive whose ends the
+stories themselves decide (by a hash of their URLs), then the newest few. Publishing a
+story re-indexes only the last part, and adding or removing an old one only its block,
+so a build rewrites a handful of files, not every chunk of one big index. A part whose
+pages did not change is kept as it is: its fingerprint hashes the fingerprints of the
+pages it was made from.
 
 What the sizes trade (measured with Pagefind 1.5.2): Pagefind spends ~2.3 ms of one core
 per story, most of it building and gzipping the word index, not parsing HTML, so an edit
