@@ -36,10 +36,10 @@ from newssite.templates import THEME_STATIC_URL, make_environment, theme_dirs
 from newssite.write import (
     Copy,
     WriteReport,
-    intact_files,
     load_manifest,
     output_lock,
     spool_folder,
+    survey_output,
     write_outputs,
 )
 
@@ -84,7 +84,8 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
         site = build_site(docs, config, publication)
     with output_lock(config.output), spool_folder(config.cache_dir) as spool_dir:
         with timer("render"):
-            intact = intact_files(config.output, config.cache_dir)
+            survey = survey_output(config.output, config.cache_dir)
+            intact = survey.intact
             env = make_environment(config)
             salt = render_salt(config)
             outputs = render_site(
@@ -95,7 +96,7 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
         with timer("write"):
             copies = publish_photos(photos, site, static_copies(config, site, outputs), config)
             report = write_outputs(
-                outputs, copies, config.output, config.cache_dir, config.keep_files
+                outputs, copies, config.output, config.cache_dir, config.keep_files, survey
             )
             cache.save(live_keys=docs.keys)
     timer.finish()

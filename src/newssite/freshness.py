@@ -8,7 +8,8 @@ changes the site (a scheduled story goes live, a story turns stale or leaves the
 sitemap). A build whose stamps match, before that moment, has nothing to do: like make,
 it trusts size, times and inode; a file changed in any way gets a new ctime. A build that
 fails leaves the record as it is: it still describes output/, and the changed input no
-longer matches its stamp.
+longer matches its stamp. An in-place update of output/ that did not finish (write.py's
+journal) is never fresh.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from newssite.config import CONFIG_NAME, SiteConfig
 from newssite.errors import NewssiteError
 from newssite.model import BuildOptions
 from newssite.templates import theme_dirs
-from newssite.write import files_under
+from newssite.write import files_under, update_interrupted
 
 RECORD_NAME = "last-build.json"
 RECORD_VERSION = 2
@@ -93,6 +94,10 @@ def unchanged_since_last_build(config: SiteConfig, inputs: str, now: datetime) -
     if last.valid_until is not None and now >= last.valid_until:
         return None
     if last.valid_from is not None and now <= last.valid_from:
+        return None
+    # The output stamp catches files an interrupted update replaced, not a kill between
+    # its journal and its first replacement: the journal decides.
+    if update_interrupted(config.cache_dir):
         return None
     if not config.output.is_dir() or output_stamp(config.output) != last.output:
         return None
