@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -21,6 +22,7 @@ from conftest import (
     story,
     tree_digest,
 )
+from newssite.cache import CACHE_FILE
 from sitecheck import (
     SITEMAP_NS,
     broken_links,
@@ -375,3 +377,16 @@ def test_markdown_has_what_a_newsroom_needs(make_site: MakeSite) -> None:
     assert article_body.find(".//sup") is not None and "council minutes" in text
     assert article_body.find(".//h1") is None, "a story's headings never compete with its headline"
     assert len(page.findall(".//h1")) == 1
+
+
+def test_a_failed_build_keeps_what_it_parsed_for_the_next(make_site: MakeSite) -> None:
+    stories = {f"content/articles/s{n}.md": story(f"Story {n}") for n in range(6)}
+    site = make_site({**stories, "content/articles/bad.md": "---\ntitle: [unclosed\n---\nBody\n"})
+    assert run_cli("build", "--site", str(site)).code == 1
+    with sqlite3.connect(site / ".newssite-cache" / CACHE_FILE) as db:
+        kept = db.execute("SELECT key FROM documents").fetchall()
+    # The good stories and the author: a fixed typo does not mean parsing the archive again.
+    assert len(kept) == 7, kept
+    (site / "content/articles/bad.md").write_text(story("Fixed"))
+    assert run_cli("build", "--site", str(site)).code == 0
+    assert (site / "output/news/bad/index.html").is_file()

@@ -145,3 +145,21 @@ def test_a_corrupt_record_is_ignored(make_site: MakeSite, tmp_path: Path) -> Non
     os.utime(site / "static/logo.txt", ns=(1, 1))
     build(site)
     assert tree_digest(site / "output") == clean_build(site, tmp_path)
+
+
+def test_after_a_small_change_made_in_place_the_next_build_has_nothing_to_do(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(
+        {
+            f"content/articles/s{n}.md": story(f"Story {n}", date=f"2026-11-{n + 1:02d}T09:00:00Z")
+            for n in range(20)
+        }
+    )
+    build(site)
+    (site / "content/articles/new.md").write_text(story("New", date="2026-11-21T09:00:00Z"))
+    assert "(0 written" not in build(site)  # a few files, made in place
+    out = build(site)
+    assert "(0 written" in out and "stages: config" in out and "parse" not in out, out
+    (site / "output/index.html").write_text("changed by hand")
+    assert "parse" in build(site)

@@ -183,6 +183,21 @@ class BuildCache:
     ) -> None:
         self._search = {url: (fp, dict(files)) for url, (fp, files) in parts.items()}
 
+    def save_parsed(self) -> None:
+        """Write the documents parsed so far, and nothing else: after a failed build, so the
+        next one parses only what changed (entries are keyed by content, never stale)."""
+        db = self._connect()
+        if db is None or not self._pending_parsed:
+            return
+        try:
+            db.executemany(
+                "INSERT OR REPLACE INTO documents (key, value, body) VALUES (?, ?, ?)",
+                ((key, value, body) for key, (value, body) in self._pending_parsed.items()),
+            )
+            self._pending_parsed.clear()
+        except sqlite3.Error:
+            self._reset_file()
+
     def save(self, *, live_keys: Iterable[str]) -> None:
         """Write what this build learnt to disk, and drop entries of files that are gone."""
         db = self._connect()

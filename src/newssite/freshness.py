@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
@@ -80,9 +80,16 @@ def input_stamp(config: SiteConfig, options: BuildOptions) -> str:
 
 def output_stamp(output_dir: Path) -> str:
     """A hash of every file of output/ with its size, mtime and inode."""
+    return stamp_of_files(files_under(output_dir))
+
+
+def stamp_of_files(files: Mapping[str, os.stat_result]) -> str:
+    """output_stamp of an output/ whose files and stats are these. Not their ctimes: the
+    search stage links pages into its scratch folder, which changes theirs."""
     digest = hashlib.sha256()
-    for relative, stat in sorted(files_under(output_dir).items()):
-        digest.update(_stat_line(relative, stat))
+    for relative, stat in sorted(files.items()):
+        line = f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n"
+        digest.update(line.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

@@ -73,6 +73,9 @@ class WriteReport:
     written: int
     unchanged: int
     removed: int
+    # Every file of output/ with its stat after writing, when the write knows it without
+    # listing output/ again (a small change made in place, or none); else None.
+    files: Mapping[str, os.stat_result] | None = None
 
     @property
     def total(self) -> int:
@@ -420,7 +423,7 @@ def write_outputs(
     removed = [path for path in existing if path not in planned]
     written = len(outputs) + len(copies) - len(same_outputs) - len(same_copies)
     if written == 0 and not removed and output_dir.is_dir() and not survey.interrupted:
-        return WriteReport(0, len(same_outputs) + len(same_copies), 0)
+        return WriteReport(0, len(same_outputs) + len(same_copies), 0, existing)
 
     unchanged = same_outputs | same_copies
     changed = [o for o in outputs if o.path not in unchanged]
@@ -434,14 +437,19 @@ def write_outputs(
         _update_in_place(changed, changed_copies, removed, output_dir, cache_dir)
         gone = [p for p in [*removed, *kept, *(c.path for c in copies)] if p in manifest]
         _record_changes(output_dir, cache_dir, digests, same_outputs, survey, gone)
+        files: dict[str, os.stat_result] | None = dict(existing)
+        for path in removed:
+            del files[path]
+        files.update((path, os.stat(output_dir / path)) for path in new_paths)
     else:
         _publish_staged(outputs, copies, kept, unchanged, output_dir, cache_dir)
         _record(output_dir, cache_dir, digests, same_outputs, survey)
+        files = None
     # Only once output/ is whole again and its manifest saved: a kill before this line
     # leaves the journal, and the next build repairs output/.
     with contextlib.suppress(OSError):
         (cache_dir / JOURNAL_NAME).unlink(missing_ok=True)
-    return WriteReport(written, len(same_outputs) + len(same_copies), len(removed))
+    return WriteReport(written, len(same_outputs) + len(same_copies), len(removed), files)
 
 
 def _small_change(changes: int, files: int) -> bool:
