@@ -182,6 +182,31 @@ def test_an_error_mid_update_names_the_file_and_leaves_output_as_it_was(
     assert as_built(site) == clean_build(site, tmp_path)
 
 
+def test_when_nothing_can_be_put_back_the_error_says_so_and_the_next_build_repairs(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = newsroom(make_site)
+    build_ok(site)
+    (site / "content/articles/fresh.md").write_text(story("Fresh news", date="2026-11-26"))
+    move_in, tried = write._move_in, []
+
+    def fail_at_the_third_file(spooled: str, destination: str) -> None:
+        tried.append(destination)
+        if len(tried) == 3:
+            raise OSError(errno.EIO, "Input/output error")
+        move_in(spooled, destination)
+
+    monkeypatch.setattr(write, "_move_in", fail_at_the_third_file)
+    monkeypatch.setattr(write, "_put_back", lambda *args: False)
+    result = run_cli("build", "--site", str(site))
+    monkeypatch.undo()
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert "output/ is partly updated; the next build repairs it" in result.err
+    assert "previous output is unchanged" not in result.err
+    build_ok(site)
+    assert as_built(site) == clean_build(site, tmp_path)
+
+
 KILL_AT_THE_FOURTH_FILE = """
 import os, signal, sys
 from newssite import write

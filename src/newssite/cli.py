@@ -166,12 +166,16 @@ def _restore_sigterm(previous: object) -> None:
 
 
 def _report_problems(error: BaseException, command: str = "build") -> int:
+    from newssite.write import PARTLY_UPDATED
+
     problems = problems_of(error)
     for problem in problems:
         print(problem, file=sys.stderr)
     count = len(problems)
     errors = f"{count} error{'s' if count != 1 else ''}"
-    if command == "build":
+    if command == "build" and any(PARTLY_UPDATED in str(problem) for problem in problems):
+        print(f"newssite: {errors}; {PARTLY_UPDATED}", file=sys.stderr)
+    elif command == "build":
         print(
             f"newssite: {errors}; nothing was published (the previous output is unchanged)",
             file=sys.stderr,

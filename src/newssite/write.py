@@ -40,6 +40,7 @@ from typing import TypeGuard
 from newssite.errors import NewssiteError, UsageError
 from newssite.model import Output
 
+PARTLY_UPDATED = "output/ is partly updated; the next build repairs it"
 SPOOL_PREFIX = "spool-"
 TRASH_PREFIX = "trash-"  # a replaced output/ being removed in the background
 MANIFEST_NAME = "manifest.json"
@@ -516,11 +517,7 @@ def _update_in_place(
                 (cache_dir / JOURNAL_NAME).unlink()
         if not isinstance(error, OSError):
             raise
-        outcome = (
-            "output/ was left as it was"
-            if put_back
-            else "output/ is partly updated; the next build repairs it"
-        )
+        outcome = "output/ was left as it was" if put_back else PARTLY_UPDATED
         raise NewssiteError(
             f"{error.strerror or error} ({outcome})", path=f"{root}/{path}", field="output"
         ) from None
