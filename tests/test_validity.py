@@ -18,7 +18,7 @@ import sys
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,7 +29,7 @@ from PIL import Image
 from conftest import DEFAULT_AUTHOR, FIXED_NOW, REPO, run_cli, story
 from newssite.config import load_config
 from newssite.model import SitemapEntry
-from newssite.render import render_sitemaps
+from newssite.render import render_sitemaps, sitemap_parts
 from sitecheck import SITEMAP_NS, html_pages, json_ld, meta, parse_html, url_to_file, xml
 from test_build import newsroom_files
 
@@ -431,16 +431,38 @@ def test_a_sitemap_past_50000_urls_is_split_under_an_index(
     assert locs == [BASE_URL + entry.url.lstrip("/") for entry in entries]
 
 
-def test_a_sitemap_of_50000_urls_is_one_file(
+def test_a_sitemap_of_5000_urls_is_one_file(
     tmp_path: Path, sitemap_schema: etree.XMLSchema
 ) -> None:
     site = write_site(tmp_path / "site", {"newssite.toml": CONFIG})
-    entries = [SitemapEntry(f"/news/s-{n}/") for n in range(50_000)]
+    entries = [SitemapEntry(f"/news/s-{n}/", story=n % 3 > 0) for n in range(5_000)]
     outputs = render_sitemaps(entries, load_config(site))
     assert [output.path for output in outputs] == ["sitemap.xml"]
     document = etree.fromstring(outputs[0].data)
     assert sitemap_schema.validate(document), sitemap_schema.error_log
-    assert len(document) == 50_000
+    assert len(document) == 5_000
+
+
+def test_publishing_a_story_rewrites_the_newest_sitemap_part_not_the_archive(
+    tmp_path: Path,
+) -> None:
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    stories = [
+        SitemapEntry(f"/news/s-{n}/", start + timedelta(hours=n), story=True)
+        for n in reversed(range(9_000))  # newest first, as the site lists them
+    ]
+    lists = [SitemapEntry(f"/tags/t{n}/", start + timedelta(hours=n)) for n in range(900)]
+    before = dict(sitemap_parts([*stories, *lists]))
+    assert sum(len(part) for part in before.values()) == 9_900
+    newest = SitemapEntry("/news/new/", start + timedelta(days=900), story=True)
+    lists[0] = SitemapEntry("/tags/t0/", newest.lastmod)
+    after = dict(sitemap_parts([newest, *stories, *lists]))
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert changed == {"sitemap-pages.xml", "sitemap-stories-5.xml"}, changed
+    assert [entry.url for entry in after["sitemap-stories-1.xml"][:2]] == [
+        "/news/s-0/",
+        "/news/s-1/",
+    ]
 
 
 # --- V08: sitemap and output agree -----------------------------------------------------

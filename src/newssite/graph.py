@@ -897,5 +897,5 @@ def _sitemap(pages: Sequence[Page], modified: Mapping[int, datetime]) -> tuple[S
         elif isinstance(items, tuple) and items:
             # ~60,000 list items in a large archive: map() keeps the loop out of Python code.
             lastmod = max(map(modified_of, map(id, items)))
-        entries.append(SitemapEntry(page.url, lastmod))
+        entries.append(SitemapEntry(page.url, lastmod, isinstance(story, Story)))
     return tuple(entries)

@@ -260,6 +260,7 @@ class Feed:
 class SitemapEntry:
     url: str
     lastmod: datetime | None = None
+    story: bool = False  # a story's page (else a list or standalone page)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,9 @@ ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
 MEDIA = "http://search.yahoo.com/mrss/"
-SITEMAP_LIMIT = 50_000
+SITEMAP_LIMIT = 50_000  # URLs in one sitemap file, by the sitemap protocol
+SITEMAP_SINGLE = 5_000  # up to this many URLs, one sitemap.xml; past it, an index and parts
+SITEMAP_STORY_BLOCK = 2_000
 LATEST_COUNT = 20
 EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -470,29 +472,65 @@ def _json_feed_item(story: Story, config: SiteConfig) -> dict[str, object]:
 
 
 def render_sitemaps(entries: Sequence[SitemapEntry], config: SiteConfig) -> list[Output]:
-    """sitemap.xml, or a sitemap index with numbered parts past 50,000 URLs."""
+    """sitemap.xml, or past SITEMAP_SINGLE URLs a sitemap index and its parts."""
     parts = sitemap_parts(entries)
-    if len(parts) == 1:
-        return [_urlset_output("sitemap.xml", parts[0], config)]
-    outputs = [_urlset_output(f"sitemap-{n}.xml", part, config) for n, part in enumerate(parts, 1)]
-    newest = tuple(max((e.lastmod for e in part if e.lastmod), default=None) for part in parts)
-    outputs.append(render_sitemap_index(newest, config))
+    outputs = [_urlset_output(name, part, config) for name, part in parts]
+    if len(parts) > 1:
+        outputs.append(render_sitemap_index(sitemap_index_of(parts), config))
     return outputs
 
 
-def sitemap_parts(entries: Sequence[SitemapEntry]) -> list[Sequence[SitemapEntry]]:
-    return [entries[i : i + SITEMAP_LIMIT] for i in range(0, max(len(entries), 1), SITEMAP_LIMIT)]
+def sitemap_parts(
+    entries: Sequence[SitemapEntry],
+    single: int = SITEMAP_SINGLE,
+    block: int = SITEMAP_STORY_BLOCK,
+) -> list[tuple[str, Sequence[SitemapEntry]]]:
+    """The sitemap files: (name, entries). Up to `single` URLs, one sitemap.xml. Past that,
+    the list and standalone pages in sitemap-pages.xml, and the stories in blocks of `block`
+    counted from the oldest, so publishing a story rewrites the newest block, not the
+    archive's sitemap. `entries` list the stories newest first, as the site does."""
+    if len(entries) <= single:
+        return [("sitemap.xml", entries)]
+    pages = [entry for entry in entries if not entry.story]
+    stories = [entry for entry in entries if entry.story][::-1]
+    parts: list[tuple[str, Sequence[SitemapEntry]]] = [
+        (
+            f"sitemap-pages{_numbered(n, len(pages), SITEMAP_LIMIT)}.xml",
+            pages[i : i + SITEMAP_LIMIT],
+        )
+        for n, i in enumerate(range(0, len(pages), SITEMAP_LIMIT), 1)
+    ]
+    parts += [
+        (f"sitemap-stories-{n}.xml", stories[i : i + block])
+        for n, i in enumerate(range(0, len(stories), block), 1)
+    ]
+    return parts
 
 
-def render_sitemap_index(newest: Sequence[datetime | None], config: SiteConfig) -> Output:
-    """The sitemap index: one <sitemap> per numbered part, with its newest lastmod."""
-    index = etree.Element("sitemapindex", {"xmlns": SITEMAP})
-    for n, lastmod in enumerate(newest, 1):
-        sitemap = _sub(index, "sitemap")
-        _sub(sitemap, "loc", absolute(f"/sitemap-{n}.xml", config.base_url))
+def _numbered(number: int, count: int, size: int) -> str:
+    return f"-{number}" if count > size else ""
+
+
+def sitemap_index_of(
+    parts: Sequence[tuple[str, Sequence[SitemapEntry]]],
+) -> tuple[tuple[str, datetime | None], ...]:
+    """Each part's file name with its newest lastmod."""
+    return tuple(
+        (name, max((e.lastmod for e in part if e.lastmod), default=None)) for name, part in parts
+    )
+
+
+def render_sitemap_index(
+    index: Sequence[tuple[str, datetime | None]], config: SiteConfig
+) -> Output:
+    """The sitemap index: one <sitemap> per part, with its newest lastmod."""
+    root = etree.Element("sitemapindex", {"xmlns": SITEMAP})
+    for name, lastmod in index:
+        sitemap = _sub(root, "sitemap")
+        _sub(sitemap, "loc", absolute(f"/{name}", config.base_url))
         if lastmod:
             _sub(sitemap, "lastmod", _rfc3339(lastmod))
-    return Output("sitemap.xml", _xml(index))
+    return Output("sitemap.xml", _xml(root))
 
 
 def _urlset_output(path: str, entries: Sequence[SitemapEntry], config: SiteConfig) -> Output:
@@ -622,14 +660,11 @@ def _derived_files(site: Site, config: SiteConfig) -> list[_Job]:
         json_path = output_path(json_feed_url(feed.url))
         jobs.append((json_path, ("json", feed), partial(render_json_feed, feed, config)))
     parts = sitemap_parts(site.sitemap)
-    for number, entries in enumerate(parts, 1):
-        path = "sitemap.xml" if len(parts) == 1 else f"sitemap-{number}.xml"
+    for path, entries in parts:
         jobs.append((path, ("urlset", entries), partial(_urlset_output, path, entries, config)))
     if len(parts) > 1:
-        newest = tuple(max((e.lastmod for e in p if e.lastmod), default=None) for p in parts)
-        jobs.append(
-            ("sitemap.xml", ("index", newest), partial(render_sitemap_index, newest, config))
-        )
+        index = sitemap_index_of(parts)
+        jobs.append(("sitemap.xml", ("index", index), partial(render_sitemap_index, index, config)))
     jobs.append(
         (
             "news-sitemap.xml",
