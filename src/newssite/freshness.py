@@ -87,7 +87,8 @@ def stamp_of_files(files: Mapping[str, os.stat_result]) -> str:
     """output_stamp of an output/ whose files and stats are these. Not their ctimes: the
     search stage links pages into its scratch folder, which changes theirs."""
     digest = hashlib.sha256()
-    for relative, stat in sorted(files.items()):
+    for relative in sorted(files):
+        stat = files[relative]
         line = f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n"
         digest.update(line.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
