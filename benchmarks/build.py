@@ -183,7 +183,7 @@ def main() -> None:
 
 
 def make_all_formats(size: int, work: Path) -> Path:
-    from common import GENERATOR
+    from common import GENERATOR, give_distinct_slugs
 
     target = work / f"corpus-all-{size}"
     if not (target / "newssite" / "newssite.toml").exists():
@@ -201,6 +201,7 @@ def make_all_formats(size: int, work: Path) -> Path:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+        give_distinct_slugs(target / "newssite")
     return target
 
 
