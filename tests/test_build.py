@@ -390,3 +390,23 @@ def test_a_failed_build_keeps_what_it_parsed_for_the_next(make_site: MakeSite) -
     (site / "content/articles/bad.md").write_text(story("Fixed"))
     assert run_cli("build", "--site", str(site)).code == 0
     assert (site / "output/news/bad/index.html").is_file()
+
+
+def test_a_failed_build_never_drops_the_cache_another_build_is_writing(
+    make_site: MakeSite,
+) -> None:
+    site = make_site({f"content/articles/s{n}.md": story(f"Story {n}") for n in range(3)})
+    build_ok(site)
+    (site / "content/articles/new.md").write_text(story("New"))
+    (site / "content/articles/bad.md").write_text("---\ntitle: [unclosed\n---\nBody\n")
+    cache_file = site / ".newssite-cache" / CACHE_FILE
+    other = sqlite3.connect(cache_file, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # as another build does while it saves
+        result = run_cli("build", "--site", str(site))
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    with sqlite3.connect(cache_file) as db:
+        assert len(db.execute("SELECT key FROM documents").fetchall()) >= 4

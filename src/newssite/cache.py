@@ -196,7 +196,9 @@ class BuildCache:
             )
             self._pending_parsed.clear()
         except sqlite3.Error:
-            self._reset_file()
+            # Not under the output lock: another build may be writing the file. These
+            # entries are only a saving, so they are dropped, never the file.
+            return
 
     def save(self, *, live_keys: Iterable[str]) -> None:
         """Write what this build learnt to disk, and drop entries of files that are gone."""
