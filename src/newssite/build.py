@@ -7,6 +7,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -81,31 +82,46 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
     # What each stage makes lives to the end of the build: frozen, it is not scanned again
     # by every full garbage collection of the later stages (~0.4 s at 10,000 stories).
     try:
-        with timer("parse"):
-            docs = parse_all(discover(config.site_dir), config, cache, workers=_workers())
-        gc.freeze()
-        with timer("photos"):
-            docs, photos = process_photos(docs, config, workers=_workers())
-        with timer("graph"):
-            site = build_site(docs, config, publication)
-        gc.freeze()
-        with output_lock(config.output), spool_folder(config.cache_dir) as spool_dir:
-            with timer("render"):
-                survey = survey_output(config.output, config.cache_dir)
-                intact = survey.intact
-                env = make_environment(config)
-                salt = render_salt(config)
-                outputs = render_site(
-                    site, env, config, cache, salt, intact, workers=_workers(), spool_dir=spool_dir
-                )
-            with timer("search"):
-                outputs += index_search(site, outputs, config, cache, intact, workers=_workers())
-            with timer("write"):
-                copies = publish_photos(photos, site, static_copies(config, site, outputs), config)
-                report = write_outputs(
-                    outputs, copies, config.output, config.cache_dir, config.keep_files, survey
-                )
-                cache.save(live_keys=docs.keys)
+        with output_lock(config.output), ThreadPoolExecutor(1) as background:
+            with timer("parse"):
+                docs = parse_all(discover(config.site_dir), config, cache, workers=_workers())
+            gc.freeze()
+            with timer("photos"):
+                docs, photos = process_photos(docs, config, workers=_workers())
+            # output/ is listed while the graph is made (the walk mostly waits on the disk),
+            # not during the stages that may start worker processes.
+            surveyed = background.submit(survey_output, config.output, config.cache_dir)
+            with timer("graph"):
+                site = build_site(docs, config, publication)
+            gc.freeze()
+            with spool_folder(config.cache_dir) as spool_dir:
+                with timer("render"):
+                    survey = surveyed.result()
+                    intact = survey.intact
+                    env = make_environment(config)
+                    salt = render_salt(config)
+                    outputs = render_site(
+                        site,
+                        env,
+                        config,
+                        cache,
+                        salt,
+                        intact,
+                        workers=_workers(),
+                        spool_dir=spool_dir,
+                    )
+                with timer("search"):
+                    outputs += index_search(
+                        site, outputs, config, cache, intact, workers=_workers()
+                    )
+                with timer("write"):
+                    copies = publish_photos(
+                        photos, site, static_copies(config, site, outputs), config
+                    )
+                    report = write_outputs(
+                        outputs, copies, config.output, config.cache_dir, config.keep_files, survey
+                    )
+                    cache.save(live_keys=docs.keys)
     except Exception:
         cache.save_parsed()  # once the error is fixed, the archive need not be parsed again
         raise
