@@ -97,6 +97,7 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
             with spool_folder(config.cache_dir) as spool_dir:
                 with timer("render"):
                     survey = surveyed.result()
+                    background.shutdown()  # no thread left when rendering forks workers
                     intact = survey.intact
                     env = make_environment(config)
                     salt = render_salt(config)
