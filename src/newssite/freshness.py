@@ -6,7 +6,9 @@ options, the versions of newssite and of the libraries that shape the output), a
 output/ as it was left, the build's report, and the first moment at which the clock alone
 changes the site (a scheduled story goes live, a story turns stale or leaves the news
 sitemap). A build whose stamps match, before that moment, has nothing to do: like make,
-it trusts size, times and inode; a file changed in any way gets a new ctime. A build that
+it trusts size, times and inode: an input changed in any way gets a new ctime (output
+files are stamped without it, as the search stage's links into its scratch folder change
+theirs, and the write stage replaces rather than rewrites them). A build that
 fails leaves the record as it is: it still describes output/, and the changed input no
 longer matches its stamp. An in-place update of output/ that did not finish (write.py's
 journal) is never fresh.
@@ -84,13 +86,10 @@ def output_stamp(output_dir: Path) -> str:
 
 
 def stamp_of_files(files: Mapping[str, os.stat_result]) -> str:
-    """output_stamp of an output/ whose files and stats are these. Not their ctimes: the
-    search stage links pages into its scratch folder, which changes theirs."""
+    """output_stamp of an output/ whose files and stats are these (not their ctimes)."""
     digest = hashlib.sha256()
     for relative in sorted(files):
-        stat = files[relative]
-        line = f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n"
-        digest.update(line.encode("utf-8", "surrogatepass"))
+        digest.update(_stat_line(relative, files[relative], ctime=False))
     return digest.hexdigest()
 
 
@@ -182,6 +181,7 @@ def _library_versions() -> tuple[str, ...]:
     return tuple(found)
 
 
-def _stat_line(relative: str, stat: os.stat_result) -> bytes:
-    line = f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\n"
+def _stat_line(relative: str, stat: os.stat_result, *, ctime: bool = True) -> bytes:
+    changed = stat.st_ctime_ns if ctime else ""
+    line = f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0{changed}\0{stat.st_ino}\n"
     return line.encode("utf-8", "surrogatepass")
