@@ -213,12 +213,14 @@ def test_incremental_builds_equal_clean_builds(
     render_files(site, options, preview_cache, known_sources, memo=memo)
     steps = edits(site, rng)
     history = []
+    updates = 0
     for _ in range(14):
         name, edit = rng.choice(steps)
         edit()
         history.append(name)
         result = run_cli("build", "--site", str(site))
         assert result.code == 0, (history, result.err)
+        updates += result.out.startswith("Updated ")
         expected = clean_build(site, tmp_path / "clean")
         assert tree_digest(site / "output") == expected, (
             f"incremental build differs after {history}"
@@ -231,6 +233,7 @@ def test_incremental_builds_equal_clean_builds(
                 f"preview differs at {path} after {history}"
             )
         assert set(in_memory) | {c.path for c in copies} == set(expected), history
+    assert updates >= 3, f"only {updates} of the builds updated the last one: {history}"
 
 
 def test_no_change_rebuild_writes_nothing_and_one_edit_writes_few(

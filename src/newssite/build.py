@@ -15,14 +15,19 @@ from pathlib import Path
 
 import jinja2
 
+from newssite import __version__
 from newssite.cache import BuildCache, cache_salt
 from newssite.config import SiteConfig, load_config, with_output
+from newssite.delta import StoryIndex, record_of, save_index, update
 from newssite.editorial import editorial_warnings
 from newssite.errors import NewssiteError, raise_all
 from newssite.freshness import (
     LastBuild,
     clock_window,
+    input_lines,
     input_stamp,
+    library_versions,
+    load_last_build,
     output_stamp,
     save_last_build,
     stamp_of_files,
@@ -61,6 +66,7 @@ class BuildReport:
     output_dir: Path
     stage_seconds: tuple[tuple[str, float], ...] = field(default_factory=tuple)
     drafts: int = 0
+    updated: bool = False  # made by updating the last build for changed stories (delta.py)
 
 
 def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None) -> BuildReport:
@@ -73,16 +79,21 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
     publication = _publication(options)
     with timer("config"):
         config = _load(site_dir, options)
-        inputs = input_stamp(config, options)
+        lines = input_lines(config)
+        inputs = input_stamp(config, options, lines)
         last = unchanged_since_last_build(config, inputs, publication.now)
     if last is not None:
         timer.finish()
         return _unchanged_report(last, config, timer)
     cache = cache or BuildCache(config.cache_dir)
+    basis = index_basis(config, options)
     # What each stage makes lives to the end of the build: frozen, it is not scanned again
     # by every full garbage collection of the later stages (~0.4 s at 10,000 stories).
     try:
         with output_lock(config.output), ThreadPoolExecutor(1) as background:
+            updated = _update(config, publication, basis, lines, inputs, cache, timer)
+            if updated is not None:
+                return updated
             with timer("parse"):
                 docs = parse_all(discover(config.site_dir), config, cache, workers=_workers())
             gc.freeze()
@@ -91,8 +102,9 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
             # output/ is listed while the graph is made (the walk mostly waits on the disk),
             # not during the stages that may start worker processes.
             surveyed = background.submit(survey_output, config.output, config.cache_dir)
+            memo = StoryMemo()
             with timer("graph"):
-                site = build_site(docs, config, publication)
+                site = build_site(docs, config, publication, memo)
             gc.freeze()
             with spool_folder(config.cache_dir) as spool_dir:
                 with timer("render"):
@@ -123,6 +135,7 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
                         outputs, copies, config.output, config.cache_dir, config.keep_files, survey
                     )
                     cache.save(live_keys=docs.keys)
+                    save_index(config.cache_dir, story_index(basis, lines, docs, site, memo))
     except Exception:
         cache.save_parsed()  # once the error is fixed, the archive need not be parsed again
         raise
@@ -150,6 +163,99 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
         ),
     )
     return result
+
+
+def _update(
+    config: SiteConfig,
+    publication: Publication,
+    basis: str,
+    lines: dict[str, str],
+    inputs: str,
+    cache: BuildCache,
+    timer: _StageTimer,
+) -> BuildReport | None:
+    """The last build updated for a few changed stories (delta.py), when it can be."""
+    last = load_last_build(config.cache_dir)
+    if last is None or not _within(last, publication.now):
+        return None
+    updated = update(config, publication, basis, lines, last.warnings, cache, timer)
+    if updated is None:
+        return None
+    timer.finish()
+    report = BuildReport(
+        pages=last.pages + updated.pages_added,
+        files=last.files + updated.files_added,
+        written=updated.written,
+        unchanged=updated.unchanged,
+        removed=updated.removed,
+        warnings=updated.warnings,
+        next_publish=updated.next_publish,
+        output_dir=config.output,
+        stage_seconds=tuple(timer.seconds),
+        drafts=updated.drafts,
+        updated=True,
+    )
+    valid_from, valid_until = clock_window(publication.now, updated.moments)
+    save_last_build(
+        config.cache_dir,
+        LastBuild(
+            inputs=inputs,
+            output=(
+                output_stamp(config.output)
+                if updated.output_files is None
+                else stamp_of_files(updated.output_files)
+            ),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            pages=report.pages,
+            files=report.files,
+            drafts=report.drafts,
+            next_publish=report.next_publish,
+            warnings=report.warnings,
+        ),
+    )
+    return report
+
+
+def _within(last: LastBuild, now: datetime) -> bool:
+    """Whether the clock alone left the last build's site as it was (freshness.py)."""
+    if last.valid_until is not None and now >= last.valid_until:
+        return False
+    return last.valid_from is None or now > last.valid_from
+
+
+def index_basis(config: SiteConfig, options: BuildOptions) -> str:
+    """What an update requires to be as the last build had it (delta.StoryIndex.basis)."""
+    settings = (
+        __version__,
+        library_versions(),
+        render_salt(config),
+        options.drafts,
+        options.future,
+        options.base_url,
+        str(config.output),
+    )
+    return hashlib.sha256(repr(settings).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def story_index(
+    basis: str, lines: dict[str, str], docs: Documents, site: Site, memo: StoryMemo
+) -> StoryIndex:
+    """The index an update of this build starts from (delta.py)."""
+    keys = {key.split(":", 1)[1].rsplit(":", 2)[0]: key for key in docs.keys}
+    oldest_first = sorted(site.stories, key=lambda s: (s.date, s.source))
+    chosen = memo.related.chosen
+    return StoryIndex(
+        basis=basis,
+        inputs=lines,
+        stories={a.source: record_of(a, keys[a.source]) for a in docs.articles},
+        related={
+            story.source: tuple(oldest_first[i].source for i in chosen[story.url])
+            for story in oldest_first
+        },
+        authors=tuple(sorted((a.slug, keys[a.source]) for a in docs.authors)),
+        pages=tuple(sorted((p.source, p.slug, p.title) for p in docs.pages)),
+    )
 
 
 def _clock_moments(docs: Documents, site: Site, config: SiteConfig) -> list[datetime]:

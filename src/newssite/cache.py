@@ -127,6 +127,39 @@ class BuildCache:
                 found[key] = self.parsed[key] = entry
         return found
 
+    def get_parsed_some(
+        self, keys: Iterable[str]
+    ) -> dict[str, tuple[Document, tuple[NewssiteError, ...]]]:
+        """Cached results for a few keys (get_parsed_many reads the whole table)."""
+        found: dict[str, tuple[Document, tuple[NewssiteError, ...]]] = {}
+        missing = []
+        for key in keys:
+            hit = self.parsed.get(key)
+            if hit is None:
+                missing.append(key)
+            else:
+                found[key] = hit
+        db = self._connect() if missing else None
+        if db is None:
+            return found
+        try:
+            rows = []
+            for start in range(0, len(missing), 500):
+                chunk = missing[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT key, value, body FROM documents WHERE key IN ({marks})"
+                rows += db.execute(query, chunk).fetchall()
+        except sqlite3.Error:
+            self._reset_file()
+            return found
+        for key, value, body in rows:
+            try:
+                entry = decode_entry(key.partition(":")[0], value, body)
+            except _UNREADABLE:
+                continue
+            found[key] = self.parsed[key] = entry
+        return found
+
     def put_parsed(self, key: str, document: Document, warnings: tuple[NewssiteError, ...]) -> None:
         self.parsed[key] = (document, warnings)
         if self.directory is not None:
@@ -228,6 +261,37 @@ class BuildCache:
                     for part, (fingerprint, files) in (self._search or {}).items()
                 ),
             )
+            db.execute("COMMIT")
+            self._pending_parsed.clear()
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            self._reset_file()
+
+    def save_update(self, *, changed_files: Iterable[str], dropped_keys: Iterable[str]) -> None:
+        """Write what an update of the last build learnt (delta.py): its documents, and the
+        search index as it is now. The fingerprints of the files it changed are dropped,
+        so the next full build makes those again rather than trust them."""
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            db.execute("BEGIN")
+            db.executemany(
+                "INSERT OR REPLACE INTO documents (key, value, body) VALUES (?, ?, ?)",
+                ((key, value, body) for key, (value, body) in self._pending_parsed.items()),
+            )
+            db.executemany("DELETE FROM documents WHERE key = ?", ((k,) for k in dropped_keys))
+            db.executemany("DELETE FROM pages WHERE path = ?", ((p,) for p in changed_files))
+            if self._search is not None:
+                db.execute("DELETE FROM search_index")
+                db.executemany(
+                    "INSERT INTO search_index (part, fingerprint, files) VALUES (?, ?, ?)",
+                    (
+                        (part, fingerprint, json.dumps(sorted(files)))
+                        for part, (fingerprint, files) in self._search.items()
+                    ),
+                )
             db.execute("COMMIT")
             self._pending_parsed.clear()
         except sqlite3.Error:

@@ -218,7 +218,7 @@ def _run_build(args: argparse.Namespace, out: TextIO) -> int:
     _print_warnings(report.warnings, sys.stderr)
     seconds = time.perf_counter() - started
     print(
-        f"Built {report.pages} pages, {report.files} files "
+        f"{'Updated' if report.updated else 'Built'} {report.pages} pages, {report.files} files "
         f"({report.written} written, {report.unchanged} unchanged, {report.removed} removed) "
         f"in {seconds:.2f} s -> {_shown_path(report.output_dir)}",
         file=out,

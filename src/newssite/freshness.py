@@ -52,12 +52,15 @@ class LastBuild:
     warnings: tuple[NewssiteError, ...]
 
 
-def input_stamp(config: SiteConfig, options: BuildOptions) -> str:
-    """A hash of everything a build reads, by stat: equal stamps, equal builds (at one now)."""
+def input_stamp(
+    config: SiteConfig, options: BuildOptions, lines: Mapping[str, str] | None = None
+) -> str:
+    """A hash of everything a build reads, by stat: equal stamps, equal builds (at one now).
+    `lines`: input_lines(config), when the caller has them."""
     digest = hashlib.sha256()
     settings = (
         __version__,
-        _library_versions(),
+        library_versions(),
         options.drafts,
         options.future,
         options.base_url,
@@ -65,19 +68,30 @@ def input_stamp(config: SiteConfig, options: BuildOptions) -> str:
         repr(config),
     )
     digest.update(repr(settings).encode("utf-8", "surrogatepass"))
-    folders = [config.site_dir / "content", config.site_dir / "static", *theme_dirs(config)]
-    for folder in folders:
-        digest.update(f"\0folder\0{folder.resolve()}".encode("utf-8", "surrogatepass"))
-        for relative, stat in sorted(files_under(folder, follow_symlinks=True).items()):
-            digest.update(_stat_line(relative, stat))
-    config_file = config.site_dir / CONFIG_NAME
-    if config_file.is_file():
-        digest.update(_stat_line(CONFIG_NAME, config_file.stat()))
+    lines = input_lines(config) if lines is None else lines
+    for name in sorted(lines):
+        digest.update(f"{name}\0{lines[name]}\n".encode("utf-8", "surrogatepass"))
     indexer = search.find_pagefind() if config.search else None
-    if indexer is not None:
-        digest.update(_stat_line(str(indexer), indexer.stat()))
     digest.update(f"search with {indexer}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+def input_lines(config: SiteConfig) -> dict[str, str]:
+    """Each file a build reads (under content/, static/ and the theme folders, the config,
+    the Pagefind binary) by its absolute path, with its size, times and inode."""
+    lines: dict[str, str] = {}
+    folders = [config.site_dir / "content", config.site_dir / "static", *theme_dirs(config)]
+    for folder in folders:
+        root = str(folder.resolve())
+        for relative, stat in files_under(folder, follow_symlinks=True).items():
+            lines[f"{root}/{relative}"] = _stat_text(stat)
+    config_file = config.site_dir / CONFIG_NAME
+    if config_file.is_file():
+        lines[str(config_file.resolve())] = _stat_text(config_file.stat())
+    indexer = search.find_pagefind() if config.search else None
+    if indexer is not None:
+        lines[str(indexer)] = _stat_text(indexer.stat())
+    return lines
 
 
 def output_stamp(output_dir: Path) -> str:
@@ -171,7 +185,7 @@ def _moment(value: object) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
-def _library_versions() -> tuple[str, ...]:
+def library_versions() -> tuple[str, ...]:
     found = []
     for name in _LIBRARIES:
         try:
@@ -179,6 +193,10 @@ def _library_versions() -> tuple[str, ...]:
         except metadata.PackageNotFoundError:
             found.append(f"{name}=none")
     return tuple(found)
+
+
+def _stat_text(stat: os.stat_result) -> str:
+    return f"{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}"
 
 
 def _stat_line(relative: str, stat: os.stat_result, *, ctime: bool = True) -> bytes:

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from newssite.config import SiteConfig, did_you_mean
@@ -55,6 +56,7 @@ from newssite.urls import (
     url_key,
 )
 
+_Item = TypeVar("_Item")
 NEWS_SITEMAP_WINDOW = timedelta(days=2)
 REMOVED_TITLE = "This article has been removed"
 NEWS_SITEMAP_LIMIT = 1000
@@ -234,16 +236,11 @@ def build_site(
     # Pagefind cannot make an empty index: no search page until there is a story to find.
     found = [s.url for s in reversed(stories) if searchable(s, publication.now)]
     search = search_shards(found) if config.search else ()
-    info = SiteInfo(
-        title=config.title,
-        description=config.description,
-        language=config.language,
-        base_url=config.base_url,
-        sections=tuple(sections.values()),
-        pages=tuple((p.title, page_url(p.slug)) for p in sorted(docs.pages, key=lambda p: p.slug)),
-        feed_url="/feed.xml",
-        latest_url=LATEST_URL,
-        search_url=SEARCH_URL if search else None,
+    info = site_info(
+        config,
+        tuple(sections.values()),
+        [(p.slug, p.title) for p in docs.pages],
+        searching=bool(search),
     )
     by_section = _group(stories, lambda s: [s.section.slug])
     by_author = _group(stories, lambda s: [a.slug for a in s.authors])
@@ -293,10 +290,7 @@ def build_site(
         )
     pages.append(Page("notfound", NOT_FOUND_URL, "404.html", "Page not found", noindex=True))
     if search:
-        description = f"Search the stories of {config.title}."
-        merged = tuple(shard.url for shard in search[1:])
-        context = FrozenDict({"bundle_url": search[0].url, "merged_urls": merged})
-        pages.append(Page("search", SEARCH_URL, "search.html", "Search", description, context))
+        pages.append(search_page(search, config))
 
     assets = _assets(stories, published, docs.pages, config)
     # Which URLs are claimed, and by whom: the checks below are skipped when that is as the
@@ -339,6 +333,34 @@ def build_site(
         redirects=tuple(sorted(pair for _, pair in redirects)),
         search=search,
     )
+
+
+def site_info(
+    config: SiteConfig,
+    sections: tuple[Section, ...],
+    standalone: Iterable[tuple[str, str]],
+    *,
+    searching: bool,
+) -> SiteInfo:
+    """What every page shows of the site; `standalone` holds (slug, title) of its pages."""
+    return SiteInfo(
+        title=config.title,
+        description=config.description,
+        language=config.language,
+        base_url=config.base_url,
+        sections=sections,
+        pages=tuple((title, page_url(slug)) for slug, title in sorted(standalone)),
+        feed_url="/feed.xml",
+        latest_url=LATEST_URL,
+        search_url=SEARCH_URL if searching else None,
+    )
+
+
+def search_page(search: Sequence[SearchShard], config: SiteConfig) -> Page:
+    description = f"Search the stories of {config.title}."
+    merged = tuple(shard.url for shard in search[1:])
+    context = FrozenDict({"bundle_url": search[0].url, "merged_urls": merged})
+    return Page("search", SEARCH_URL, "search.html", "Search", description, context)
 
 
 def _index_authors(authors: Iterable[Author], problems: list[NewssiteError]) -> dict[str, Author]:
@@ -655,8 +677,8 @@ def _image_objects(photo: Photo, config: SiteConfig) -> list[dict[str, object]]:
 
 
 def paginate(
-    stories: Sequence[Story], list_url: str, per_page: int
-) -> list[tuple[str, Pagination, tuple[Story, ...]]]:
+    stories: Sequence[_Item], list_url: str, per_page: int
+) -> list[tuple[str, Pagination, tuple[_Item, ...]]]:
     """Split a newest-first list into its front page and numbered pages counted from the oldest.
 
     Page k always holds the same stories once it is full, so publishing a story rewrites
@@ -701,18 +723,31 @@ def _list_pages(
     config: SiteConfig,
     subject: Mapping[str, object],
 ) -> list[Page]:
-    pages = []
-    for url, pagination, items in paginate(stories, list_url, config.per_page):
-        page_title = title if pagination.number == 0 else f"{title} – page {pagination.number}"
-        if kind == "home" and pagination.number == 0:
-            page_title = config.title
-        context = {**subject, "stories": items, "pagination": pagination}
-        description = _list_description(kind, title, subject, config)
-        list_feed = None if kind == "tag" else feed_url(list_url)
-        pages.append(
-            Page(kind, url, template, page_title, description, FrozenDict(context), list_feed)
-        )
-    return pages
+    return [
+        list_page(kind, list_url, title, template, url, pagination, items, config, subject)
+        for url, pagination, items in paginate(stories, list_url, config.per_page)
+    ]
+
+
+def list_page(
+    kind: str,
+    list_url: str,
+    title: str,
+    template: str,
+    url: str,
+    pagination: Pagination,
+    items: tuple[Story, ...],
+    config: SiteConfig,
+    subject: Mapping[str, object],
+) -> Page:
+    """One page of a list (paginate() decides which stories are on it)."""
+    page_title = title if pagination.number == 0 else f"{title} – page {pagination.number}"
+    if kind == "home" and pagination.number == 0:
+        page_title = config.title
+    context = {**subject, "stories": items, "pagination": pagination}
+    description = _list_description(kind, title, subject, config)
+    list_feed = None if kind == "tag" else feed_url(list_url)
+    return Page(kind, url, template, page_title, description, FrozenDict(context), list_feed)
 
 
 def _list_description(
@@ -857,29 +892,32 @@ def _feeds(
     by_author: Mapping[str, Sequence[Story]],
     config: SiteConfig,
 ) -> tuple[Feed, ...]:
-    size = config.feed_size
-    host = urlsplit(config.base_url).hostname or "localhost"
-
-    def feed(list_url: str, title: str, items: Sequence[Story], subtitle: str) -> Feed:
-        url = feed_url(list_url)
-        return Feed(
-            url,
-            title,
-            list_url,
-            f"tag:{host},2000:{config.base_path}{url.lstrip('/')}",
-            tuple(items[:size]),
-            subtitle,
-        )
-
-    feeds = [feed("/", config.title, stories, config.description)]
+    feeds = [make_feed("/", config.title, stories, config.description, config)]
     feeds += [
-        feed(s.url, f"{s.title} – {config.title}", by_section.get(s.slug, ()), "") for s in sections
+        make_feed(s.url, f"{s.title} – {config.title}", by_section.get(s.slug, ()), "", config)
+        for s in sections
     ]
     feeds += [
-        feed(a.url, f"{a.name} – {config.title}", by_author.get(a.slug, ()), a.role)
+        make_feed(a.url, f"{a.name} – {config.title}", by_author.get(a.slug, ()), a.role, config)
         for a in sorted(authors, key=lambda a: a.slug)
     ]
     return tuple(feeds)
+
+
+def make_feed(
+    list_url: str, title: str, items: Sequence[Story], subtitle: str, config: SiteConfig
+) -> Feed:
+    """The feed of a list: its newest `feed_size` stories."""
+    url = feed_url(list_url)
+    host = urlsplit(config.base_url).hostname or "localhost"
+    return Feed(
+        url,
+        title,
+        list_url,
+        f"tag:{host},2000:{config.base_path}{url.lstrip('/')}",
+        tuple(items[: config.feed_size]),
+        subtitle,
+    )
 
 
 def _sitemap(pages: Sequence[Page], modified: Mapping[int, datetime]) -> tuple[SitemapEntry, ...]:

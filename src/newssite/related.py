@@ -74,31 +74,46 @@ def related_stories(
     }
 
 
+RelatedKey = tuple[str, str, frozenset[str], bool]  # URL, section slug, tag slugs, draft
+
+
+def related_key(story: Story) -> RelatedKey:
+    return (story.url, story.section.slug, frozenset(tag.slug for tag in story.tags), story.draft)
+
+
 def _choose(oldest_first: Sequence[Story], count: int, window: int) -> dict[str, tuple[int, ...]]:
-    """Story URL -> the oldest-first indices of its related stories, best first."""
-    sections = [story.section.slug for story in oldest_first]
+    return choose_related([related_key(story) for story in oldest_first], count, window)
+
+
+def choose_related(
+    oldest_first: Sequence[RelatedKey],
+    count: int = RELATED_COUNT,
+    window: int = WINDOW,
+    only_from: int = 0,
+) -> dict[str, tuple[int, ...]]:
+    """Story URL -> the oldest-first indices of its related stories, best first; for the
+    stories from index `only_from` on (a story's choice depends only on earlier stories)."""
     # The non-draft stories of each tag and section seen so far, oldest first: filled as
     # the pass goes, so each story sees only the stories before it.
     by_tag: dict[str, list[int]] = defaultdict(list)
     by_section: dict[str, list[int]] = defaultdict(list)
     chosen: dict[str, tuple[int, ...]] = {}
-    for index, story in enumerate(oldest_first):
-        section = sections[index]
-        slugs = {tag.slug for tag in story.tags}
-        shared = dict.fromkeys(by_section[section][-window:], 0)  # other -> tags in common
-        for slug in slugs:
-            for other in by_tag[slug][-window:]:
-                shared[other] = shared.get(other, 0) + 1
-        # A shared tag says more than the section; then the most recent (highest index).
-        scored = sorted(
-            [
-                (TAG_WEIGHT * tags + (sections[other] == section), other)
-                for other, tags in shared.items()
-            ],
-            reverse=True,
-        )
-        chosen[story.url] = tuple([other for _, other in scored[:count]])
-        if not story.draft:
+    for index, (url, section, slugs, draft) in enumerate(oldest_first):
+        if index >= only_from:
+            shared = dict.fromkeys(by_section[section][-window:], 0)  # other -> tags in common
+            for slug in slugs:
+                for other in by_tag[slug][-window:]:
+                    shared[other] = shared.get(other, 0) + 1
+            # A shared tag says more than the section; then the most recent (highest index).
+            scored = sorted(
+                [
+                    (TAG_WEIGHT * tags + (oldest_first[other][1] == section), other)
+                    for other, tags in shared.items()
+                ],
+                reverse=True,
+            )
+            chosen[url] = tuple([other for _, other in scored[:count]])
+        if not draft:
             for slug in slugs:
                 by_tag[slug].append(index)
             by_section[section].append(index)

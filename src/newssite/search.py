@@ -142,6 +142,15 @@ def index_search(
     return made
 
 
+def index_part(
+    binary: Path, shard: SearchShard, first: bool, rendered: dict[str, Output], config: SiteConfig
+) -> list[Output]:
+    """The files of one part of the search index; `rendered` holds its pages (Output(path,
+    None) for a page as it is in output/). `first`: the part that carries the UI."""
+    paths = [output_path(url) for url in shard.pages]
+    return _run_pagefind(binary, paths, rendered, config, shard.url, ui=first)
+
+
 def _shard_fingerprint(
     binary: Path,
     shard: SearchShard,

@@ -1,0 +1,833 @@
+"""An update of the last build for a few changed stories (a publish, an edit), made without
+reading the archive.
+
+Every build leaves an index of the stories in the cache folder: what lists, feeds, sitemaps
+and the search index need of each (its URL, date, section, authors, tags, flags) and which
+stories its page shows as related. From two such indexes, before and after an edit, a plan
+says what every generated file is made of (`Plan.jobs`, by story source); the files whose
+plan changed, or that show a changed story, are made again, and nothing else is read.
+
+The update is tried only when nothing but stories changed and the change stays simple: a
+story added or edited keeps its URL, has no aliases, files of its own or takedown, does
+not leave the published site, and uses photos already published. Anything else (a deletion,
+a template, the config, an author, an error) is a whole build (build.py), which reports
+problems as it always does. tests/test_incremental.py holds both ways to the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import NamedTuple
+
+import jinja2
+
+from newssite.cache import BuildCache
+from newssite.config import SiteConfig
+from newssite.errors import NewssiteError
+from newssite.graph import (
+    _GENERATED_URLS,
+    NEWS_SITEMAP_LIMIT,
+    NEWS_SITEMAP_WINDOW,
+    SEARCH_URL,
+    Publication,
+    _article_page,
+    _canonical_tags,
+    _chronological,
+    _made_story,
+    _removed_page,
+    _resolve_author,
+    list_page,
+    make_feed,
+    paginate,
+    search_page,
+    search_shards,
+    site_info,
+)
+from newssite.images import IMG_URL, process_photos
+from newssite.model import (
+    Article,
+    Author,
+    Output,
+    Page,
+    SearchShard,
+    Section,
+    Site,
+    SitemapEntry,
+    Story,
+    Tag,
+)
+from newssite.parse import Documents, parse_all
+from newssite.related import RELATED_COUNT, WINDOW, RelatedKey, choose_related, teaser
+from newssite.render import (
+    LATEST_COUNT,
+    _urlset_output,
+    render_feed,
+    render_json_feed,
+    render_latest,
+    render_news_sitemap,
+    render_page,
+    render_sitemap_index,
+    sitemap_index_of,
+    sitemap_parts,
+)
+from newssite.search import index_part, require_pagefind
+from newssite.sources import MAX_FILE_BYTES, SourceFile, is_ignored_name
+from newssite.templates import make_environment
+from newssite.urls import (
+    article_url,
+    author_url,
+    feed_url,
+    json_feed_url,
+    list_page_url,
+    output_path,
+    page_url,
+    section_url,
+    url_key,
+)
+from newssite.write import survey_output, update_interrupted, write_outputs
+
+INDEX_NAME = "story-index.json"
+INDEX_VERSION = 1
+
+
+class StoryRecord(NamedTuple):
+    """What the plan needs of one story (parse.py's Article, without its text)."""
+
+    source: str
+    key: str  # its parsed document in the build cache
+    url: str
+    date: datetime
+    section: str
+    authors: tuple[str, ...]
+    tags: tuple[str, ...]  # as written
+    draft: bool
+    removed: bool
+    aliases: tuple[str, ...]
+    assets: tuple[str, ...]
+    modified: datetime
+
+
+def record_of(article: Article, key: str) -> StoryRecord:
+    return StoryRecord(
+        article.source,
+        key,
+        article_url(article.section, article.slug),
+        article.date,
+        article.section,
+        article.authors,
+        article.tags,
+        article.draft,
+        article.removed is not None,
+        article.aliases,
+        article.assets,
+        article.modified,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StoryIndex:
+    """The last build as an update needs it; saved by every successful build."""
+
+    basis: str  # newssite, libraries, templates, config and options: all must be the same
+    inputs: Mapping[str, str]  # freshness.input_lines of the last build
+    stories: Mapping[str, StoryRecord]
+    related: Mapping[str, tuple[str, ...]]  # story source -> related story sources
+    authors: tuple[tuple[str, str], ...]  # (slug, cache key) of each author document
+    pages: tuple[tuple[str, str, str], ...]  # standalone pages: (source, slug, title)
+
+
+def save_index(cache_dir: Path, index: StoryIndex) -> None:
+    """Write the index atomically; a build that cannot is only slower next time."""
+    data = {
+        "version": INDEX_VERSION,
+        "basis": index.basis,
+        "inputs": index.inputs,
+        "stories": [
+            [*story[:3], story.date.isoformat(), *story[4:11], story.modified.isoformat()]
+            for story in index.stories.values()
+        ],
+        "related": index.related,
+        "authors": index.authors,
+        "pages": index.pages,
+    }
+    temporary = cache_dir / f"{INDEX_NAME}.{os.getpid()}"
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(temporary, cache_dir / INDEX_NAME)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+def load_index(cache_dir: Path) -> StoryIndex | None:
+    """The index the last build left; None when it is missing, foreign or damaged."""
+    try:
+        data = json.loads((cache_dir / INDEX_NAME).read_text(encoding="utf-8"))
+        if data["version"] != INDEX_VERSION:
+            return None
+        stories = {}
+        for fields in data["stories"]:
+            source, key, url, date, section, authors, tags, draft, removed = fields[:9]
+            aliases, assets, modified = fields[9:12]
+            stories[str(source)] = StoryRecord(
+                str(source),
+                str(key),
+                str(url),
+                datetime.fromisoformat(date),
+                str(section),
+                tuple(map(str, authors)),
+                tuple(map(str, tags)),
+                bool(draft),
+                bool(removed),
+                tuple(map(str, aliases)),
+                tuple(map(str, assets)),
+                datetime.fromisoformat(modified),
+            )
+        return StoryIndex(
+            basis=str(data["basis"]),
+            inputs={str(k): str(v) for k, v in data["inputs"].items()},
+            stories=stories,
+            related={str(k): tuple(map(str, v)) for k, v in data["related"].items()},
+            authors=tuple((str(a), str(b)) for a, b in data["authors"]),
+            pages=tuple((str(a), str(b), str(c)) for a, b, c in data["pages"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+# --- The plan ------------------------------------------------------------------------------
+
+Job = tuple[object, ...]  # (kind, ...): what one generated file is made of, by story source
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Every generated file that depends on the stories, decided from their records only
+    (the same decisions as graph.build_site, which the differential test holds it to)."""
+
+    published: tuple[StoryRecord, ...]  # newest first
+    included: frozenset[str]  # sources of the stories the site shows (withdrawn too)
+    jobs: Mapping[str, Job]  # output path -> what it is made of
+    related_keys: tuple[RelatedKey, ...]  # of the published stories, oldest first
+    related: Mapping[str, tuple[str, ...]]
+    tags: Mapping[str, Tag]  # each spelling -> its tag
+    shards: tuple[SearchShard, ...]
+    pages: int  # article, removed, list and search pages
+
+
+def make_plan(
+    stories: Iterable[StoryRecord],
+    config: SiteConfig,
+    publication: Publication,
+    authors: Sequence[str],
+    standalone: Sequence[tuple[str, str, str]],
+    related: Mapping[str, tuple[str, ...]] | None = None,
+    earlier: Plan | None = None,
+) -> Plan:
+    """The plan of a site with these stories and author slugs. `related` gives every story's
+    related stories (the index's); else they are chosen, reusing `earlier` where it holds."""
+    now = publication.now
+    included = sorted(
+        (
+            s
+            for s in stories
+            if (publication.drafts or not s.draft) and (publication.future or s.date <= now)
+        ),
+        key=_chronological,
+        reverse=True,
+    )
+    published = [s for s in included if not s.removed]
+    tags = _canonical_tags(published)  # type: ignore[arg-type]
+    slugs_of = {
+        s.source: tuple(dict.fromkeys(tags[name].slug for name in s.tags)) for s in published
+    }
+    oldest_first = sorted(published, key=lambda s: (s.date, s.source))
+    keys = tuple((s.url, s.section, frozenset(slugs_of[s.source]), s.draft) for s in oldest_first)
+    if related is None:
+        related = _related(oldest_first, keys, earlier)
+    jobs: dict[str, Job] = {}
+    entries: list[SitemapEntry] = []
+    for story in published:
+        jobs[output_path(story.url)] = ("article", story.source, related[story.source])
+        entries.append(SitemapEntry(story.url, story.modified, True))
+    for story in included:
+        if story.removed:
+            jobs[output_path(story.url)] = ("removed", story.source)
+    modified = {s.source: s.modified for s in published}
+
+    def add_list(kind: str, list_url: str, subject: str, members: Sequence[str]) -> None:
+        for url, pagination, items in paginate(members, list_url, config.per_page):
+            jobs[output_path(url)] = ("list", kind, list_url, subject, url, pagination, items)
+            lastmod = max(map(modified.__getitem__, items)) if items else None
+            entries.append(SitemapEntry(url, lastmod, False))
+
+    def add_feed(kind: str, list_url: str, subject: str, members: Sequence[str]) -> None:
+        items = tuple(members[: config.feed_size])
+        atom = feed_url(list_url)
+        jobs[output_path(atom)] = ("atom", kind, list_url, subject, items)
+        jobs[output_path(json_feed_url(atom))] = ("json", kind, list_url, subject, items)
+
+    newest_first = [s.source for s in published]
+    by_section: dict[str, list[str]] = defaultdict(list)
+    by_author: dict[str, list[str]] = defaultdict(list)
+    by_tag: dict[str, list[str]] = defaultdict(list)
+    for story in published:
+        by_section[story.section].append(story.source)
+        for slug in story.authors:
+            by_author[slug].append(story.source)
+        for slug in slugs_of[story.source]:
+            by_tag[slug].append(story.source)
+    add_list("home", "/", "", newest_first)
+    for section in config.sections:
+        add_list("section", section_url(section.slug), section.slug, by_section[section.slug])
+    for slug in authors:
+        add_list("author", author_url(slug), slug, by_author[slug])
+    for slug in sorted(by_tag):
+        add_list("tag", tags_by_slug(tags)[slug].url, slug, by_tag[slug])
+    entries += [
+        SitemapEntry(page_url(slug), None, False)
+        for _, slug, _ in sorted(standalone, key=lambda p: p[1])
+    ]
+    found = [s.url for s in reversed(published) if not s.draft and s.date <= now]
+    shards = search_shards(found) if config.search else ()
+    if shards:
+        jobs[output_path(SEARCH_URL)] = ("search", shards[0].url, tuple(s.url for s in shards[1:]))
+        entries.append(SitemapEntry(SEARCH_URL, None, False))
+    parts = sitemap_parts(entries)
+    for name, part in parts:
+        jobs[name] = ("urlset", tuple(part))
+    if len(parts) > 1:
+        jobs["sitemap.xml"] = ("index", sitemap_index_of(parts))
+
+    add_feed("home", "/", "", newest_first)
+    for section in config.sections:
+        add_feed("section", section_url(section.slug), section.slug, by_section[section.slug])
+    for slug in authors:
+        add_feed("author", author_url(slug), slug, by_author[slug])
+    news = [s.source for s in published if now - s.date <= NEWS_SITEMAP_WINDOW]
+    jobs["news-sitemap.xml"] = ("news", tuple(news[:NEWS_SITEMAP_LIMIT]))
+    jobs["latest.json"] = ("latest", tuple(newest_first[:LATEST_COUNT]))
+    pages = sum(1 for job in jobs.values() if job[0] in ("article", "removed", "list", "search"))
+    return Plan(
+        published=tuple(published),
+        included=frozenset(s.source for s in included),
+        jobs=jobs,
+        related_keys=keys,
+        related=related,
+        tags=tags,
+        shards=shards,
+        pages=pages,
+    )
+
+
+def tags_by_slug(tags: Mapping[str, Tag]) -> dict[str, Tag]:
+    return {tag.slug: tag for tag in tags.values()}
+
+
+def _related(
+    oldest_first: Sequence[StoryRecord], keys: tuple[RelatedKey, ...], earlier: Plan | None
+) -> dict[str, tuple[str, ...]]:
+    """Each story's related stories. A story's choice depends only on the stories before
+    it, so when stories were only added after the newest, earlier choices stand."""
+    start = 0
+    found: dict[str, tuple[str, ...]] = {}
+    if earlier is not None and keys[: len(earlier.related_keys)] == earlier.related_keys:
+        start = len(earlier.related_keys)
+        found = {s.source: earlier.related[s.source] for s in oldest_first[:start]}
+    chosen = choose_related(keys, RELATED_COUNT, WINDOW, only_from=start)
+    for story in oldest_first[start:]:
+        found[story.source] = tuple(oldest_first[i].source for i in chosen[story.url])
+    return found
+
+
+def depends_on(job: Job) -> tuple[str, ...]:
+    """The stories whose content a file shows (the plan holds the rest of what it shows)."""
+    kind = job[0]
+    if kind == "article":
+        return (str(job[1]), *job[2])  # type: ignore[misc]
+    if kind == "removed":
+        return (str(job[1]),)
+    if kind == "list":
+        return job[6]  # type: ignore[return-value]
+    if kind in ("atom", "json"):
+        return job[4]  # type: ignore[return-value]
+    if kind in ("news", "latest"):
+        return job[1]  # type: ignore[return-value]
+    return ()
+
+
+def changed_jobs(before: Plan, after: Plan, changed: Iterable[str]) -> list[str]:
+    """The output paths to make again: new, made of something else, or showing a changed story."""
+    edited = set(changed)
+    return [
+        path
+        for path, job in after.jobs.items()
+        if before.jobs.get(path) != job or not edited.isdisjoint(depends_on(job))
+    ]
+
+
+# --- Making the changed files --------------------------------------------------------------
+
+
+class NotSimple(Exception):
+    """The change is not one an update makes: the whole site is built instead."""
+
+
+@dataclass
+class Materials:
+    """The stories, authors and site the changed files are made from."""
+
+    config: SiteConfig
+    publication: Publication
+    plan: Plan
+    records: Mapping[str, StoryRecord]
+    sections: dict[str, Section]
+    authors: dict[str, Author]
+    made: dict[str, tuple[Story, Mapping[str, object]]]  # source -> story and its JSON-LD
+    articles: dict[str, Article]
+    info: object
+    env: jinja2.Environment
+
+    def story(self, source: str) -> Story:
+        return self.made[source][0]
+
+    def stories(self, sources: Iterable[str]) -> tuple[Story, ...]:
+        return tuple(self.made[source][0] for source in sources)
+
+
+def materials(
+    needed: set[str],
+    changed: Mapping[str, Article],
+    plan: Plan,
+    records: Mapping[str, StoryRecord],
+    index: StoryIndex,
+    cache: BuildCache,
+    config: SiteConfig,
+    publication: Publication,
+    env: jinja2.Environment,
+) -> tuple[Materials, tuple[NewssiteError, ...]]:
+    """Stories for the sources needed, from the cache and the changed documents, with their
+    photos; and the photo warnings of the changed stories."""
+    keys = [records[source].key for source in sorted(needed) if source not in changed]
+    keys += [key for _, key in index.authors]
+    found = cache.get_parsed_some(keys)
+    if len(found) != len(keys):
+        raise NotSimple("a document is missing from the cache")
+    articles = [doc for key, (doc, _) in found.items() if isinstance(doc, Article)]
+    articles += [changed[source] for source in sorted(needed) if source in changed]
+    author_docs = [doc for key, (doc, _) in found.items() if isinstance(doc, Author)]
+    docs, _store = process_photos(Documents(tuple(articles), tuple(author_docs), ()), config)
+    warnings = tuple(w for w in docs.warnings if w.path in changed)
+    sections = {s.slug: Section(s.slug, s.title, section_url(s.slug)) for s in config.sections}
+    targets = {r.source: r.url for r in records.values() if r.source in plan.included}
+    targets.update({a.source: a.url for a in docs.authors})
+    targets.update({source: page_url(slug) for source, slug, _ in index.pages})
+    problems: list[NewssiteError] = []
+    authors = {a.slug: _resolve_author(a, targets, config, problems) for a in docs.authors}
+    made = {}
+    for article in docs.articles:
+        if article.removed is not None:
+            continue
+        if any(slug not in authors for slug in article.authors):
+            raise NotSimple("an unknown author")
+        result = _made_story(
+            article, sections, authors, plan.tags, targets, config, publication.now, problems, {}
+        )
+        made[article.source] = (result.story, result.jsonld)
+    if problems:
+        raise NotSimple("a link to check")
+    info = site_info(
+        config,
+        tuple(sections.values()),
+        [(slug, title) for _, slug, title in index.pages],
+        searching=bool(plan.shards),
+    )
+    by_source = {article.source: article for article in docs.articles}
+    return (
+        Materials(
+            config, publication, plan, records, sections, authors, made, by_source, info, env
+        ),
+        warnings,
+    )
+
+
+def make_file(path: str, job: Job, m: Materials, site: Site) -> Output:
+    """One generated file, as the whole build makes it (graph.py, render.py)."""
+    config, kind = m.config, job[0]
+    if kind == "article":
+        story, jsonld = m.made[str(job[1])]
+        related = tuple(teaser(m.story(source)) for source in job[2])  # type: ignore[attr-defined]
+        return render_page(_article_page(story, jsonld, related), site, m.env, config)
+    if kind == "removed":
+        return render_page(_removed_page(m.articles[str(job[1])], m.sections), site, m.env, config)
+    if kind == "list":
+        _, list_kind, list_url, subject, url, pagination, items = job
+        title, template, context = _list_subject(str(list_kind), str(subject), m)
+        page = list_page(
+            str(list_kind),
+            str(list_url),
+            title,
+            template,
+            str(url),
+            pagination,  # type: ignore[arg-type]
+            m.stories(items),  # type: ignore[arg-type]
+            config,
+            context,
+        )
+        return render_page(page, site, m.env, config)
+    if kind in ("atom", "json"):
+        _, list_kind, list_url, subject, items = job
+        title, subtitle = _feed_titles(str(list_kind), str(subject), m)
+        feed = make_feed(str(list_url), title, m.stories(items), subtitle, config)  # type: ignore[arg-type]
+        return render_feed(feed, site, config) if kind == "atom" else render_json_feed(feed, config)
+    if kind == "urlset":
+        return _urlset_output(path, job[1], config)  # type: ignore[arg-type]
+    if kind == "index":
+        return render_sitemap_index(job[1], config)  # type: ignore[arg-type]
+    if kind == "news":
+        return render_news_sitemap(site, config)
+    if kind == "latest":
+        return render_latest(site, config)
+    if kind == "search":
+        page: Page = search_page(m.plan.shards, config)
+        return render_page(page, site, m.env, config)
+    raise AssertionError(kind)
+
+
+def _list_subject(kind: str, subject: str, m: Materials) -> tuple[str, str, dict[str, object]]:
+    if kind == "home":
+        return m.config.title, "home.html", {}
+    if kind == "section":
+        section = m.sections[subject]
+        return section.title, "section.html", {"section": section}
+    if kind == "author":
+        author = m.authors[subject]
+        return author.name, "author.html", {"author": author}
+    tag = tags_by_slug(m.plan.tags)[subject]
+    return tag.name, "tag.html", {"tag": tag}
+
+
+def _feed_titles(kind: str, subject: str, m: Materials) -> tuple[str, str]:
+    config = m.config
+    if kind == "home":
+        return config.title, config.description
+    if kind == "section":
+        return f"{m.sections[subject].title} – {config.title}", ""
+    author = m.authors[subject]
+    return f"{author.name} – {config.title}", author.role
+
+
+def site_for(m: Materials, paths: Sequence[str]) -> Site:
+    """The Site that render.py's functions are given: what they read of it, no more."""
+    jobs = m.plan.jobs
+    latest = m.stories(jobs["latest.json"][1]) if "latest.json" in paths else ()  # type: ignore[arg-type]
+    news = m.stories(jobs["news-sitemap.xml"][1]) if "news-sitemap.xml" in paths else ()  # type: ignore[arg-type]
+    return Site(
+        info=m.info,  # type: ignore[arg-type]
+        now=m.publication.now,
+        stories=latest,
+        authors=(),
+        tags=(),
+        pages=(),
+        feeds=(),
+        sitemap=(),
+        news_sitemap=news,
+    )
+
+
+def needed_sources(plan: Plan, paths: Iterable[str]) -> set[str]:
+    needed: set[str] = set()
+    for path in paths:
+        needed.update(depends_on(plan.jobs[path]))
+    return needed
+
+
+def photo_files(article: Article) -> set[str]:
+    """The made photo files (under /img/) a story shows."""
+    names = set()
+    if article.photo is not None:
+        made = [*article.photo.renditions, *(r for _, r in article.photo.crops)]
+        names.update(r.url for r in made if r.url.startswith(IMG_URL))
+    if IMG_URL in article.body_html:
+        from newssite.images import _MADE_FILE
+
+        names.update(IMG_URL + m.group(1) for m in _MADE_FILE.finditer(article.body_html))
+    return {name.lstrip("/") for name in names}
+
+
+def clock_moments(records: Iterable[StoryRecord], plan: Plan, config: SiteConfig) -> list[datetime]:
+    """build._clock_moments, from records."""
+    records = list(records)
+    moments = [r.date for r in records]
+    moments += [s.date + NEWS_SITEMAP_WINDOW for s in plan.published]
+    if config.stale_after_days is not None:
+        stale = timedelta(days=config.stale_after_days)
+        moments += [s.date + stale for s in plan.published]
+    return moments
+
+
+# --- The update ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What an update did, for build.py's report and freshness record."""
+
+    pages_added: int  # pages and files of the site, less those it had
+    files_added: int
+    written: int
+    unchanged: int
+    removed: int
+    warnings: tuple[NewssiteError, ...]
+    next_publish: datetime | None
+    drafts: int
+    output_files: Mapping[str, os.stat_result] | None
+    moments: list[datetime]
+
+
+def update(
+    config: SiteConfig,
+    publication: Publication,
+    basis: str,
+    lines: Mapping[str, str],
+    last_warnings: tuple[NewssiteError, ...],
+    cache: BuildCache,
+    stage: Callable[[str], AbstractContextManager[None]],
+) -> Update | None:
+    """Update output/ for the stories changed since the last build; None (having written
+    nothing) when the change is not a simple one, or the last build left no index."""
+    index = load_index(config.cache_dir)
+    if index is None or index.basis != basis or update_interrupted(config.cache_dir):
+        return None
+    try:
+        with stage("parse"):
+            changed_files = _changed_story_files(config, index, lines)
+            changed, parse_warnings = _parse_changed(changed_files, config, cache, index)
+            records = dict(index.stories)
+            records.update({source: record for source, (record, _) in changed.items()})
+        with stage("graph"):
+            author_slugs = sorted(slug for slug, _ in index.authors)
+            before = make_plan(
+                index.stories.values(),
+                config,
+                publication,
+                author_slugs,
+                index.pages,
+                related=index.related,
+            )
+            after = make_plan(
+                records.values(), config, publication, author_slugs, index.pages, earlier=before
+            )
+            _check_simple(changed, index, before, after)
+            survey = survey_output(config.output, config.cache_dir)
+            if not survey.trusted:
+                raise NotSimple("output/ is not as the last build left it")
+            _check_claims(changed, index, after, survey.files)
+            paths = changed_jobs(before, after, changed)
+            gone = [path for path in before.jobs if path not in after.jobs]
+            env = make_environment(config)
+            made, warnings = materials(
+                needed_sources(after, paths),
+                {source: article for source, (_, article) in changed.items()},
+                after,
+                records,
+                index,
+                cache,
+                config,
+                publication,
+                env,
+            )
+            for source in changed:
+                if source in made.articles and not photo_files(made.articles[source]) <= set(
+                    survey.files
+                ):
+                    raise NotSimple("a photo not published yet")
+        with stage("render"):
+            site = site_for(made, paths)
+            outputs = [make_file(path, after.jobs[path], made, site) for path in paths]
+            outputs = [o for o in outputs if not _same_as_file(o, config.output, survey.files)]
+        with stage("search"):
+            search_outputs, search_gone = _update_search(before, after, outputs, config, cache)
+        with stage("write"):
+            outputs += search_outputs
+            removed = set(gone) | set(search_gone)
+            new = {o.path for o in outputs}
+            kept = [Output(p, None) for p in survey.files if p not in new and p not in removed]
+            report = write_outputs(
+                kept + outputs, [], config.output, config.cache_dir, config.keep_files, survey
+            )
+            dropped = [index.stories[s].key for s in changed if s in index.stories]
+            cache.save_update(changed_files=[*new, *removed], dropped_keys=dropped)
+            save_index(
+                config.cache_dir,
+                replace(index, inputs=lines, stories=records, related=after.related),
+            )
+    except NotSimple:
+        return None
+    upcoming = [
+        r.date
+        for r in records.values()
+        if not r.draft and not r.removed and r.date > publication.now
+    ]
+    new_warnings = parse_warnings + warnings
+    return Update(
+        pages_added=after.pages - before.pages,
+        files_added=len(new - set(survey.files)) - len(removed & set(survey.files)),
+        written=report.written,
+        unchanged=report.unchanged,
+        removed=report.removed,
+        warnings=tuple(w for w in last_warnings if w.path not in changed) + new_warnings,
+        next_publish=min(upcoming) if upcoming and not publication.future else None,
+        drafts=sum(1 for story in after.published if story.draft),
+        output_files=report.files,
+        moments=clock_moments(records.values(), after, config),
+    )
+
+
+def _changed_story_files(
+    config: SiteConfig, index: StoryIndex, lines: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """(source, file) of each story file changed since the last build."""
+    if any(name not in lines for name in index.inputs):
+        raise NotSimple("a file was deleted")
+    content = str((config.site_dir / "content").resolve()) + "/"
+    found = []
+    for name, line in lines.items():
+        if index.inputs.get(name) == line:
+            continue
+        if not name.startswith(content + "articles/"):
+            raise NotSimple("not a story")
+        relative = name[len(content) :]
+        if any(is_ignored_name(part) for part in relative.split("/")):
+            continue  # an editor's file, never a source
+        if not name.endswith(".md") or os.path.islink(name):
+            raise NotSimple("not a story")
+        found.append((f"content/{relative}", name))
+    return found
+
+
+def _parse_changed(
+    files: Sequence[tuple[str, str]], config: SiteConfig, cache: BuildCache, index: StoryIndex
+) -> tuple[dict[str, tuple[StoryRecord, Article]], tuple[NewssiteError, ...]]:
+    """The changed stories, parsed; NotSimple for any problem (the whole build reports it)."""
+    sources = []
+    for source, name in files:
+        try:
+            data = Path(name).read_bytes()
+        except OSError:
+            raise NotSimple("cannot read a story") from None
+        if len(data) > MAX_FILE_BYTES:
+            raise NotSimple("a story too large")
+        digest = hashlib.sha256(data).hexdigest()
+        earlier = index.stories.get(source)
+        if earlier is not None and earlier.key.rsplit(":", 2)[1] == digest:
+            continue  # saved again as it was
+        sources.append(SourceFile("articles", source, data, digest))
+    try:
+        docs = parse_all(sources, config, cache)
+    except (NewssiteError, ExceptionGroup):
+        raise NotSimple("a story with errors") from None
+    keys = dict(zip([s.path for s in sources], docs.keys, strict=True))
+    changed = {a.source: (record_of(a, keys[a.source]), a) for a in docs.articles}
+    return changed, docs.warnings
+
+
+def _check_simple(
+    changed: Mapping[str, tuple[StoryRecord, Article]],
+    index: StoryIndex,
+    before: Plan,
+    after: Plan,
+) -> None:
+    for source, (record, _) in changed.items():
+        earlier = index.stories.get(source)
+        for version in (record, earlier):
+            if version is not None and (version.aliases or version.assets or version.removed):
+                raise NotSimple("aliases, files or a takedown")
+        if earlier is not None and earlier.url != record.url:
+            raise NotSimple("a story moved")
+        if source in before.included and source not in after.included:
+            raise NotSimple("a story left the site")
+    if bool(before.shards) != bool(after.shards):
+        raise NotSimple("search appears or goes")
+    if any(after.tags.get(name, tag) != tag for name, tag in before.tags.items()):
+        raise NotSimple("a tag is spelled otherwise")
+
+
+def _check_claims(
+    changed: Mapping[str, tuple[StoryRecord, Article]],
+    index: StoryIndex,
+    after: Plan,
+    output_files: Mapping[str, object],
+) -> None:
+    """A new story's URL is nobody else's (graph.py's checks name the files if it is)."""
+    new = [r for s, (r, _) in changed.items() if s not in index.stories and s in after.included]
+    if not new:
+        return
+    claims = {url_key(url) for url in _GENERATED_URLS}
+    for source in after.included:
+        if source in index.stories:
+            story = index.stories[source]
+            claims.add(url_key(story.url))
+            claims.update(map(url_key, story.aliases))
+    claims.update(url_key(page_url(slug)) for _, slug, _ in index.pages)
+    for job in after.jobs.values():
+        if job[0] == "list":
+            claims.add(url_key(str(job[4])))
+            claims.add(url_key(list_page_url(str(job[2]), 1).removesuffix("1/")))
+    for record in new:
+        if url_key(record.url) in claims or output_path(record.url) in output_files:
+            raise NotSimple("a URL is claimed twice")
+        claims.add(url_key(record.url))
+
+
+def _same_as_file(output: Output, root: Path, files: Mapping[str, os.stat_result]) -> bool:
+    stat = files.get(output.path)
+    if stat is None or output.data is None or stat.st_size != len(output.data):
+        return False
+    try:
+        return (root / output.path).read_bytes() == output.data
+    except OSError:
+        return False
+
+
+def _update_search(
+    before: Plan, after: Plan, outputs: Sequence[Output], config: SiteConfig, cache: BuildCache
+) -> tuple[list[Output], list[str]]:
+    """The parts of the search index whose pages changed, indexed again; and the files of
+    the parts that are no more."""
+    binary = require_pagefind(config)
+    if binary is None or not after.shards:
+        return [], []
+    earlier = {shard.url: shard for shard in before.shards}
+    previous = cache.search_index()
+    changed = {output.path: output for output in outputs}
+    parts = dict(previous)
+    made: list[Output] = []
+    gone: list[str] = []
+    for number, shard in enumerate(after.shards):
+        paths = [output_path(url) for url in shard.pages]
+        if (
+            earlier.get(shard.url) == shard
+            and shard.url in previous
+            and changed.keys().isdisjoint(paths)
+        ):
+            continue
+        pages = {path: changed.get(path) or Output(path, None) for path in paths}
+        files = index_part(binary, shard, number == 0, pages, config)
+        made += files
+        kept = {output.path for output in files}
+        gone += [path for path in previous.get(shard.url, ("", {}))[1] if path not in kept]
+        parts[shard.url] = ("", dict.fromkeys(kept))  # "": the next whole build indexes it
+    current = {shard.url for shard in after.shards}
+    for url in [url for url in parts if url not in current]:
+        gone += list(parts.pop(url)[1])
+    cache.remember_search_index(parts)
+    return made, gone
