@@ -19,8 +19,10 @@ from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
-from markdown.extensions import Extension
+from markdown.extensions import Extension, smarty
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import INLINE_PLACEHOLDER, INLINE_PLACEHOLDER_RE, AtomicString
 
 from newssite.urls import href
 
@@ -49,6 +51,7 @@ _ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
     "abbr": {"title"},
 }
+_EXTENSIONS = ("extra", "smarty", "sane_lists", "toc")
 _URL_SCHEMES = {"http", "https", "mailto", "tel", SOURCE_SCHEME[:-1], ASSET_SCHEME[:-1]}
 _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
 # The sanitiser drops the src of an embed from another host; the empty frame goes too.
@@ -61,6 +64,30 @@ _CREDIT = re.compile(
     r"^(?P<caption>.*?)[\s—–|-]*\b(?:photo|photograph|picture|image|credit)\s*:\s*(?P<credit>[^:]+?)\s*$",
     re.IGNORECASE | re.DOTALL,
 )
+# What text must hold for each of smarty's rules to match, by the rule's regex. A rule
+# not listed here (another Python-Markdown's) is tried on every text, as smarty does.
+_SMARTY_NEEDS = {
+    r"(?<!-)---(?!-)": "---",
+    r"(?<!-)--(?!-)": "--",
+    r"(?<!\.)\.{3}(?!\.)": "...",
+    r"\<\<": "<<",
+    r"\>\>": ">>",
+    smarty.singleQuoteStartRe: "'",
+    smarty.doubleQuoteStartRe: '"',
+    smarty.doubleQuoteSetsRe: "\"'",
+    smarty.singleQuoteSetsRe: "'\"",
+    smarty.doubleQuoteSetsRe2: "'\"",
+    smarty.singleQuoteSetsRe2: "\"'",
+    smarty.decadeAbbrRe: "'",
+    smarty.openingSingleQuotesRegex: "'",
+    smarty.closingSingleQuotesRegex: "'",
+    smarty.closingSingleQuotesRegex2: "'",
+    smarty.remainingSingleQuotesRegex: "'",
+    smarty.openingDoubleQuotesRegex: '"',
+    smarty.closingDoubleQuotesRegex: '"',
+    smarty.closingDoubleQuotesRegex2: '"',
+    smarty.remainingDoubleQuotesRegex: '"',
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +194,45 @@ class _FigureMaker(Treeprocessor):
                     )
 
 
+class _Typographer(Treeprocessor):
+    """smarty's quotes, dashes and ellipses by smarty's own rules, in smarty's order.
+
+    smarty runs its rules through a second InlineProcessor, which tries every rule on every
+    text and was some 40% of a story's render time. This applies the same rules the same
+    way (a match becomes an opaque placeholder that later rules see, as in
+    InlineProcessor), but skips a rule when the text lacks the characters it needs.
+    """
+
+    def __init__(self, md: markdown.Markdown, rules: list[InlineProcessor]) -> None:
+        super().__init__(md)
+        self.rules = [(rule, _SMARTY_NEEDS.get(rule.compiled_re.pattern, "")) for rule in rules]
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element is root:
+                continue  # InlineProcessor leaves the root's own text alone
+            if element.text and not isinstance(element.text, AtomicString):
+                element.text = self._educate(element.text)
+            if element.tail and not isinstance(element.tail, AtomicString):
+                element.tail = self._educate(element.tail)
+
+    def _educate(self, text: str) -> str:
+        replacements: dict[str, str] = {}
+        for rule, needs in self.rules:
+            start = 0
+            while needs in text and (match := rule.compiled_re.search(text, start)):
+                replacement, begin, end = rule.handleMatch(match, text)
+                placeholder = INLINE_PLACEHOLDER % f"{len(replacements):04d}"
+                replacements[placeholder] = replacement
+                text = text[:begin] + placeholder + text[end:]
+                start = begin + len(placeholder)
+        if not replacements:
+            return text
+        return INLINE_PLACEHOLDER_RE.sub(
+            lambda match: replacements.get(match.group(), match.group()), text
+        )
+
+
 class _NewsroomExtension(Extension):
     def __init__(self, settings: MarkupSettings) -> None:
         super().__init__()
@@ -177,6 +243,14 @@ class _NewsroomExtension(Extension):
         md.treeprocessors.register(_FigureMaker(md), "newssite_figures", 2)
 
 
+class _QuickSmartyExtension(Extension):
+    """Put _Typographer in the place of smarty's InlineProcessor; load it after smarty."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        rules = list(md.treeprocessors["smarty"].inlinePatterns)  # type: ignore[attr-defined]
+        md.treeprocessors.register(_Typographer(md, rules), "smarty", 6)  # smarty's priority
+
+
 class MarkupRenderer:
     """One reusable Markdown converter; `render` resets it for every document."""
 
@@ -184,8 +258,8 @@ class MarkupRenderer:
         self.settings = settings
         self._rewriter_ext = _NewsroomExtension(settings)
         self._md = markdown.Markdown(
-            extensions=["extra", "smarty", "sane_lists", "toc", self._rewriter_ext],
-            extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-4"}},
+            extensions=[*_EXTENSIONS, self._rewriter_ext, _QuickSmartyExtension()],
+            extension_configs=_EXTENSION_CONFIGS,
             output_format="html",
         )
         self._rewriter: _LinkRewriter = self._md.treeprocessors["newssite_links"]  # type: ignore[assignment]
@@ -248,6 +322,9 @@ def _attribute_filter(embed_hosts: tuple[str, ...]) -> Callable[[str, str, str],
 def _heading_id(text: str, separator: str) -> str:
     words = re.sub(r"[^\w\s-]", "", text.lower(), flags=re.ASCII)
     return re.sub(r"[\s_-]+", separator, words).strip(separator) or "section"
+
+
+_EXTENSION_CONFIGS = {"toc": {"slugify": _heading_id, "toc_depth": "2-4"}}
 
 
 _TAG = re.compile(r"<[^>]+>")
