@@ -31,6 +31,7 @@ from newssite.freshness import (
     output_stamp,
     save_last_build,
     stamp_of_files,
+    still_valid,
     unchanged_since_last_build,
 )
 from newssite.graph import NEWS_SITEMAP_WINDOW, Publication, StoryMemo, build_site
@@ -81,17 +82,18 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
         config = _load(site_dir, options)
         lines = input_lines(config)
         inputs = input_stamp(config, options, lines)
-        last = unchanged_since_last_build(config, inputs, publication.now)
-    if last is not None:
-        timer.finish()
-        return _unchanged_report(last, config, timer)
+        last = load_last_build(config.cache_dir)
+        if unchanged_since_last_build(config, inputs, publication.now, last):
+            assert last is not None
+            timer.finish()
+            return _unchanged_report(last, config, timer)
     cache = cache or BuildCache(config.cache_dir)
     basis = index_basis(config, options)
     # What each stage makes lives to the end of the build: frozen, it is not scanned again
     # by every full garbage collection of the later stages (~0.4 s at 10,000 stories).
     try:
         with output_lock(config.output), ThreadPoolExecutor(1) as background:
-            updated = _update(config, publication, basis, lines, inputs, cache, timer)
+            updated = _update(config, publication, basis, lines, inputs, last, cache, timer)
             if updated is not None:
                 return updated
             with timer("parse"):
@@ -171,14 +173,14 @@ def _update(
     basis: str,
     lines: dict[str, str],
     inputs: str,
+    last: LastBuild | None,
     cache: BuildCache,
     timer: _StageTimer,
 ) -> BuildReport | None:
     """The last build updated for a few changed stories (delta.py), when it can be."""
-    last = load_last_build(config.cache_dir)
-    if last is None or not _within(last, publication.now):
+    if last is None or not still_valid(last, publication.now):
         return None
-    updated = update(config, publication, basis, lines, last.warnings, cache, timer)
+    updated = update(config, publication, basis, lines, last, cache, timer)
     if updated is None:
         return None
     timer.finish()
@@ -215,13 +217,6 @@ def _update(
         ),
     )
     return report
-
-
-def _within(last: LastBuild, now: datetime) -> bool:
-    """Whether the clock alone left the last build's site as it was (freshness.py)."""
-    if last.valid_until is not None and now >= last.valid_until:
-        return False
-    return last.valid_from is None or now > last.valid_from
 
 
 def index_basis(config: SiteConfig, options: BuildOptions) -> str:

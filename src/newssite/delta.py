@@ -21,6 +21,7 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -32,6 +33,7 @@ import jinja2
 from newssite.cache import BuildCache
 from newssite.config import SiteConfig
 from newssite.errors import NewssiteError
+from newssite.freshness import LastBuild, stamp_of_files
 from newssite.graph import (
     _GENERATED_URLS,
     NEWS_SITEMAP_LIMIT,
@@ -92,7 +94,7 @@ from newssite.urls import (
     section_url,
     url_key,
 )
-from newssite.write import survey_output, update_interrupted, write_outputs
+from newssite.write import OutputSurvey, survey_output, update_interrupted, write_outputs
 
 INDEX_NAME = "story-index.json"
 INDEX_VERSION = 1
@@ -145,23 +147,37 @@ class StoryIndex:
 
 
 def save_index(cache_dir: Path, index: StoryIndex) -> None:
-    """Write the index atomically; a build that cannot is only slower next time."""
+    """Write the index atomically; a build that cannot is only slower next time.
+
+    The stories are stored as columns, their related stories by position, their cache
+    keys by digest: it is read by every update, and this is what it costs least to read."""
+    stories = list(index.stories.values())
+    position = {story.source: number for number, story in enumerate(stories)}
+    salt = stories[0].key.rsplit(":", 1)[1] if stories else ""
     data = {
         "version": INDEX_VERSION,
         "basis": index.basis,
         "inputs": index.inputs,
-        "stories": [
-            [*story[:3], story.date.isoformat(), *story[4:11], story.modified.isoformat()]
-            for story in index.stories.values()
-        ],
-        "related": index.related,
-        "authors": index.authors,
+        "salt": salt,
+        "source": [s.source for s in stories],
+        "digest": [s.key.rsplit(":", 2)[1] for s in stories],
+        "url": [s.url for s in stories],
+        "date": [s.date.isoformat() for s in stories],
+        "section": [s.section for s in stories],
+        "authors": [s.authors for s in stories],
+        "tags": [s.tags for s in stories],
+        "flags": [s.draft | s.removed << 1 for s in stories],
+        "aliases": [s.aliases for s in stories],
+        "assets": [s.assets for s in stories],
+        "modified": [None if s.modified == s.date else s.modified.isoformat() for s in stories],
+        "related": [[position[r] for r in index.related.get(s.source, ())] for s in stories],
+        "authors_of_site": index.authors,
         "pages": index.pages,
     }
     temporary = cache_dir / f"{INDEX_NAME}.{os.getpid()}"
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps(data), encoding="utf-8")
+        temporary.write_text(json.dumps(data, check_circular=False), encoding="utf-8")
         os.replace(temporary, cache_dir / INDEX_NAME)
     except OSError:
         temporary.unlink(missing_ok=True)
@@ -173,33 +189,69 @@ def load_index(cache_dir: Path) -> StoryIndex | None:
         data = json.loads((cache_dir / INDEX_NAME).read_text(encoding="utf-8"))
         if data["version"] != INDEX_VERSION:
             return None
-        stories = {}
-        for fields in data["stories"]:
-            source, key, url, date, section, authors, tags, draft, removed = fields[:9]
-            aliases, assets, modified = fields[9:12]
-            stories[str(source)] = StoryRecord(
-                str(source),
-                str(key),
-                str(url),
-                datetime.fromisoformat(date),
-                str(section),
-                tuple(map(str, authors)),
-                tuple(map(str, tags)),
-                bool(draft),
-                bool(removed),
-                tuple(map(str, aliases)),
-                tuple(map(str, assets)),
-                datetime.fromisoformat(modified),
+        sources, salt = data["source"], str(data["salt"])
+        if not all(type(source) is str for source in sources):
+            return None
+        records = []
+        columns = zip(
+            sources,
+            data["digest"],
+            data["url"],
+            data["date"],
+            data["section"],
+            data["authors"],
+            data["tags"],
+            data["flags"],
+            data["aliases"],
+            data["assets"],
+            data["modified"],
+            strict=True,
+        )
+        moment = datetime.fromisoformat
+        for (
+            source,
+            digest,
+            url,
+            date,
+            section,
+            authors,
+            tags,
+            flags,
+            aliases,
+            assets,
+            changed,
+        ) in columns:
+            published = moment(date)
+            records.append(
+                StoryRecord(
+                    source,
+                    f"articles:{source}:{digest}:{salt}",
+                    str(url),
+                    published,
+                    str(section),
+                    tuple(map(str, authors)),
+                    tuple(map(str, tags)),
+                    bool(flags & 1),
+                    bool(flags & 2),
+                    tuple(map(str, aliases)),
+                    tuple(map(str, assets)),
+                    published if changed is None else moment(changed),
+                )
             )
+        related = {
+            source: tuple([sources[number] for number in numbers])
+            for source, numbers in zip(sources, data["related"], strict=True)
+            if numbers
+        }
         return StoryIndex(
             basis=str(data["basis"]),
             inputs={str(k): str(v) for k, v in data["inputs"].items()},
-            stories=stories,
-            related={str(k): tuple(map(str, v)) for k, v in data["related"].items()},
-            authors=tuple((str(a), str(b)) for a, b in data["authors"]),
+            stories={record.source: record for record in records},
+            related=related,
+            authors=tuple((str(a), str(b)) for a, b in data["authors_of_site"]),
             pages=tuple((str(a), str(b), str(c)) for a, b, c in data["pages"]),
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
 
 
@@ -245,28 +297,30 @@ def make_plan(
         reverse=True,
     )
     published = [s for s in included if not s.removed]
-    tags = _canonical_tags(published)  # type: ignore[arg-type]
-    slugs_of = {
-        s.source: tuple(dict.fromkeys(tags[name].slug for name in s.tags)) for s in published
-    }
-    oldest_first = sorted(published, key=lambda s: (s.date, s.source))
+    oldest_first = published[::-1]  # _chronological orders as related.py does: by date, source
+    tags = _canonical_tags(oldest_first)  # type: ignore[arg-type]
+    slug_of = {name: tag.slug for name, tag in tags.items()}.__getitem__
+    slugs_of = {s.source: tuple(dict.fromkeys(map(slug_of, s.tags))) for s in published}
     keys = tuple((s.url, s.section, frozenset(slugs_of[s.source]), s.draft) for s in oldest_first)
     if related is None:
         related = _related(oldest_first, keys, earlier)
     jobs: dict[str, Job] = {}
     entries: list[SitemapEntry] = []
     for story in published:
-        jobs[output_path(story.url)] = ("article", story.source, related[story.source])
+        jobs[_page_path(story.url)] = ("article", story.source, related.get(story.source, ()))
         entries.append(SitemapEntry(story.url, story.modified, True))
     for story in included:
         if story.removed:
             jobs[output_path(story.url)] = ("removed", story.source)
-    modified = {s.source: s.modified for s in published}
+    # The newest change on each list page: compared as timestamps, which is far cheaper
+    # than comparing aware datetimes (equal timestamps are one moment, written alike).
+    stamp_of = {s.source: s.modified.timestamp() for s in published}.__getitem__
+    moment_of = {s.modified.timestamp(): s.modified for s in published}
 
     def add_list(kind: str, list_url: str, subject: str, members: Sequence[str]) -> None:
         for url, pagination, items in paginate(members, list_url, config.per_page):
-            jobs[output_path(url)] = ("list", kind, list_url, subject, url, pagination, items)
-            lastmod = max(map(modified.__getitem__, items)) if items else None
+            jobs[_page_path(url)] = ("list", kind, list_url, subject, url, pagination, items)
+            lastmod = moment_of[max(map(stamp_of, items))] if items else None
             entries.append(SitemapEntry(url, lastmod, False))
 
     def add_feed(kind: str, list_url: str, subject: str, members: Sequence[str]) -> None:
@@ -290,8 +344,9 @@ def make_plan(
         add_list("section", section_url(section.slug), section.slug, by_section[section.slug])
     for slug in authors:
         add_list("author", author_url(slug), slug, by_author[slug])
+    tag_of_slug = tags_by_slug(tags)
     for slug in sorted(by_tag):
-        add_list("tag", tags_by_slug(tags)[slug].url, slug, by_tag[slug])
+        add_list("tag", tag_of_slug[slug].url, slug, by_tag[slug])
     entries += [
         SitemapEntry(page_url(slug), None, False)
         for _, slug, _ in sorted(standalone, key=lambda p: p[1])
@@ -328,6 +383,11 @@ def make_plan(
     )
 
 
+def _page_path(url: str) -> str:
+    """urls.output_path, without its checks for the URLs the plan makes (all end in "/")."""
+    return url[1:] + "index.html" if url.endswith("/") else output_path(url)
+
+
 def tags_by_slug(tags: Mapping[str, Tag]) -> dict[str, Tag]:
     return {tag.slug: tag for tag in tags.values()}
 
@@ -341,7 +401,7 @@ def _related(
     found: dict[str, tuple[str, ...]] = {}
     if earlier is not None and keys[: len(earlier.related_keys)] == earlier.related_keys:
         start = len(earlier.related_keys)
-        found = {s.source: earlier.related[s.source] for s in oldest_first[:start]}
+        found = {s.source: earlier.related.get(s.source, ()) for s in oldest_first[:start]}
     chosen = choose_related(keys, RELATED_COUNT, WINDOW, only_from=start)
     for story in oldest_first[start:]:
         found[story.source] = tuple(oldest_first[i].source for i in chosen[story.url])
@@ -598,7 +658,7 @@ def update(
     publication: Publication,
     basis: str,
     lines: Mapping[str, str],
-    last_warnings: tuple[NewssiteError, ...],
+    last: LastBuild,
     cache: BuildCache,
     stage: Callable[[str], AbstractContextManager[None]],
 ) -> Update | None:
@@ -607,6 +667,28 @@ def update(
     index = load_index(config.cache_dir)
     if index is None or index.basis != basis or update_interrupted(config.cache_dir):
         return None
+    # output/ is listed while the stories are read and planned (the walk waits on the disk).
+    with ThreadPoolExecutor(1) as background:
+        surveyed = background.submit(_survey_as_left, config, last.output)
+        return _update(config, publication, lines, last.warnings, cache, stage, index, surveyed)
+
+
+def _survey_as_left(config: SiteConfig, stamp: str) -> OutputSurvey | None:
+    """output/ surveyed, when it holds exactly what the last build left (its stamp)."""
+    survey = survey_output(config.output, config.cache_dir)
+    return survey if survey.trusted and stamp_of_files(survey.files) == stamp else None
+
+
+def _update(
+    config: SiteConfig,
+    publication: Publication,
+    lines: Mapping[str, str],
+    last_warnings: tuple[NewssiteError, ...],
+    cache: BuildCache,
+    stage: Callable[[str], AbstractContextManager[None]],
+    index: StoryIndex,
+    surveyed: Future[OutputSurvey | None],
+) -> Update | None:
     try:
         with stage("parse"):
             changed_files = _changed_story_files(config, index, lines)
@@ -627,8 +709,8 @@ def update(
                 records.values(), config, publication, author_slugs, index.pages, earlier=before
             )
             _check_simple(changed, index, before, after)
-            survey = survey_output(config.output, config.cache_dir)
-            if not survey.trusted:
+            survey = surveyed.result()
+            if survey is None:
                 raise NotSimple("output/ is not as the last build left it")
             _check_claims(changed, index, after, survey.files)
             paths = changed_jobs(before, after, changed)

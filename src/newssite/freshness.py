@@ -107,14 +107,11 @@ def stamp_of_files(files: Mapping[str, os.stat_result]) -> str:
     return digest.hexdigest()
 
 
-def unchanged_since_last_build(config: SiteConfig, inputs: str, now: datetime) -> LastBuild | None:
-    """The last build's record when its inputs and output are as it left them, else None."""
-    last = load_last_build(config.cache_dir)
-    if last is None or last.inputs != inputs:
-        return None
-    if last.valid_until is not None and now >= last.valid_until:
-        return None
-    if last.valid_from is not None and now <= last.valid_from:
+def unchanged_since_last_build(
+    config: SiteConfig, inputs: str, now: datetime, last: LastBuild | None
+) -> LastBuild | None:
+    """The last build's record (`last`) when its inputs and output are as it left them."""
+    if last is None or last.inputs != inputs or not still_valid(last, now):
         return None
     # The output stamp catches files an interrupted update replaced, not a kill between
     # its journal and its first replacement: the journal decides.
@@ -123,6 +120,13 @@ def unchanged_since_last_build(config: SiteConfig, inputs: str, now: datetime) -
     if not config.output.is_dir() or output_stamp(config.output) != last.output:
         return None
     return last
+
+
+def still_valid(last: LastBuild, now: datetime) -> bool:
+    """Whether the clock alone left the last build's site as it was at `now`."""
+    if last.valid_until is not None and now >= last.valid_until:
+        return False
+    return last.valid_from is None or now > last.valid_from
 
 
 def load_last_build(cache_dir: Path) -> LastBuild | None:
