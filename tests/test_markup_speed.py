@@ -11,10 +11,12 @@ from markdown.extensions import smarty
 from newssite.markup import (
     _EXTENSION_CONFIGS,
     _EXTENSIONS,
+    _INLINE_NEEDS,
     _SMARTY_NEEDS,
     MarkupRenderer,
     MarkupSettings,
     _NewsroomExtension,
+    _QuickInlineProcessor,
     _Typographer,
 )
 
@@ -62,6 +64,19 @@ TRICKY = [
     "— \"em dash unicode\" – 'en dash unicode'",
     "<<angle>> and >>quotes<< stay",
     "",
+    "[outer [inner](a.md) text](b.md) and ![img [x]](c.png) [![pic](d.png)](e.md)",
+    "[ref][r1] and [r1] and [R1][] and ![img][r2] and ![r2]\n\n[r1]: ../09/x.md 'T'\n[r2]: f.png",
+    '[not a link] [also not](  and ]( [x](<a b.md>) [y](h.md "title")',
+    "Escaped \\[not link](x.md) and \\`not code\\` and \\*not em\\* and \\\\ backslash",
+    "Ticks ``double `tick` code`` and \\\\`after backslashes` and ` ` and `` ` ``",
+    "<https://example.com/a?b=c&d=e> <ftp://x.y> <not a link> <a@b> <mailto:me@x.org> a@b.c",
+    "Entities &amp; &copy; &#169; &#xA9; &bogus &; & alone &notanentity;",
+    "<em>inline</em> <!-- comment --> <?php x ?> <![CDATA[ x ]]> <br/> <img src=x> 1 < 2 > 0",
+    "Hard  \nbreak and trailing two  \n\nspaces  ",
+    "*em* **strong** ***both*** _em_ __strong__ ___both___ snake_case_word 2*3*4 * alone _",
+    "Footnotes[^a] and [^missing] and [^a]\n\n[^a]: Note with [link](x.md) and `code`.",
+    "A [link with `code` and *em* and <b>html</b> and &amp;](x.md) end",
+    "Autolink in [a link <http://x.y>](z.md) and image ![alt *em*](p.png)",
 ]
 
 ATOMS = [
@@ -70,7 +85,9 @@ ATOMS = [
     "&#8212;", "`", "`x 'y'`", "*", "_", "[", "]", "(", ")", "[a 'b'](../x.md#c)",
     '![i](m.png "Cap -- Photo: A")', "<b>", "</b>", "<div>\n", "\n</div>\n", "# ", "## ",
     "\\'", '\\"', "\\.", "> ", "- ", "1. ", "    ", "{: #id }", "[^1]", "\n[^1]: n 'x'\n",
-    "!", "?", ",", ":", "<!-- c -->", "&", "<http://a.b/'c'>",
+    "!", "?", ",", ":", "<!-- c -->", "&", "<http://a.b/'c'>", "![", "](", "](x.md)",
+    "[r]", "\n[r]: y.md\n", "&amp;", "&x", ";", "@", "<a@b.c>", "://", "  \n", "\\", "\\`",
+    "``", "**", "__", "<em>", "</em>", "<br/>", "[^", "^",
 ]  # fmt: skip
 
 
@@ -92,10 +109,13 @@ def convert_both(text: str) -> tuple[tuple[str, object], tuple[str, object]]:
     )
 
 
-def test_the_renderer_uses_the_typographer() -> None:
+def test_the_renderer_uses_the_quick_processors() -> None:
     quick = MarkupRenderer(SETTINGS)._md
+    stock = stock_markdown(SETTINGS)
     assert isinstance(quick.treeprocessors["smarty"], _Typographer)
-    assert not isinstance(stock_markdown(SETTINGS).treeprocessors["smarty"], _Typographer)
+    assert isinstance(quick.treeprocessors["inline"], _QuickInlineProcessor)
+    assert not isinstance(stock.treeprocessors["smarty"], _Typographer)
+    assert not isinstance(stock.treeprocessors["inline"], _QuickInlineProcessor)
 
 
 @pytest.mark.parametrize("text", TRICKY)
@@ -140,3 +160,24 @@ def test_a_rule_matches_only_text_that_holds_its_need() -> None:
             text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8)))
             if rule.compiled_re.search(text):
                 assert needs in text, (rule.compiled_re.pattern, text)
+
+
+def test_every_inline_pattern_but_emphasis_has_a_known_need() -> None:
+    # As above: a pattern missing here is only slower, but _INLINE_NEEDS should follow.
+    patterns = {pattern.compiled_re.pattern for pattern in stock_markdown(SETTINGS).inlinePatterns}
+    assert patterns - set(_INLINE_NEEDS) == {r"\*|_"}
+
+
+def test_an_inline_pattern_matches_only_text_that_holds_its_need() -> None:
+    rng = random.Random(11)
+    # The strings at the end make matches of the longer patterns likely.
+    alphabet = [*"[]!^`\\<>&#;:/@*_ \na", "://", "<a", "a>", "  \n", "&a;"]
+    for pattern in stock_markdown(SETTINGS).inlinePatterns:
+        needs = _INLINE_NEEDS.get(pattern.compiled_re.pattern, "")
+        matches = 0
+        for _ in range(20000):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8)))
+            if pattern.compiled_re.search(text):
+                matches += 1
+                assert needs in text, (pattern.compiled_re.pattern, text)
+        assert matches, pattern.compiled_re.pattern  # else the test proves nothing

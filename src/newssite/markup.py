@@ -19,8 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
+from markdown import inlinepatterns, treeprocessors
 from markdown.extensions import Extension, smarty
-from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import INLINE_PLACEHOLDER, INLINE_PLACEHOLDER_RE, AtomicString
 
@@ -64,6 +64,20 @@ _CREDIT = re.compile(
     r"^(?P<caption>.*?)[\s—–|-]*\b(?:photo|photograph|picture|image|credit)\s*:\s*(?P<credit>[^:]+?)\s*$",
     re.IGNORECASE | re.DOTALL,
 )
+# What text must hold for each inline pattern's regex to match, by the regex; a pattern not
+# listed here (an extension's, or another Python-Markdown's) is tried on every text.
+_INLINE_NEEDS = {
+    inlinepatterns.BACKTICK_RE: "`",
+    inlinepatterns.ESCAPE_RE: "\\",
+    r"\[\^([^\]]*)\]": "[^",  # footnotes
+    inlinepatterns.LINK_RE: "[",
+    inlinepatterns.IMAGE_LINK_RE: "![",
+    inlinepatterns.AUTOLINK_RE: "://",
+    inlinepatterns.AUTOMAIL_RE: "@",
+    inlinepatterns.LINE_BREAK_RE: "  \n",
+    inlinepatterns.HTML_RE: "<",
+    inlinepatterns.ENTITY_RE: "&",
+}
 # What text must hold for each of smarty's rules to match, by the rule's regex. A rule
 # not listed here (another Python-Markdown's) is tried on every text, as smarty does.
 _SMARTY_NEEDS = {
@@ -203,7 +217,7 @@ class _Typographer(Treeprocessor):
     InlineProcessor), but skips a rule when the text lacks the characters it needs.
     """
 
-    def __init__(self, md: markdown.Markdown, rules: list[InlineProcessor]) -> None:
+    def __init__(self, md: markdown.Markdown, rules: list[inlinepatterns.InlineProcessor]) -> None:
         super().__init__(md)
         self.rules = [(rule, _SMARTY_NEEDS.get(rule.compiled_re.pattern, "")) for rule in rules]
 
@@ -233,6 +247,36 @@ class _Typographer(Treeprocessor):
         )
 
 
+class _QuickInlineProcessor(treeprocessors.InlineProcessor):
+    """Python-Markdown's InlineProcessor, but a pattern is not tried on a text that lacks
+    what the pattern's regex needs: most texts hold no link, code span or HTML."""
+
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
+        self._patterns = list(self.inlinePatterns)
+        self._needs = [
+            _INLINE_NEEDS.get(pattern.compiled_re.pattern, "") for pattern in self._patterns
+        ]
+        return super().run(tree, ancestors)
+
+    # The InlineProcessor's private loop over the patterns, the same but for the `needs`
+    # test; were it renamed, the stock loop would run again, as slow and as correct.
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if isinstance(data, AtomicString):
+            return data
+        start = 0
+        while patternIndex < len(self._patterns):
+            if self._needs[patternIndex] not in data:
+                patternIndex += 1
+                start = 0
+                continue
+            data, matched, start = self._InlineProcessor__applyPattern(
+                self._patterns[patternIndex], data, patternIndex, start
+            )
+            if not matched:
+                patternIndex += 1
+        return data
+
+
 class _NewsroomExtension(Extension):
     def __init__(self, settings: MarkupSettings) -> None:
         super().__init__()
@@ -243,12 +287,14 @@ class _NewsroomExtension(Extension):
         md.treeprocessors.register(_FigureMaker(md), "newssite_figures", 2)
 
 
-class _QuickSmartyExtension(Extension):
-    """Put _Typographer in the place of smarty's InlineProcessor; load it after smarty."""
+class _QuickInlineExtension(Extension):
+    """Put _QuickInlineProcessor and _Typographer in the place of Python-Markdown's and
+    smarty's InlineProcessors; load it after smarty."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         rules = list(md.treeprocessors["smarty"].inlinePatterns)  # type: ignore[attr-defined]
         md.treeprocessors.register(_Typographer(md, rules), "smarty", 6)  # smarty's priority
+        md.treeprocessors.register(_QuickInlineProcessor(md), "inline", 20)
 
 
 class MarkupRenderer:
@@ -258,7 +304,7 @@ class MarkupRenderer:
         self.settings = settings
         self._rewriter_ext = _NewsroomExtension(settings)
         self._md = markdown.Markdown(
-            extensions=[*_EXTENSIONS, self._rewriter_ext, _QuickSmartyExtension()],
+            extensions=[*_EXTENSIONS, self._rewriter_ext, _QuickInlineExtension()],
             extension_configs=_EXTENSION_CONFIGS,
             output_format="html",
         )
