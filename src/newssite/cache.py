@@ -34,6 +34,7 @@ from newssite.model import (
 # 2: inline figures in bodies, photo sizes, image lines; 3: records as lists, bodies apart
 CACHE_FORMAT = 3
 CACHE_FILE = "build.sqlite"
+FEW_KEYS = 200  # fewer documents than this are looked up by key, not by reading them all
 Document = Article | Author | StandalonePage
 
 
@@ -110,6 +111,8 @@ class BuildCache:
                 missing.add(key)
             else:
                 found[key] = hit
+        if 0 < len(missing) <= FEW_KEYS:  # an update: no need to read the whole table
+            return found | self.get_parsed_some(missing)
         db = self._connect() if missing else None
         if db is None:
             return found
