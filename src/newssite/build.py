@@ -18,7 +18,7 @@ import jinja2
 from newssite import __version__
 from newssite.cache import BuildCache, cache_salt
 from newssite.config import SiteConfig, load_config, with_output
-from newssite.delta import StoryIndex, record_of, save_index, update
+from newssite.delta import StoryIndex, index_of, record_of, save_index, update
 from newssite.editorial import editorial_warnings
 from newssite.errors import NewssiteError, raise_all
 from newssite.freshness import (
@@ -137,7 +137,10 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
                         outputs, copies, config.output, config.cache_dir, config.keep_files, survey
                     )
                     cache.save(live_keys=docs.keys)
-                    save_index(config.cache_dir, story_index(basis, lines, docs, site, memo))
+                    save_index(
+                        config.cache_dir,
+                        story_index(basis, lines, docs, site, memo, config, publication),
+                    )
     except Exception:
         cache.save_parsed()  # once the error is fixed, the archive need not be parsed again
         raise
@@ -234,22 +237,30 @@ def index_basis(config: SiteConfig, options: BuildOptions) -> str:
 
 
 def story_index(
-    basis: str, lines: dict[str, str], docs: Documents, site: Site, memo: StoryMemo
+    basis: str,
+    lines: dict[str, str],
+    docs: Documents,
+    site: Site,
+    memo: StoryMemo,
+    config: SiteConfig,
+    publication: Publication,
 ) -> StoryIndex:
     """The index an update of this build starts from (delta.py)."""
     keys = {key.split(":", 1)[1].rsplit(":", 2)[0]: key for key in docs.keys}
     oldest_first = sorted(site.stories, key=lambda s: (s.date, s.source))
     chosen = memo.related.chosen
-    return StoryIndex(
-        basis=basis,
-        inputs=lines,
-        stories={a.source: record_of(a, keys[a.source]) for a in docs.articles},
-        related={
+    return index_of(
+        basis,
+        lines,
+        {a.source: record_of(a, keys[a.source]) for a in docs.articles},
+        {
             story.source: tuple(oldest_first[i].source for i in chosen[story.url])
             for story in oldest_first
         },
-        authors=tuple(sorted((a.slug, keys[a.source]) for a in docs.authors)),
-        pages=tuple(sorted((p.source, p.slug, p.title) for p in docs.pages)),
+        tuple(sorted((a.slug, keys[a.source]) for a in docs.authors)),
+        tuple(sorted((p.source, p.slug, p.title) for p in docs.pages)),
+        config,
+        publication,
     )
 
 

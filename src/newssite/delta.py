@@ -144,6 +144,18 @@ class StoryIndex:
     related: Mapping[str, tuple[str, ...]]  # story source -> related story sources
     authors: tuple[tuple[str, str], ...]  # (slug, cache key) of each author document
     pages: tuple[tuple[str, str, str], ...]  # standalone pages: (source, slug, title)
+    plan: PlanSummary
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSummary:
+    """What an update compares its plan with, of the last build's plan."""
+
+    digests: Mapping[str, str]  # output path -> digest of its job, for all but article pages
+    keys: tuple[int, str]  # how many stories were published, and a digest of their related keys
+    shards: Mapping[str, str]  # search part URL -> digest of its pages
+    tags: Mapping[str, tuple[str, str]]  # each spelling -> the slug and name of its tag
+    pages: int
 
 
 def save_index(cache_dir: Path, index: StoryIndex) -> None:
@@ -173,6 +185,13 @@ def save_index(cache_dir: Path, index: StoryIndex) -> None:
         "related": [[position[r] for r in index.related.get(s.source, ())] for s in stories],
         "authors_of_site": index.authors,
         "pages": index.pages,
+        "plan": {
+            "digests": index.plan.digests,
+            "keys": index.plan.keys,
+            "shards": index.plan.shards,
+            "tags": index.plan.tags,
+            "pages": index.plan.pages,
+        },
     }
     temporary = cache_dir / f"{INDEX_NAME}.{os.getpid()}"
     try:
@@ -189,7 +208,7 @@ def load_index(cache_dir: Path) -> StoryIndex | None:
         data = json.loads((cache_dir / INDEX_NAME).read_text(encoding="utf-8"))
         if data["version"] != INDEX_VERSION:
             return None
-        sources, salt = data["source"], str(data["salt"])
+        sources, salt, plan = data["source"], str(data["salt"]), data["plan"]
         if not all(type(source) is str for source in sources):
             return None
         records = []
@@ -250,9 +269,32 @@ def load_index(cache_dir: Path) -> StoryIndex | None:
             related=related,
             authors=tuple((str(a), str(b)) for a, b in data["authors_of_site"]),
             pages=tuple((str(a), str(b), str(c)) for a, b, c in data["pages"]),
+            plan=PlanSummary(
+                digests={str(k): str(v) for k, v in plan["digests"].items()},
+                keys=(int(plan["keys"][0]), str(plan["keys"][1])),
+                shards={str(k): str(v) for k, v in plan["shards"].items()},
+                tags={str(k): (str(v[0]), str(v[1])) for k, v in plan["tags"].items()},
+                pages=int(plan["pages"]),
+            ),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
+
+
+def index_of(
+    basis: str,
+    lines: Mapping[str, str],
+    stories: Mapping[str, StoryRecord],
+    related: Mapping[str, tuple[str, ...]],
+    authors: tuple[tuple[str, str], ...],
+    pages: tuple[tuple[str, str, str], ...],
+    config: SiteConfig,
+    publication: Publication,
+) -> StoryIndex:
+    """The index of a whole build, with the summary of its plan."""
+    slugs = sorted(slug for slug, _ in authors)
+    plan = make_plan(stories.values(), config, publication, slugs, pages, related=related)
+    return StoryIndex(basis, lines, stories, related, authors, pages, plan.summary())
 
 
 # --- The plan ------------------------------------------------------------------------------
@@ -273,6 +315,43 @@ class Plan:
     tags: Mapping[str, Tag]  # each spelling -> its tag
     shards: tuple[SearchShard, ...]
     pages: int  # article, removed, list and search pages
+    digests: Mapping[str, str]  # output path -> digest of its job, for all but article pages
+
+    def summary(self) -> PlanSummary:
+        return PlanSummary(
+            digests=self.digests,
+            keys=(len(self.related_keys), _keys_digest(self.related_keys)),
+            shards={shard.url: _digest(shard.pages) for shard in self.shards},
+            tags={name: (tag.slug, tag.name) for name, tag in self.tags.items()},
+            pages=self.pages,
+        )
+
+
+def _digest(value: object) -> str:
+    """A digest of a job: its repr holds only strings, numbers, moments and model records."""
+    return hashlib.sha1(repr(value).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def _keys_digest(keys: Sequence[RelatedKey]) -> str:
+    digest = hashlib.sha1()
+    for url, section, slugs, draft in keys:
+        text = f"{url}\1{section}\1{chr(2).join(sorted(slugs))}\1{draft:d}\0"
+        digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def published_sources(stories: Iterable[StoryRecord], publication: Publication) -> set[str]:
+    """The stories a plan lists, withdrawn ones left out (make_plan's choice, unsorted)."""
+    return {s.source for s in _included(stories, publication) if not s.removed}
+
+
+def _included(stories: Iterable[StoryRecord], publication: Publication) -> list[StoryRecord]:
+    now = publication.now
+    return [
+        s
+        for s in stories
+        if (publication.drafts or not s.draft) and (publication.future or s.date <= now)
+    ]
 
 
 def make_plan(
@@ -282,20 +361,13 @@ def make_plan(
     authors: Sequence[str],
     standalone: Sequence[tuple[str, str, str]],
     related: Mapping[str, tuple[str, ...]] | None = None,
-    earlier: Plan | None = None,
+    earlier: tuple[PlanSummary, Mapping[str, tuple[str, ...]]] | None = None,
 ) -> Plan:
     """The plan of a site with these stories and author slugs. `related` gives every story's
-    related stories (the index's); else they are chosen, reusing `earlier` where it holds."""
+    related stories (a whole build's); else they are chosen, reusing the `earlier` plan's
+    choices (its summary, and the related stories of its index) where they hold."""
     now = publication.now
-    included = sorted(
-        (
-            s
-            for s in stories
-            if (publication.drafts or not s.draft) and (publication.future or s.date <= now)
-        ),
-        key=_chronological,
-        reverse=True,
-    )
+    included = sorted(_included(stories, publication), key=_chronological, reverse=True)
     published = [s for s in included if not s.removed]
     oldest_first = published[::-1]  # _chronological orders as related.py does: by date, source
     tags = _canonical_tags(oldest_first)  # type: ignore[arg-type]
@@ -371,6 +443,7 @@ def make_plan(
     jobs["news-sitemap.xml"] = ("news", tuple(news[:NEWS_SITEMAP_LIMIT]))
     jobs["latest.json"] = ("latest", tuple(newest_first[:LATEST_COUNT]))
     pages = sum(1 for job in jobs.values() if job[0] in ("article", "removed", "list", "search"))
+    digests = {path: _digest(job) for path, job in jobs.items() if job[0] != "article"}
     return Plan(
         published=tuple(published),
         included=frozenset(s.source for s in included),
@@ -380,6 +453,7 @@ def make_plan(
         tags=tags,
         shards=shards,
         pages=pages,
+        digests=digests,
     )
 
 
@@ -393,15 +467,19 @@ def tags_by_slug(tags: Mapping[str, Tag]) -> dict[str, Tag]:
 
 
 def _related(
-    oldest_first: Sequence[StoryRecord], keys: tuple[RelatedKey, ...], earlier: Plan | None
+    oldest_first: Sequence[StoryRecord],
+    keys: tuple[RelatedKey, ...],
+    earlier: tuple[PlanSummary, Mapping[str, tuple[str, ...]]] | None,
 ) -> dict[str, tuple[str, ...]]:
     """Each story's related stories. A story's choice depends only on the stories before
     it, so when stories were only added after the newest, earlier choices stand."""
     start = 0
     found: dict[str, tuple[str, ...]] = {}
-    if earlier is not None and keys[: len(earlier.related_keys)] == earlier.related_keys:
-        start = len(earlier.related_keys)
-        found = {s.source: earlier.related.get(s.source, ()) for s in oldest_first[:start]}
+    if earlier is not None:
+        (count, digest), related = earlier[0].keys, earlier[1]
+        if count <= len(keys) and _keys_digest(keys[:count]) == digest:
+            start = count
+            found = {s.source: related.get(s.source, ()) for s in oldest_first[:start]}
     chosen = choose_related(keys, RELATED_COUNT, WINDOW, only_from=start)
     for story in oldest_first[start:]:
         found[story.source] = tuple(oldest_first[i].source for i in chosen[story.url])
@@ -424,14 +502,41 @@ def depends_on(job: Job) -> tuple[str, ...]:
     return ()
 
 
-def changed_jobs(before: Plan, after: Plan, changed: Iterable[str]) -> list[str]:
+def changed_jobs(
+    before: PlanSummary,
+    published_before: set[str],
+    related_before: Mapping[str, tuple[str, ...]],
+    after: Plan,
+    changed: Iterable[str],
+) -> list[str]:
     """The output paths to make again: new, made of something else, or showing a changed story."""
     edited = set(changed)
-    return [
-        path
-        for path, job in after.jobs.items()
-        if before.jobs.get(path) != job or not edited.isdisjoint(depends_on(job))
-    ]
+    paths = []
+    for path, job in after.jobs.items():
+        if job[0] == "article":
+            source, related = job[1], job[2]
+            again = (
+                source in edited
+                or source not in published_before
+                or related_before.get(source, ()) != related  # type: ignore[call-overload]
+                or not edited.isdisjoint(related)  # type: ignore[arg-type]
+            )
+        else:
+            again = before.digests.get(path) != after.digests[path] or not edited.isdisjoint(
+                depends_on(job)
+            )
+        if again:
+            paths.append(path)
+    return paths
+
+
+def gone_jobs(
+    before: PlanSummary, published_before: Iterable[StoryRecord], after: Plan
+) -> list[str]:
+    """The output paths of the last plan that this one does not have."""
+    paths = [_page_path(story.url) for story in published_before]
+    paths += list(before.digests)
+    return [path for path in paths if path not in after.jobs]
 
 
 # --- Making the changed files --------------------------------------------------------------
@@ -697,24 +802,28 @@ def _update(
             records.update({source: record for source, (record, _) in changed.items()})
         with stage("graph"):
             author_slugs = sorted(slug for slug, _ in index.authors)
-            before = make_plan(
-                index.stories.values(),
+            before = index.plan
+            published_before = [
+                index.stories[source]
+                for source in published_sources(index.stories.values(), publication)
+            ]
+            after = make_plan(
+                records.values(),
                 config,
                 publication,
                 author_slugs,
                 index.pages,
-                related=index.related,
+                earlier=(before, index.related),
             )
-            after = make_plan(
-                records.values(), config, publication, author_slugs, index.pages, earlier=before
-            )
-            _check_simple(changed, index, before, after)
+            _check_simple(changed, index, publication, before, after)
             survey = surveyed.result()
             if survey is None:
                 raise NotSimple("output/ is not as the last build left it")
             _check_claims(changed, index, after, survey.files)
-            paths = changed_jobs(before, after, changed)
-            gone = [path for path in before.jobs if path not in after.jobs]
+            paths = changed_jobs(
+                before, {s.source for s in published_before}, index.related, after, changed
+            )
+            gone = gone_jobs(before, published_before, after)
             env = make_environment(config)
             made, warnings = materials(
                 needed_sources(after, paths),
@@ -750,7 +859,13 @@ def _update(
             cache.save_update(changed_files=[*new, *removed], dropped_keys=dropped)
             save_index(
                 config.cache_dir,
-                replace(index, inputs=lines, stories=records, related=after.related),
+                replace(
+                    index,
+                    inputs=lines,
+                    stories=records,
+                    related=after.related,
+                    plan=after.summary(),
+                ),
             )
     except NotSimple:
         return None
@@ -825,9 +940,11 @@ def _parse_changed(
 def _check_simple(
     changed: Mapping[str, tuple[StoryRecord, Article]],
     index: StoryIndex,
-    before: Plan,
+    publication: Publication,
+    before: PlanSummary,
     after: Plan,
 ) -> None:
+    included_before = {s.source for s in _included(index.stories.values(), publication)}
     for source, (record, _) in changed.items():
         earlier = index.stories.get(source)
         for version in (record, earlier):
@@ -835,12 +952,14 @@ def _check_simple(
                 raise NotSimple("aliases, files or a takedown")
         if earlier is not None and earlier.url != record.url:
             raise NotSimple("a story moved")
-        if source in before.included and source not in after.included:
+        if source in included_before and source not in after.included:
             raise NotSimple("a story left the site")
     if bool(before.shards) != bool(after.shards):
         raise NotSimple("search appears or goes")
-    if any(after.tags.get(name, tag) != tag for name, tag in before.tags.items()):
-        raise NotSimple("a tag is spelled otherwise")
+    for name, (slug, shown) in before.tags.items():
+        tag = after.tags.get(name)
+        if tag is not None and (tag.slug, tag.name) != (slug, shown):
+            raise NotSimple("a tag is spelled otherwise")
 
 
 def _check_claims(
@@ -881,14 +1000,17 @@ def _same_as_file(output: Output, root: Path, files: Mapping[str, os.stat_result
 
 
 def _update_search(
-    before: Plan, after: Plan, outputs: Sequence[Output], config: SiteConfig, cache: BuildCache
+    before: PlanSummary,
+    after: Plan,
+    outputs: Sequence[Output],
+    config: SiteConfig,
+    cache: BuildCache,
 ) -> tuple[list[Output], list[str]]:
     """The parts of the search index whose pages changed, indexed again; and the files of
     the parts that are no more."""
     binary = require_pagefind(config)
     if binary is None or not after.shards:
         return [], []
-    earlier = {shard.url: shard for shard in before.shards}
     previous = cache.search_index()
     changed = {output.path: output for output in outputs}
     parts = dict(previous)
@@ -897,7 +1019,7 @@ def _update_search(
     for number, shard in enumerate(after.shards):
         paths = [output_path(url) for url in shard.pages]
         if (
-            earlier.get(shard.url) == shard
+            before.shards.get(shard.url) == _digest(shard.pages)
             and shard.url in previous
             and changed.keys().isdisjoint(paths)
         ):
