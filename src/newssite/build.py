@@ -83,10 +83,10 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
         lines = input_lines(config)
         inputs = input_stamp(config, options, lines)
         last = load_last_build(config.cache_dir)
-        if unchanged_since_last_build(config, inputs, publication.now, last):
-            assert last is not None
-            timer.finish()
-            return _unchanged_report(last, config, timer)
+        unchanged = unchanged_since_last_build(config, inputs, publication.now, last)
+    if unchanged is not None:
+        timer.finish()
+        return _unchanged_report(unchanged, config, timer)
     cache = cache or BuildCache(config.cache_dir)
     basis = index_basis(config, options)
     # What each stage makes lives to the end of the build: frozen, it is not scanned again

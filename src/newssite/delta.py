@@ -62,7 +62,6 @@ from newssite.model import (
     SearchShard,
     Section,
     Site,
-    SitemapEntry,
     Story,
     Tag,
 )
@@ -94,7 +93,14 @@ from newssite.urls import (
     section_url,
     url_key,
 )
-from newssite.write import OutputSurvey, survey_output, update_interrupted, write_outputs
+from newssite.write import (
+    OutputSurvey,
+    spool,
+    spool_folder,
+    survey_output,
+    update_interrupted,
+    write_outputs,
+)
 
 INDEX_NAME = "story-index.json"
 INDEX_VERSION = 1
@@ -332,6 +338,22 @@ def _digest(value: object) -> str:
     return hashlib.sha1(repr(value).encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
+class _Entry(NamedTuple):
+    """A sitemap entry as render.py reads it (model.SitemapEntry), cheaper to make and hash."""
+
+    url: str
+    lastmod: datetime | None
+    story: bool
+
+
+def _entries_digest(entries: Sequence[_Entry]) -> str:
+    digest = hashlib.sha1()
+    for url, lastmod, story in entries:
+        moment = "" if lastmod is None else repr(lastmod.timestamp())
+        digest.update(f"{url}\1{moment}\1{story:d}\0".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:20]
+
+
 def _keys_digest(keys: Sequence[RelatedKey]) -> str:
     digest = hashlib.sha1()
     for url, section, slugs, draft in keys:
@@ -377,10 +399,10 @@ def make_plan(
     if related is None:
         related = _related(oldest_first, keys, earlier)
     jobs: dict[str, Job] = {}
-    entries: list[SitemapEntry] = []
+    entries: list[_Entry] = []
     for story in published:
         jobs[_page_path(story.url)] = ("article", story.source, related.get(story.source, ()))
-        entries.append(SitemapEntry(story.url, story.modified, True))
+        entries.append(_Entry(story.url, story.modified, True))
     for story in included:
         if story.removed:
             jobs[output_path(story.url)] = ("removed", story.source)
@@ -393,7 +415,7 @@ def make_plan(
         for url, pagination, items in paginate(members, list_url, config.per_page):
             jobs[_page_path(url)] = ("list", kind, list_url, subject, url, pagination, items)
             lastmod = moment_of[max(map(stamp_of, items))] if items else None
-            entries.append(SitemapEntry(url, lastmod, False))
+            entries.append(_Entry(url, lastmod, False))
 
     def add_feed(kind: str, list_url: str, subject: str, members: Sequence[str]) -> None:
         items = tuple(members[: config.feed_size])
@@ -420,14 +442,13 @@ def make_plan(
     for slug in sorted(by_tag):
         add_list("tag", tag_of_slug[slug].url, slug, by_tag[slug])
     entries += [
-        SitemapEntry(page_url(slug), None, False)
-        for _, slug, _ in sorted(standalone, key=lambda p: p[1])
+        _Entry(page_url(slug), None, False) for _, slug, _ in sorted(standalone, key=lambda p: p[1])
     ]
     found = [s.url for s in reversed(published) if not s.draft and s.date <= now]
     shards = search_shards(found) if config.search else ()
     if shards:
         jobs[output_path(SEARCH_URL)] = ("search", shards[0].url, tuple(s.url for s in shards[1:]))
-        entries.append(SitemapEntry(SEARCH_URL, None, False))
+        entries.append(_Entry(SEARCH_URL, None, False))
     parts = sitemap_parts(entries)
     for name, part in parts:
         jobs[name] = ("urlset", tuple(part))
@@ -443,7 +464,11 @@ def make_plan(
     jobs["news-sitemap.xml"] = ("news", tuple(news[:NEWS_SITEMAP_LIMIT]))
     jobs["latest.json"] = ("latest", tuple(newest_first[:LATEST_COUNT]))
     pages = sum(1 for job in jobs.values() if job[0] in ("article", "removed", "list", "search"))
-    digests = {path: _digest(job) for path, job in jobs.items() if job[0] != "article"}
+    digests = {
+        path: _entries_digest(job[1]) if job[0] == "urlset" else _digest(job)  # type: ignore[arg-type]
+        for path, job in jobs.items()
+        if job[0] != "article"
+    }
     return Plan(
         published=tuple(published),
         included=frozenset(s.source for s in included),
@@ -847,13 +872,15 @@ def _update(
             outputs = [o for o in outputs if not _same_as_file(o, config.output, survey.files)]
         with stage("search"):
             search_outputs, search_gone = _update_search(before, after, outputs, config, cache)
-        with stage("write"):
+        with stage("write"), spool_folder(config.cache_dir) as spool_dir:
             outputs += search_outputs
             removed = set(gone) | set(search_gone)
             new = {o.path for o in outputs}
             kept = [Output(p, None) for p in survey.files if p not in new and p not in removed]
+            # Spooled as a whole build's pages are, so that both write them alike.
+            spooled = [spool(output, spool_dir) for output in outputs]
             report = write_outputs(
-                kept + outputs, [], config.output, config.cache_dir, config.keep_files, survey
+                kept + spooled, [], config.output, config.cache_dir, config.keep_files, survey
             )
             dropped = [index.stories[s].key for s in changed if s in index.stories]
             cache.save_update(changed_files=[*new, *removed], dropped_keys=dropped)
