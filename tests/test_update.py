@@ -234,7 +234,11 @@ def test_other_changes_build_the_whole_site(
     elif name == "change the config":
         (site / "newssite.toml").write_text(CONFIG.replace("per_page = 3", "per_page = 4"))
     else:
-        story.write_text(story.read_text().replace("---\n", "---\nremoved: {date: 2026-11-20, reason: A legal request.}\n", 1))
+        story.write_text(
+            story.read_text().replace(
+                "---\n", "---\nremoved: {date: 2026-11-20, reason: A legal request.}\n", 1
+            )
+        )
     result = build(site)
     assert result.out.startswith("Built "), result.out
     assert differences(site, clean_build(site, tmp_path / "clean")) == []

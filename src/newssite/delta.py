@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -95,6 +96,7 @@ from newssite.urls import (
 )
 from newssite.write import (
     OutputSurvey,
+    read_manifest,
     spool,
     spool_folder,
     survey_output,
@@ -797,16 +799,40 @@ def update(
     index = load_index(config.cache_dir)
     if index is None or index.basis != basis or update_interrupted(config.cache_dir):
         return None
-    # output/ is listed while the stories are read and planned (the walk waits on the disk).
-    with ThreadPoolExecutor(1) as background:
-        surveyed = background.submit(_survey_as_left, config, last.output)
-        return _update(config, publication, lines, last.warnings, cache, stage, index, surveyed)
+    # output/ is listed by another process while this one plans: on another core, as the
+    # walk is as long as the plan, and in a thread the two would take turns.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as elsewhere:
+        listed = elsewhere.submit(_files_as_left, config.output, config.cache_dir, last.output)
+        return _update(config, publication, lines, last.warnings, cache, stage, index, listed)
 
 
-def _survey_as_left(config: SiteConfig, stamp: str) -> OutputSurvey | None:
-    """output/ surveyed, when it holds exactly what the last build left (its stamp)."""
-    survey = survey_output(config.output, config.cache_dir)
-    return survey if survey.trusted and stamp_of_files(survey.files) == stamp else None
+class _Stat(NamedTuple):
+    """What a survey reads of a file's stat (write.py, freshness.stamp_of_files)."""
+
+    st_size: int
+    st_mtime_ns: int
+    st_ino: int
+
+
+def _files_as_left(
+    output: Path, cache_dir: Path, stamp: str
+) -> dict[str, tuple[int, int, int]] | None:
+    """The files of output/ when it holds exactly what the last build left (its stamp)."""
+    survey = survey_output(output, cache_dir)
+    if not survey.trusted or stamp_of_files(survey.files) != stamp:
+        return None
+    return {path: (s.st_size, s.st_mtime_ns, s.st_ino) for path, s in survey.files.items()}
+
+
+def _survey_of(
+    listed: Future[dict[str, tuple[int, int, int]] | None], cache_dir: Path
+) -> OutputSurvey:
+    files = listed.result()
+    if files is None:
+        raise NotSimple("output/ is not as the last build left it")
+    manifest_id, manifest = read_manifest(cache_dir)
+    stats = {path: _Stat(*stat) for path, stat in files.items()}
+    return OutputSurvey(stats, manifest, manifest_id, frozenset(manifest), False)  # type: ignore[arg-type]
 
 
 def _update(
@@ -817,7 +843,7 @@ def _update(
     cache: BuildCache,
     stage: Callable[[str], AbstractContextManager[None]],
     index: StoryIndex,
-    surveyed: Future[OutputSurvey | None],
+    listed: Future[dict[str, tuple[int, int, int]] | None],
 ) -> Update | None:
     try:
         with stage("parse"):
@@ -841,9 +867,7 @@ def _update(
                 earlier=(before, index.related),
             )
             _check_simple(changed, index, publication, before, after)
-            survey = surveyed.result()
-            if survey is None:
-                raise NotSimple("output/ is not as the last build left it")
+            survey = _survey_of(listed, config.cache_dir)
             _check_claims(changed, index, after, survey.files)
             paths = changed_jobs(
                 before, {s.source for s in published_before}, index.related, after, changed

@@ -216,10 +216,10 @@ def process_alive(pid: int) -> bool:
 
 def load_manifest(cache_dir: Path) -> dict[str, list[object]]:
     """path -> [size, mtime_ns, sha256] of the output as last written; junk is ignored."""
-    return _read_manifest(cache_dir)[1]
+    return read_manifest(cache_dir)[1]
 
 
-def _read_manifest(cache_dir: Path) -> tuple[str | None, dict[str, list[object]]]:
+def read_manifest(cache_dir: Path) -> tuple[str | None, dict[str, list[object]]]:
     """The manifest's id and its files, with the changes saved since it was saved whole."""
     try:
         with _collector_paused():
@@ -293,7 +293,7 @@ def _collector_paused() -> Iterator[None]:
 def survey_output(output_dir: Path, cache_dir: Path) -> OutputSurvey:
     """List output/ and compare it with the manifest of the last build."""
     interrupted = update_interrupted(cache_dir)
-    manifest_id, manifest = (None, {}) if interrupted else _read_manifest(cache_dir)
+    manifest_id, manifest = (None, {}) if interrupted else read_manifest(cache_dir)
     files = files_under(output_dir)
     intact = frozenset(
         path for path, stat in files.items() if _as_recorded(manifest.get(path), stat)
