@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -44,11 +44,12 @@ from newssite.sources import SourceFile, StatKey, discover, is_ignored_name
 from newssite.templates import THEME_STATIC_URL, make_environment, theme_dirs
 from newssite.write import (
     Copy,
+    OutputSurvey,
     WriteReport,
     load_manifest,
     output_lock,
     spool_folder,
-    survey_output,
+    surveyed_elsewhere,
     write_outputs,
 )
 
@@ -78,40 +79,45 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
     """
     timer = _StageTimer(progress=options.progress)
     publication = _publication(options)
-    with timer("config"):
-        config = _load(site_dir, options)
-        lines = input_lines(config)
-        inputs = input_stamp(config, options, lines)
-        last = load_last_build(config.cache_dir)
-        unchanged = unchanged_since_last_build(config, inputs, publication.now, last)
-    if unchanged is not None:
-        timer.finish()
-        return _unchanged_report(unchanged, config, timer)
-    cache = cache or BuildCache(config.cache_dir)
-    basis = index_basis(config, options)
+    cache_given = cache
     # What each stage makes lives to the end of the build: frozen, it is not scanned again
     # by every full garbage collection of the later stages (~0.4 s at 10,000 stories).
-    try:
-        with output_lock(config.output), ThreadPoolExecutor(1) as background:
-            updated = _update(config, publication, basis, lines, inputs, last, cache, timer)
+    with contextlib.ExitStack() as held:
+        with timer("config"):
+            config = _load(site_dir, options)
+            held.enter_context(output_lock(config.output))
+            surveying = held.enter_context(contextlib.ExitStack())
+            survey_of = surveying.enter_context(surveyed_elsewhere(config.output, config.cache_dir))
+            lines = input_lines(config)
+            inputs = input_stamp(config, options, lines)
+            last = load_last_build(config.cache_dir)
+            unchanged = unchanged_since_last_build(
+                config, inputs, publication.now, last, lambda: survey_of().stamp
+            )
+        if unchanged is not None:
+            timer.finish()
+            return _unchanged_report(unchanged, config, timer)
+        cache = cache_given or BuildCache(config.cache_dir)
+        basis = index_basis(config, options)
+        try:
+            updated = _update(
+                config, publication, basis, lines, inputs, last, cache, timer, survey_of
+            )
             if updated is not None:
                 return updated
             with timer("parse"):
+                survey = survey_of()
+                surveying.close()  # no process of its own left when parsing forks workers
                 docs = parse_all(discover(config.site_dir), config, cache, workers=_workers())
             gc.freeze()
             with timer("photos"):
                 docs, photos = process_photos(docs, config, workers=_workers())
-            # output/ is listed while the graph is made (the walk mostly waits on the disk),
-            # not during the stages that may start worker processes.
-            surveyed = background.submit(survey_output, config.output, config.cache_dir)
             memo = StoryMemo()
             with timer("graph"):
                 site = build_site(docs, config, publication, memo)
             gc.freeze()
             with spool_folder(config.cache_dir) as spool_dir:
                 with timer("render"):
-                    survey = surveyed.result()
-                    background.shutdown()  # no thread left when rendering forks workers
                     intact = survey.intact
                     env = make_environment(config)
                     salt = render_salt(config)
@@ -141,11 +147,11 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
                         config.cache_dir,
                         story_index(basis, lines, docs, site, memo, config, publication),
                     )
-    except Exception:
-        cache.save_parsed()  # once the error is fixed, the archive need not be parsed again
-        raise
-    finally:
-        gc.unfreeze()
+        except Exception:
+            cache.save_parsed()  # once the error is fixed, the archive need not be parsed again
+            raise
+        finally:
+            gc.unfreeze()
     timer.finish()
     result = _report(site, docs.warnings, report, len(outputs) + len(copies), config, timer)
     valid_from, valid_until = clock_window(publication.now, _clock_moments(docs, site, config))
@@ -179,11 +185,12 @@ def _update(
     last: LastBuild | None,
     cache: BuildCache,
     timer: _StageTimer,
+    survey_of: Callable[[], OutputSurvey],
 ) -> BuildReport | None:
     """The last build updated for a few changed stories (delta.py), when it can be."""
     if last is None or not still_valid(last, publication.now):
         return None
-    updated = update(config, publication, basis, lines, last, cache, timer)
+    updated = update(config, publication, basis, lines, last, cache, timer, survey_of)
     if updated is None:
         return None
     timer.finish()

@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -34,7 +32,7 @@ import jinja2
 from newssite.cache import BuildCache
 from newssite.config import SiteConfig
 from newssite.errors import NewssiteError
-from newssite.freshness import LastBuild, stamp_of_files
+from newssite.freshness import LastBuild
 from newssite.graph import (
     _GENERATED_URLS,
     NEWS_SITEMAP_LIMIT,
@@ -42,11 +40,11 @@ from newssite.graph import (
     SEARCH_URL,
     Publication,
     _article_page,
-    _canonical_tags,
     _chronological,
     _made_story,
     _removed_page,
     _resolve_author,
+    canonical_tags,
     list_page,
     make_feed,
     paginate,
@@ -60,6 +58,7 @@ from newssite.model import (
     Author,
     Output,
     Page,
+    Pagination,
     SearchShard,
     Section,
     Site,
@@ -92,20 +91,19 @@ from newssite.urls import (
     output_path,
     page_url,
     section_url,
+    slugify,
     url_key,
 )
 from newssite.write import (
     OutputSurvey,
-    read_manifest,
     spool,
     spool_folder,
-    survey_output,
     update_interrupted,
     write_outputs,
 )
 
 INDEX_NAME = "story-index.json"
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 
 class StoryRecord(NamedTuple):
@@ -160,7 +158,6 @@ class PlanSummary:
     """What an update compares its plan with, of the last build's plan."""
 
     digests: Mapping[str, str]  # output path -> digest of its job, for all but article pages
-    keys: tuple[int, str]  # how many stories were published, and a digest of their related keys
     shards: Mapping[str, str]  # search part URL -> digest of its pages
     tags: Mapping[str, tuple[str, str]]  # each spelling -> the slug and name of its tag
     pages: int
@@ -195,7 +192,6 @@ def save_index(cache_dir: Path, index: StoryIndex) -> None:
         "pages": index.pages,
         "plan": {
             "digests": index.plan.digests,
-            "keys": index.plan.keys,
             "shards": index.plan.shards,
             "tags": index.plan.tags,
             "pages": index.plan.pages,
@@ -279,7 +275,6 @@ def load_index(cache_dir: Path) -> StoryIndex | None:
             pages=tuple((str(a), str(b), str(c)) for a, b, c in data["pages"]),
             plan=PlanSummary(
                 digests={str(k): str(v) for k, v in plan["digests"].items()},
-                keys=(int(plan["keys"][0]), str(plan["keys"][1])),
                 shards={str(k): str(v) for k, v in plan["shards"].items()},
                 tags={str(k): (str(v[0]), str(v[1])) for k, v in plan["tags"].items()},
                 pages=int(plan["pages"]),
@@ -318,7 +313,6 @@ class Plan:
     published: tuple[StoryRecord, ...]  # newest first
     included: frozenset[str]  # sources of the stories the site shows (withdrawn too)
     jobs: Mapping[str, Job]  # output path -> what it is made of
-    related_keys: tuple[RelatedKey, ...]  # of the published stories, oldest first
     related: Mapping[str, tuple[str, ...]]
     tags: Mapping[str, Tag]  # each spelling -> its tag
     shards: tuple[SearchShard, ...]
@@ -328,7 +322,6 @@ class Plan:
     def summary(self) -> PlanSummary:
         return PlanSummary(
             digests=self.digests,
-            keys=(len(self.related_keys), _keys_digest(self.related_keys)),
             shards={shard.url: _digest(shard.pages) for shard in self.shards},
             tags={name: (tag.slug, tag.name) for name, tag in self.tags.items()},
             pages=self.pages,
@@ -338,6 +331,21 @@ class Plan:
 def _digest(value: object) -> str:
     """A digest of a job: its repr holds only strings, numbers, moments and model records."""
     return hashlib.sha1(repr(value).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def _job_digest(job: Job) -> str:
+    if job[0] == "urlset":
+        return _entries_digest(job[1])  # type: ignore[arg-type]
+    if job[0] == "list":  # the most numerous: written out by hand, as repr is slow
+        _, kind, list_url, subject, url, pagination, items = job
+        assert isinstance(pagination, Pagination)
+        numbers = f"{pagination.number}\1{pagination.count}"
+        links = f"{pagination.newer_url}\1{pagination.older_url}\1{pagination.first_url}"
+        text = f"{kind}\1{list_url}\1{subject}\1{url}\1{numbers}\1{links}\1" + "\1".join(
+            items  # type: ignore[arg-type]
+        )
+        return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return _digest(job)
 
 
 class _Entry(NamedTuple):
@@ -354,14 +362,6 @@ def _entries_digest(entries: Sequence[_Entry]) -> str:
         moment = "" if lastmod is None else repr(lastmod.timestamp())
         digest.update(f"{url}\1{moment}\1{story:d}\0".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:20]
-
-
-def _keys_digest(keys: Sequence[RelatedKey]) -> str:
-    digest = hashlib.sha1()
-    for url, section, slugs, draft in keys:
-        text = f"{url}\1{section}\1{chr(2).join(sorted(slugs))}\1{draft:d}\0"
-        digest.update(text.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
 
 
 def published_sources(stories: Iterable[StoryRecord], publication: Publication) -> set[str]:
@@ -385,21 +385,22 @@ def make_plan(
     authors: Sequence[str],
     standalone: Sequence[tuple[str, str, str]],
     related: Mapping[str, tuple[str, ...]] | None = None,
-    earlier: tuple[PlanSummary, Mapping[str, tuple[str, ...]]] | None = None,
+    chosen_before: int | None = None,
 ) -> Plan:
-    """The plan of a site with these stories and author slugs. `related` gives every story's
-    related stories (a whole build's); else they are chosen, reusing the `earlier` plan's
-    choices (its summary, and the related stories of its index) where they hold."""
+    """The plan of a site with these stories and author slugs. `related` gives the stories'
+    related stories; with `chosen_before`, only those of the stories that many stories
+    older are taken from it, and the newer stories' are chosen (a story's related stories
+    are chosen among the stories before it); with neither, all are chosen."""
     now = publication.now
     included = sorted(_included(stories, publication), key=_chronological, reverse=True)
     published = [s for s in included if not s.removed]
     oldest_first = published[::-1]  # _chronological orders as related.py does: by date, source
-    tags = _canonical_tags(oldest_first)  # type: ignore[arg-type]
+    tags = canonical_tags(oldest_first)  # type: ignore[arg-type]
     slug_of = {name: tag.slug for name, tag in tags.items()}.__getitem__
     slugs_of = {s.source: tuple(dict.fromkeys(map(slug_of, s.tags))) for s in published}
-    keys = tuple((s.url, s.section, frozenset(slugs_of[s.source]), s.draft) for s in oldest_first)
-    if related is None:
-        related = _related(oldest_first, keys, earlier)
+    keys = [(s.url, s.section, slugs_of[s.source], s.draft) for s in oldest_first]
+    if related is None or chosen_before is not None:
+        related = _related(oldest_first, keys, related or {}, chosen_before or 0)
     jobs: dict[str, Job] = {}
     entries: list[_Entry] = []
     for story in published:
@@ -410,8 +411,9 @@ def make_plan(
             jobs[output_path(story.url)] = ("removed", story.source)
     # The newest change on each list page: compared as timestamps, which is far cheaper
     # than comparing aware datetimes (equal timestamps are one moment, written alike).
-    stamp_of = {s.source: s.modified.timestamp() for s in published}.__getitem__
-    moment_of = {s.modified.timestamp(): s.modified for s in published}
+    stamps = {s.source: s.modified.timestamp() for s in published}
+    stamp_of = stamps.__getitem__
+    moment_of = {stamps[s.source]: s.modified for s in published}
 
     def add_list(kind: str, list_url: str, subject: str, members: Sequence[str]) -> None:
         for url, pagination, items in paginate(members, list_url, config.per_page):
@@ -466,16 +468,11 @@ def make_plan(
     jobs["news-sitemap.xml"] = ("news", tuple(news[:NEWS_SITEMAP_LIMIT]))
     jobs["latest.json"] = ("latest", tuple(newest_first[:LATEST_COUNT]))
     pages = sum(1 for job in jobs.values() if job[0] in ("article", "removed", "list", "search"))
-    digests = {
-        path: _entries_digest(job[1]) if job[0] == "urlset" else _digest(job)  # type: ignore[arg-type]
-        for path, job in jobs.items()
-        if job[0] != "article"
-    }
+    digests = {path: _job_digest(job) for path, job in jobs.items() if job[0] != "article"}
     return Plan(
         published=tuple(published),
         included=frozenset(s.source for s in included),
         jobs=jobs,
-        related_keys=keys,
         related=related,
         tags=tags,
         shards=shards,
@@ -495,18 +492,12 @@ def tags_by_slug(tags: Mapping[str, Tag]) -> dict[str, Tag]:
 
 def _related(
     oldest_first: Sequence[StoryRecord],
-    keys: tuple[RelatedKey, ...],
-    earlier: tuple[PlanSummary, Mapping[str, tuple[str, ...]]] | None,
+    keys: Sequence[RelatedKey],
+    earlier: Mapping[str, tuple[str, ...]],
+    start: int,
 ) -> dict[str, tuple[str, ...]]:
-    """Each story's related stories. A story's choice depends only on the stories before
-    it, so when stories were only added after the newest, earlier choices stand."""
-    start = 0
-    found: dict[str, tuple[str, ...]] = {}
-    if earlier is not None:
-        (count, digest), related = earlier[0].keys, earlier[1]
-        if count <= len(keys) and _keys_digest(keys[:count]) == digest:
-            start = count
-            found = {s.source: related.get(s.source, ()) for s in oldest_first[:start]}
+    """Each story's related stories: `earlier`'s for the `start` oldest, chosen for the rest."""
+    found = {s.source: earlier.get(s.source, ()) for s in oldest_first[:start]}
     chosen = choose_related(keys, RELATED_COUNT, WINDOW, only_from=start)
     for story in oldest_first[start:]:
         found[story.source] = tuple(oldest_first[i].source for i in chosen[story.url])
@@ -793,57 +784,25 @@ def update(
     last: LastBuild,
     cache: BuildCache,
     stage: Callable[[str], AbstractContextManager[None]],
+    survey_of: Callable[[], OutputSurvey],
 ) -> Update | None:
     """Update output/ for the stories changed since the last build; None (having written
     nothing) when the change is not a simple one, or the last build left no index."""
     index = load_index(config.cache_dir)
     if index is None or index.basis != basis or update_interrupted(config.cache_dir):
         return None
-    # output/ is listed by another process while this one plans: on another core, as the
-    # walk is as long as the plan, and in a thread the two would take turns.
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as elsewhere:
-        listed = elsewhere.submit(_files_as_left, config.output, config.cache_dir, last.output)
-        return _update(config, publication, lines, last.warnings, cache, stage, index, listed)
-
-
-class _Stat(NamedTuple):
-    """What a survey reads of a file's stat (write.py, freshness.stamp_of_files)."""
-
-    st_size: int
-    st_mtime_ns: int
-    st_ino: int
-
-
-def _files_as_left(
-    output: Path, cache_dir: Path, stamp: str
-) -> dict[str, tuple[int, int, int]] | None:
-    """The files of output/ when it holds exactly what the last build left (its stamp)."""
-    survey = survey_output(output, cache_dir)
-    if not survey.trusted or stamp_of_files(survey.files) != stamp:
-        return None
-    return {path: (s.st_size, s.st_mtime_ns, s.st_ino) for path, s in survey.files.items()}
-
-
-def _survey_of(
-    listed: Future[dict[str, tuple[int, int, int]] | None], cache_dir: Path
-) -> OutputSurvey:
-    files = listed.result()
-    if files is None:
-        raise NotSimple("output/ is not as the last build left it")
-    manifest_id, manifest = read_manifest(cache_dir)
-    stats = {path: _Stat(*stat) for path, stat in files.items()}
-    return OutputSurvey(stats, manifest, manifest_id, frozenset(manifest), False)  # type: ignore[arg-type]
+    return _update(config, publication, lines, last, cache, stage, index, survey_of)
 
 
 def _update(
     config: SiteConfig,
     publication: Publication,
     lines: Mapping[str, str],
-    last_warnings: tuple[NewssiteError, ...],
+    last: LastBuild,
     cache: BuildCache,
     stage: Callable[[str], AbstractContextManager[None]],
     index: StoryIndex,
-    listed: Future[dict[str, tuple[int, int, int]] | None],
+    survey_of: Callable[[], OutputSurvey],
 ) -> Update | None:
     try:
         with stage("parse"):
@@ -864,10 +823,13 @@ def _update(
                 publication,
                 author_slugs,
                 index.pages,
-                earlier=(before, index.related),
+                related=index.related,
+                chosen_before=_unchanged_related(changed, index, published_before),
             )
             _check_simple(changed, index, publication, before, after)
-            survey = _survey_of(listed, config.cache_dir)
+            survey = survey_of()  # output/ as the last build left it, or no update
+            if not survey.trusted or survey.stamp != last.output:
+                raise NotSimple("output/ is not as the last build left it")
             _check_claims(changed, index, after, survey.files)
             paths = changed_jobs(
                 before, {s.source for s in published_before}, index.related, after, changed
@@ -932,7 +894,7 @@ def _update(
         written=report.written,
         unchanged=report.unchanged,
         removed=report.removed,
-        warnings=tuple(w for w in last_warnings if w.path not in changed) + new_warnings,
+        warnings=tuple(w for w in last.warnings if w.path not in changed) + new_warnings,
         next_publish=min(upcoming) if upcoming and not publication.future else None,
         drafts=sum(1 for story in after.published if story.draft),
         output_files=report.files,
@@ -986,6 +948,33 @@ def _parse_changed(
     keys = dict(zip([s.path for s in sources], docs.keys, strict=True))
     changed = {a.source: (record_of(a, keys[a.source]), a) for a in docs.articles}
     return changed, docs.warnings
+
+
+def _unchanged_related(
+    changed: Mapping[str, tuple[StoryRecord, Article]],
+    index: StoryIndex,
+    published_before: Sequence[StoryRecord],
+) -> int:
+    """How many of the oldest stories keep their related stories: all that were published
+    when the changed ones kept what related stories are chosen by and the new ones are
+    newer than any (a story's related stories are chosen among the stories before it),
+    else none."""
+    newest = max(map(_chronological, published_before), default=None)
+    was_published = {story.source for story in published_before}
+    for source, (record, _) in changed.items():
+        earlier = index.stories.get(source)
+        if source in was_published:
+            assert earlier is not None
+            if _related_by(earlier) != _related_by(record):
+                return 0
+        elif newest is not None and _chronological(record) <= newest:  # type: ignore[arg-type]
+            return 0
+    return len(published_before)
+
+
+def _related_by(story: StoryRecord) -> tuple[object, ...]:
+    slugs = tuple(dict.fromkeys(map(slugify, story.tags)))
+    return (story.date, story.url, story.section, slugs, story.draft)
 
 
 def _check_simple(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
@@ -30,7 +30,7 @@ from newssite.config import CONFIG_NAME, SiteConfig
 from newssite.errors import NewssiteError
 from newssite.model import BuildOptions
 from newssite.templates import theme_dirs
-from newssite.write import files_under, update_interrupted
+from newssite.write import files_under, stamp_of_files, update_interrupted
 
 RECORD_NAME = "last-build.json"
 RECORD_VERSION = 2
@@ -95,20 +95,16 @@ def input_lines(config: SiteConfig) -> dict[str, str]:
 
 
 def output_stamp(output_dir: Path) -> str:
-    """A hash of every file of output/ with its size, mtime and inode."""
+    """A hash of every file of output/ with its size, mtime and inode (not its ctime)."""
     return stamp_of_files(files_under(output_dir))
 
 
-def stamp_of_files(files: Mapping[str, os.stat_result]) -> str:
-    """output_stamp of an output/ whose files and stats are these (not their ctimes)."""
-    digest = hashlib.sha256()
-    for relative in sorted(files):
-        digest.update(_stat_line(relative, files[relative], ctime=False))
-    return digest.hexdigest()
-
-
 def unchanged_since_last_build(
-    config: SiteConfig, inputs: str, now: datetime, last: LastBuild | None
+    config: SiteConfig,
+    inputs: str,
+    now: datetime,
+    last: LastBuild | None,
+    output_stamp_now: Callable[[], str],
 ) -> LastBuild | None:
     """The last build's record (`last`) when its inputs and output are as it left them."""
     if last is None or last.inputs != inputs or not still_valid(last, now):
@@ -117,7 +113,7 @@ def unchanged_since_last_build(
     # its journal and its first replacement: the journal decides.
     if update_interrupted(config.cache_dir):
         return None
-    if not config.output.is_dir() or output_stamp(config.output) != last.output:
+    if not config.output.is_dir() or output_stamp_now() != last.output:
         return None
     return last
 
@@ -201,9 +197,3 @@ def library_versions() -> tuple[str, ...]:
 
 def _stat_text(stat: os.stat_result) -> str:
     return f"{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}"
-
-
-def _stat_line(relative: str, stat: os.stat_result, *, ctime: bool = True) -> bytes:
-    changed = stat.st_ctime_ns if ctime else ""
-    line = f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0{changed}\0{stat.st_ino}\n"
-    return line.encode("utf-8", "surrogatepass")

@@ -405,9 +405,14 @@ def _chronological(article: Article) -> tuple[float, datetime, str]:
 
 def _canonical_tags(articles: Sequence[Article]) -> dict[str, Tag]:
     """Each spelling of a tag -> its Tag; equal slugs are one tag, the oldest story's spelling wins."""
+    return canonical_tags(sorted(articles, key=_chronological))
+
+
+def canonical_tags(oldest_first: Iterable[Article]) -> dict[str, Tag]:
+    """_canonical_tags of stories already in chronological order."""
     by_slug: dict[str, Tag] = {}
     by_name: dict[str, Tag] = {}
-    for article in sorted(articles, key=_chronological):
+    for article in oldest_first:
         for name in article.tags:
             if name not in by_name:
                 slug = slugify(name)

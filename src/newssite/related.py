@@ -74,11 +74,12 @@ def related_stories(
     }
 
 
-RelatedKey = tuple[str, str, frozenset[str], bool]  # URL, section slug, tag slugs, draft
+RelatedKey = tuple[str, str, tuple[str, ...], bool]  # URL, section slug, tag slugs, draft
 
 
 def related_key(story: Story) -> RelatedKey:
-    return (story.url, story.section.slug, frozenset(tag.slug for tag in story.tags), story.draft)
+    slugs = tuple(dict.fromkeys(tag.slug for tag in story.tags))
+    return (story.url, story.section.slug, slugs, story.draft)
 
 
 def _choose(oldest_first: Sequence[Story], count: int, window: int) -> dict[str, tuple[int, ...]]:

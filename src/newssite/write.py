@@ -27,15 +27,17 @@ import gc
 import hashlib
 import json
 import os
+import pickle
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TypeGuard
+from typing import NamedTuple, TypeGuard
 
 from newssite.errors import NewssiteError, UsageError
 from newssite.model import Output
@@ -83,15 +85,24 @@ class WriteReport:
         return self.written + self.unchanged
 
 
+class FileStat(NamedTuple):
+    """What a build reads of a file's stat in output/ (an os.stat_result has these too)."""
+
+    st_size: int
+    st_mtime_ns: int
+    st_ino: int
+
+
 @dataclass(frozen=True, slots=True)
 class OutputSurvey:
     """output/ as a build finds it: surveyed once, before rendering, and used to write."""
 
-    files: Mapping[str, os.stat_result]  # every file, by path inside output/
+    files: Mapping[str, os.stat_result | FileStat]  # every file, by path inside output/
     manifest: Mapping[str, list[object]]  # the last build's (empty after an interrupted update)
     manifest_id: str | None  # names the manifest as saved whole, which its changes extend
     intact: frozenset[str]  # files exactly as the last build wrote them
     interrupted: bool  # a journal was found: an in-place update did not finish
+    stamp: str = ""  # stamp_of_files(files)
 
     @property
     def trusted(self) -> bool:
@@ -299,6 +310,60 @@ def survey_output(output_dir: Path, cache_dir: Path) -> OutputSurvey:
         path for path, stat in files.items() if _as_recorded(manifest.get(path), stat)
     )
     return OutputSurvey(files, manifest, manifest_id, intact, interrupted)
+
+
+@contextlib.contextmanager
+def surveyed_elsewhere(output_dir: Path, cache_dir: Path) -> Iterator[Callable[[], OutputSurvey]]:
+    """output/ surveyed and stamped by a forked process, from now on: on the other core,
+    while this one reads the inputs (in a thread the two would take turns). The callable
+    waits for it. The process is forked here, while the heap is small (cheap to copy), and
+    ends by itself: a killed build leaves no process behind."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the surveying process: it only writes its survey to the pipe
+        try:
+            os.close(read_end)
+            data = pickle.dumps(_stamped_survey(output_dir, cache_dir), pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    found: list[OutputSurvey] = []
+
+    def survey() -> OutputSurvey:
+        if not found:
+            with os.fdopen(read_end, "rb", closefd=False) as pipe:
+                data = pipe.read()
+            os.waitpid(pid, 0)
+            # The process's own pickle, through a pipe of this build (never from a file).
+            found.append(pickle.loads(data) if data else _stamped_survey(output_dir, cache_dir))
+        return found[0]
+
+    try:
+        yield survey
+    finally:
+        os.close(read_end)
+        if not found:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+
+
+def _stamped_survey(output_dir: Path, cache_dir: Path) -> OutputSurvey:
+    survey = survey_output(output_dir, cache_dir)
+    files = {p: FileStat(s.st_size, s.st_mtime_ns, s.st_ino) for p, s in survey.files.items()}
+    return replace(survey, files=files, stamp=stamp_of_files(files))
+
+
+def stamp_of_files(files: Mapping[str, os.stat_result | FileStat]) -> str:
+    """A hash of each file's path, size, mtime and inode: equal stamps, output/ untouched."""
+    digest = hashlib.sha256()
+    for relative in sorted(files):
+        stat = files[relative]
+        line = f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0\0{stat.st_ino}\n"
+        digest.update(line.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def update_interrupted(cache_dir: Path) -> bool:
