@@ -44,12 +44,12 @@ from newssite.sources import SourceFile, StatKey, discover, is_ignored_name
 from newssite.templates import THEME_STATIC_URL, make_environment, theme_dirs
 from newssite.write import (
     Copy,
-    OutputSurvey,
+    OutputListing,
     WriteReport,
+    listed_elsewhere,
     load_manifest,
     output_lock,
     spool_folder,
-    surveyed_elsewhere,
     write_outputs,
 )
 
@@ -86,13 +86,13 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
         with timer("config"):
             config = _load(site_dir, options)
             held.enter_context(output_lock(config.output))
-            surveying = held.enter_context(contextlib.ExitStack())
-            survey_of = surveying.enter_context(surveyed_elsewhere(config.output, config.cache_dir))
+            listing = held.enter_context(contextlib.ExitStack())
+            listing_of = listing.enter_context(listed_elsewhere(config.output))
             lines = input_lines(config)
             inputs = input_stamp(config, options, lines)
             last = load_last_build(config.cache_dir)
             unchanged = unchanged_since_last_build(
-                config, inputs, publication.now, last, lambda: survey_of().stamp
+                config, inputs, publication.now, last, lambda: listing_of().stamp
             )
         if unchanged is not None:
             timer.finish()
@@ -101,13 +101,13 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
         basis = index_basis(config, options)
         try:
             updated = _update(
-                config, publication, basis, lines, inputs, last, cache, timer, survey_of
+                config, publication, basis, lines, inputs, last, cache, timer, listing_of
             )
             if updated is not None:
                 return updated
             with timer("parse"):
-                survey = survey_of()
-                surveying.close()  # no process of its own left when parsing forks workers
+                survey = listing_of().survey(config.cache_dir)
+                listing.close()  # no process of its own left when parsing forks workers
                 docs = parse_all(discover(config.site_dir), config, cache, workers=_workers())
             gc.freeze()
             with timer("photos"):
@@ -185,12 +185,12 @@ def _update(
     last: LastBuild | None,
     cache: BuildCache,
     timer: _StageTimer,
-    survey_of: Callable[[], OutputSurvey],
+    listing_of: Callable[[], OutputListing],
 ) -> BuildReport | None:
     """The last build updated for a few changed stories (delta.py), when it can be."""
     if last is None or not still_valid(last, publication.now):
         return None
-    updated = update(config, publication, basis, lines, last, cache, timer, survey_of)
+    updated = update(config, publication, basis, lines, last, cache, timer, listing_of)
     if updated is None:
         return None
     timer.finish()

@@ -706,7 +706,7 @@ def paginate(
     result.append(
         (
             list_url,
-            Pagination(0, chunk_count, None, older_of_front, list_url),
+            Pagination(0, None, older_of_front, list_url),
             tuple(stories[:per_page]),
         )
     )
@@ -714,7 +714,7 @@ def paginate(
         chunk = oldest_first[(number - 1) * per_page : number * per_page]
         newer = list_page_url(list_url, number + 1) if number + 1 in generated else list_url
         older = list_page_url(list_url, number - 1) if number > 1 else None
-        pagination = Pagination(number, chunk_count, newer, older, list_url)
+        pagination = Pagination(number, newer, older, list_url)
         result.append((list_page_url(list_url, number), pagination, tuple(reversed(chunk))))
     return result
 

@@ -208,10 +208,10 @@ class Teaser:
 
 @dataclass(frozen=True, slots=True)
 class Pagination:
-    """One numbered page of a list; pages count from the oldest so old pages stay stable."""
+    """One numbered page of a list; pages count from the oldest so old pages stay stable.
+    (It does not say how many pages the list has: every page would change with that.)"""
 
     number: int  # 0 for the front page of the list
-    count: int  # how many numbered pages the list has
     newer_url: str | None
     older_url: str | None
     first_url: str

@@ -34,7 +34,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple, TypeGuard
@@ -312,36 +312,54 @@ def survey_output(output_dir: Path, cache_dir: Path) -> OutputSurvey:
     return OutputSurvey(files, manifest, manifest_id, intact, interrupted)
 
 
+@dataclass(frozen=True, slots=True)
+class OutputListing:
+    """output/ as listed by `listed_elsewhere`: every file's stat, and their stamp."""
+
+    files: Mapping[str, tuple[int, int, int]]  # path -> size, mtime_ns, inode
+    stamp: str  # stamp_of_files
+
+    def survey(self, cache_dir: Path) -> OutputSurvey:
+        """survey_output, from this listing."""
+        interrupted = update_interrupted(cache_dir)
+        manifest_id, manifest = (None, {}) if interrupted else read_manifest(cache_dir)
+        files = dict(zip(self.files, map(FileStat._make, self.files.values()), strict=True))
+        intact = frozenset(
+            path for path, stat in files.items() if _as_recorded(manifest.get(path), stat)
+        )
+        return OutputSurvey(files, manifest, manifest_id, intact, interrupted, self.stamp)
+
+
 @contextlib.contextmanager
-def surveyed_elsewhere(output_dir: Path, cache_dir: Path) -> Iterator[Callable[[], OutputSurvey]]:
-    """output/ surveyed and stamped by a forked process, from now on: on the other core,
+def listed_elsewhere(output_dir: Path) -> Iterator[Callable[[], OutputListing]]:
+    """output/ listed and stamped by a forked process, from now on: on the other core,
     while this one reads the inputs (in a thread the two would take turns). The callable
     waits for it. The process is forked here, while the heap is small (cheap to copy), and
     ends by itself: a killed build leaves no process behind."""
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the surveying process: it only writes its survey to the pipe
+    if pid == 0:  # the listing process: it only writes its listing to the pipe
         try:
             os.close(read_end)
-            data = pickle.dumps(_stamped_survey(output_dir, cache_dir), pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(_listing(output_dir), pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(data)
         finally:
             os._exit(0)
     os.close(write_end)
-    found: list[OutputSurvey] = []
+    found: list[OutputListing] = []
 
-    def survey() -> OutputSurvey:
+    def listing() -> OutputListing:
         if not found:
             with os.fdopen(read_end, "rb", closefd=False) as pipe:
                 data = pipe.read()
             os.waitpid(pid, 0)
             # The process's own pickle, through a pipe of this build (never from a file).
-            found.append(pickle.loads(data) if data else _stamped_survey(output_dir, cache_dir))
+            found.append(pickle.loads(data) if data else _listing(output_dir))
         return found[0]
 
     try:
-        yield survey
+        yield listing
     finally:
         os.close(read_end)
         if not found:
@@ -350,18 +368,22 @@ def surveyed_elsewhere(output_dir: Path, cache_dir: Path) -> Iterator[Callable[[
                 os.waitpid(pid, 0)
 
 
-def _stamped_survey(output_dir: Path, cache_dir: Path) -> OutputSurvey:
-    survey = survey_output(output_dir, cache_dir)
-    files = {p: FileStat(s.st_size, s.st_mtime_ns, s.st_ino) for p, s in survey.files.items()}
-    return replace(survey, files=files, stamp=stamp_of_files(files))
+def _listing(output_dir: Path) -> OutputListing:
+    files = {p: (s.st_size, s.st_mtime_ns, s.st_ino) for p, s in files_under(output_dir).items()}
+    return OutputListing(files, stamp_of_files(files))
 
 
-def stamp_of_files(files: Mapping[str, os.stat_result | FileStat]) -> str:
+def stamp_of_files(
+    files: Mapping[str, os.stat_result | FileStat] | Mapping[str, tuple[int, int, int]],
+) -> str:
     """A hash of each file's path, size, mtime and inode: equal stamps, output/ untouched."""
     digest = hashlib.sha256()
     for relative in sorted(files):
         stat = files[relative]
-        line = f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0\0{stat.st_ino}\n"
+        if isinstance(stat, os.stat_result):
+            stat = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        size, mtime, inode = stat  # a FileStat or a (size, mtime, inode)
+        line = f"{relative}\0{size}\0{mtime}\0\0{inode}\n"
         digest.update(line.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
