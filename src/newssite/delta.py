@@ -270,7 +270,7 @@ def load_index(cache_dir: Path) -> StoryIndex | None:
         }
         return StoryIndex(
             basis=str(data["basis"]),
-            inputs={str(k): str(v) for k, v in data["inputs"].items()},
+            inputs=_strings(data["inputs"]),
             stories={record.source: record for record in records},
             related=related,
             authors=tuple((str(a), str(b)) for a, b in data["authors_of_site"]),
@@ -300,6 +300,13 @@ def index_of(
     slugs = sorted(slug for slug, _ in authors)
     plan = make_plan(stories.values(), config, publication, slugs, pages, related=related)
     return StoryIndex(basis, lines, stories, related, authors, pages, plan.summary())
+
+
+def _strings(found: object) -> dict[str, str]:
+    """A JSON object of strings, as it is (a value of another type only compares unequal)."""
+    if not isinstance(found, dict):
+        raise TypeError("not an object")
+    return found
 
 
 # --- The plan ------------------------------------------------------------------------------
