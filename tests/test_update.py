@@ -167,19 +167,19 @@ def simple_edits(site: Path, rng: random.Random) -> list[tuple[str, Callable[[],
     ]
 
 
-def build(site: Path) -> Result:
-    result = run_cli("build", "--site", str(site))
+def build(site: Path, *flags: str) -> Result:
+    result = run_cli("build", "--site", str(site), *flags)
     assert result.code == 0, result.err
     return result
 
 
-def clean_build(site: Path, where: Path) -> dict[str, str]:
+def clean_build(site: Path, where: Path, *flags: str) -> dict[str, str]:
     if where.exists():
         shutil.rmtree(where)
     shutil.copytree(
         site, where, ignore=shutil.ignore_patterns("output", ".newssite-cache", "output.lock")
     )
-    build(where)
+    build(where, *flags)
     return tree_digest(where / "output")
 
 
@@ -190,24 +190,28 @@ def differences(site: Path, expected: dict[str, str]) -> list[str]:
     )
 
 
-@pytest.mark.parametrize("seed", [11, 12, 13, 14])
+@pytest.mark.parametrize(
+    ("seed", "flags"), [(11, ()), (12, ()), (13, ()), (14, ()), (15, ("--drafts", "--future"))]
+)
 def test_updates_equal_clean_builds(
-    tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, seed: int, flags: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     rng = random.Random(seed)
     site = tmp_path / "site"
     make_newsroom(site, rng)
-    build(site)
+    for story in stories_of(site)[::5]:  # drafts: shown only by a --drafts build
+        story.write_text(story.read_text().replace("---\n", "---\ndraft: true\n", 1))
+    build(site, *flags)
     steps = simple_edits(site, rng)
     history: list[str] = []
     for _ in range(12):
         name, edit = rng.choice(steps)
         edit()
         history.append(name)
-        result = build(site)
+        result = build(site, *flags)
         assert result.out.startswith("Updated "), (history, result.out)
-        expected = clean_build(site, tmp_path / "clean")
+        expected = clean_build(site, tmp_path / "clean", *flags)
         assert differences(site, expected) == [], f"the update differs after {history}"
 
 
