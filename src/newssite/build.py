@@ -7,7 +7,7 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -154,25 +154,8 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
             gc.unfreeze()
     timer.finish()
     result = _report(site, docs.warnings, report, len(outputs) + len(copies), config, timer)
-    valid_from, valid_until = clock_window(publication.now, _clock_moments(docs, site, config))
-    save_last_build(
-        config.cache_dir,
-        LastBuild(
-            inputs=inputs,
-            output=(
-                output_stamp(config.output)
-                if report.files is None
-                else stamp_of_files(report.files)
-            ),
-            valid_from=valid_from,
-            valid_until=valid_until,
-            pages=result.pages,
-            files=result.files,
-            drafts=result.drafts,
-            next_publish=result.next_publish,
-            warnings=result.warnings,
-        ),
-    )
+    moments = _clock_moments(docs, site, config)
+    _save_record(config, inputs, result, clock_window(publication.now, moments), report.files)
     return result
 
 
@@ -207,18 +190,27 @@ def _update(
         drafts=updated.drafts,
         updated=True,
     )
-    valid_from, valid_until = clock_window(publication.now, updated.moments)
+    window = clock_window(publication.now, updated.moments)
+    _save_record(config, inputs, report, window, updated.output_files)
+    return report
+
+
+def _save_record(
+    config: SiteConfig,
+    inputs: str,
+    report: BuildReport,
+    window: tuple[datetime | None, datetime | None],
+    files: Mapping[str, os.stat_result] | None,
+) -> None:
+    """The record the next build decides from (freshness.py); `files`: output/ as written,
+    when the write stage knows it without listing output/ again."""
     save_last_build(
         config.cache_dir,
         LastBuild(
             inputs=inputs,
-            output=(
-                output_stamp(config.output)
-                if updated.output_files is None
-                else stamp_of_files(updated.output_files)
-            ),
-            valid_from=valid_from,
-            valid_until=valid_until,
+            output=output_stamp(config.output) if files is None else stamp_of_files(files),
+            valid_from=window[0],
+            valid_until=window[1],
             pages=report.pages,
             files=report.files,
             drafts=report.drafts,
@@ -226,7 +218,6 @@ def _update(
             warnings=report.warnings,
         ),
     )
-    return report
 
 
 def index_basis(config: SiteConfig, options: BuildOptions) -> str:

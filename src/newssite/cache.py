@@ -226,10 +226,7 @@ class BuildCache:
         if db is None or not self._pending_parsed:
             return
         try:
-            db.executemany(
-                "INSERT OR REPLACE INTO documents (key, value, body) VALUES (?, ?, ?)",
-                ((key, value, body) for key, (value, body) in self._pending_parsed.items()),
-            )
+            self._insert_pending(db)
             self._pending_parsed.clear()
         except sqlite3.Error:
             # Not under the output lock: another build may be writing the file. These
@@ -243,10 +240,7 @@ class BuildCache:
             return
         try:
             db.execute("BEGIN")
-            db.executemany(
-                "INSERT OR REPLACE INTO documents (key, value, body) VALUES (?, ?, ?)",
-                ((key, value, body) for key, (value, body) in self._pending_parsed.items()),
-            )
+            self._insert_pending(db)
             db.execute("CREATE TEMP TABLE IF NOT EXISTS live (key TEXT PRIMARY KEY)")
             db.execute("DELETE FROM live")
             db.executemany("INSERT OR IGNORE INTO live (key) VALUES (?)", ((k,) for k in live_keys))
@@ -256,14 +250,7 @@ class BuildCache:
                 "INSERT INTO pages (path, fingerprint) VALUES (?, ?)",
                 ((path, fp) for path, (fp, _) in self.rendered.items()),
             )
-            db.execute("DELETE FROM search_index")
-            db.executemany(
-                "INSERT INTO search_index (part, fingerprint, files) VALUES (?, ?, ?)",
-                (
-                    (part, fingerprint, json.dumps(sorted(files)))
-                    for part, (fingerprint, files) in (self._search or {}).items()
-                ),
-            )
+            self._replace_search_index(db)
             db.execute("COMMIT")
             self._pending_parsed.clear()
         except sqlite3.Error:
@@ -280,27 +267,33 @@ class BuildCache:
             return
         try:
             db.execute("BEGIN")
-            db.executemany(
-                "INSERT OR REPLACE INTO documents (key, value, body) VALUES (?, ?, ?)",
-                ((key, value, body) for key, (value, body) in self._pending_parsed.items()),
-            )
+            self._insert_pending(db)
             db.executemany("DELETE FROM documents WHERE key = ?", ((k,) for k in dropped_keys))
             db.executemany("DELETE FROM pages WHERE path = ?", ((p,) for p in changed_files))
             if self._search is not None:
-                db.execute("DELETE FROM search_index")
-                db.executemany(
-                    "INSERT INTO search_index (part, fingerprint, files) VALUES (?, ?, ?)",
-                    (
-                        (part, fingerprint, json.dumps(sorted(files)))
-                        for part, (fingerprint, files) in self._search.items()
-                    ),
-                )
+                self._replace_search_index(db)
             db.execute("COMMIT")
             self._pending_parsed.clear()
         except sqlite3.Error:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             self._reset_file()
+
+    def _insert_pending(self, db: sqlite3.Connection) -> None:
+        db.executemany(
+            "INSERT OR REPLACE INTO documents (key, value, body) VALUES (?, ?, ?)",
+            ((key, value, body) for key, (value, body) in self._pending_parsed.items()),
+        )
+
+    def _replace_search_index(self, db: sqlite3.Connection) -> None:
+        db.execute("DELETE FROM search_index")
+        db.executemany(
+            "INSERT INTO search_index (part, fingerprint, files) VALUES (?, ?, ?)",
+            (
+                (part, fingerprint, json.dumps(sorted(files)))
+                for part, (fingerprint, files) in (self._search or {}).items()
+            ),
+        )
 
     def close(self) -> None:
         if self._db is not None:
