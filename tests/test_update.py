@@ -15,6 +15,7 @@ import random
 import re
 import shutil
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -58,8 +59,6 @@ def paragraph(rng: random.Random) -> str:
 def moment(rng: random.Random, days_back: float) -> str:
     """A date `days_back` days before the fixed now, as front matter writes it."""
     seconds = int(FIXED_NOW.timestamp() - days_back * 86400) - rng.randint(0, 3600)
-    from datetime import UTC, datetime
-
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -101,6 +100,19 @@ def make_newsroom(site: Path, rng: random.Random, stories: int = 30) -> None:
         (site / f"content/articles/story-{number:03d}.md").write_text(article(rng, number, days))
     scheduled = article(rng, 999, -3)  # three days from now
     (site / "content/articles/scheduled.md").write_text(scheduled)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+
+
+def newsroom(tmp_path: Path, seed: int, stories: int = 30) -> tuple[Path, random.Random]:
+    """A generated newsroom in tmp_path/site, and the random source that made it."""
+    rng = random.Random(seed)
+    site = tmp_path / "site"
+    make_newsroom(site, rng, stories)
+    return site, rng
 
 
 def stories_of(site: Path) -> list[Path]:
@@ -194,12 +206,11 @@ def differences(site: Path, expected: dict[str, str]) -> list[str]:
     ("seed", "flags"), [(11, ()), (12, ()), (13, ()), (14, ()), (15, ("--drafts", "--future"))]
 )
 def test_updates_equal_clean_builds(
-    tmp_path: Path, seed: int, flags: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    seed: int,
+    flags: tuple[str, ...],
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-    rng = random.Random(seed)
-    site = tmp_path / "site"
-    make_newsroom(site, rng)
+    site, rng = newsroom(tmp_path, seed)
     for story in stories_of(site)[::5]:  # drafts: shown only by a --drafts build
         story.write_text(story.read_text().replace("---\n", "---\ndraft: true\n", 1))
     build(site, *flags)
@@ -220,12 +231,10 @@ def test_updates_equal_clean_builds(
     ["delete a story", "make a draft", "change an author", "change the config", "take down"],
 )
 def test_other_changes_build_the_whole_site(
-    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    name: str,
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-    rng = random.Random(5)
-    site = tmp_path / "site"
-    make_newsroom(site, rng)
+    site, _ = newsroom(tmp_path, 5)
     build(site)
     story = stories_of(site)[4]
     if name == "delete a story":
@@ -249,12 +258,9 @@ def test_other_changes_build_the_whole_site(
 
 
 def test_a_damaged_output_is_repaired_not_updated(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-    rng = random.Random(6)
-    site = tmp_path / "site"
-    make_newsroom(site, rng)
+    site, _ = newsroom(tmp_path, 6)
     build(site)
     victim = sorted((site / "output").rglob("index.html"))[7]
     victim.unlink()
@@ -267,12 +273,9 @@ def test_a_damaged_output_is_repaired_not_updated(
 
 
 def test_bad_input_in_an_update_is_reported_and_output_is_kept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-    rng = random.Random(8)
-    site = tmp_path / "site"
-    make_newsroom(site, rng)
+    site, rng = newsroom(tmp_path, 8)
     build(site)
     before = tree_digest(site / "output")
     broken = site / "content/articles/broken.md"
@@ -289,12 +292,9 @@ def test_bad_input_in_an_update_is_reported_and_output_is_kept(
 
 
 def test_publishing_a_story_updates_few_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-    rng = random.Random(9)
-    site = tmp_path / "site"
-    make_newsroom(site, rng, stories=60)
+    site, rng = newsroom(tmp_path, 9, stories=60)
     build(site)
     (site / "content/articles/breaking.md").write_text(article(rng, 500, 0.05))
     result = build(site)

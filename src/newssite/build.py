@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jinja2
@@ -34,7 +34,7 @@ from newssite.freshness import (
     still_valid,
     unchanged_since_last_build,
 )
-from newssite.graph import NEWS_SITEMAP_WINDOW, Publication, StoryMemo, build_site
+from newssite.graph import Publication, StoryMemo, build_site, clock_moments
 from newssite.images import process_photos, publish_photos
 from newssite.model import BuildOptions, Output, Site
 from newssite.parse import Documents, parse_all
@@ -154,7 +154,7 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
             gc.unfreeze()
     timer.finish()
     result = _report(site, docs.warnings, report, len(outputs) + len(copies), config, timer)
-    moments = _clock_moments(docs, site, config)
+    moments = clock_moments((a.date for a in docs.articles), (s.date for s in site.stories), config)
     _save_record(config, inputs, result, clock_window(publication.now, moments), report.files)
     return result
 
@@ -260,17 +260,6 @@ def story_index(
         config,
         publication,
     )
-
-
-def _clock_moments(docs: Documents, site: Site, config: SiteConfig) -> list[datetime]:
-    """When the clock alone changes what this build made: a story's date comes (scheduled
-    stories), a story turns stale, a story leaves the news sitemap."""
-    moments = [article.date for article in docs.articles]
-    moments += [story.date + NEWS_SITEMAP_WINDOW for story in site.stories]
-    if config.stale_after_days is not None:
-        stale = timedelta(days=config.stale_after_days)
-        moments += [story.date + stale for story in site.stories]
-    return moments
 
 
 def _unchanged_report(last: LastBuild, config: SiteConfig, timer: _StageTimer) -> BuildReport:

@@ -235,12 +235,8 @@ class BuildCache:
 
     def save(self, *, live_keys: Iterable[str]) -> None:
         """Write what this build learnt to disk, and drop entries of files that are gone."""
-        db = self._connect()
-        if db is None:
-            return
-        try:
-            db.execute("BEGIN")
-            self._insert_pending(db)
+
+        def write(db: sqlite3.Connection) -> None:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS live (key TEXT PRIMARY KEY)")
             db.execute("DELETE FROM live")
             db.executemany("INSERT OR IGNORE INTO live (key) VALUES (?)", ((k,) for k in live_keys))
@@ -251,27 +247,32 @@ class BuildCache:
                 ((path, fp) for path, (fp, _) in self.rendered.items()),
             )
             self._replace_search_index(db)
-            db.execute("COMMIT")
-            self._pending_parsed.clear()
-        except sqlite3.Error:
-            with contextlib.suppress(sqlite3.Error):
-                db.execute("ROLLBACK")
-            self._reset_file()
+
+        self._write(write)
 
     def save_update(self, *, changed_files: Iterable[str], dropped_keys: Iterable[str]) -> None:
         """Write what an update of the last build learnt (delta.py): its documents, and the
         search index as it is now. The fingerprints of the files it changed are dropped,
         so the next full build makes those again rather than trust them."""
+
+        def write(db: sqlite3.Connection) -> None:
+            db.executemany("DELETE FROM documents WHERE key = ?", ((k,) for k in dropped_keys))
+            db.executemany("DELETE FROM pages WHERE path = ?", ((p,) for p in changed_files))
+            if self._search is not None:
+                self._replace_search_index(db)
+
+        self._write(write)
+
+    def _write(self, write: Callable[[sqlite3.Connection], None]) -> None:
+        """`write` and the documents parsed since the last save, in one transaction; on a
+        database error the cache file is dropped (it is only a saving)."""
         db = self._connect()
         if db is None:
             return
         try:
             db.execute("BEGIN")
             self._insert_pending(db)
-            db.executemany("DELETE FROM documents WHERE key = ?", ((k,) for k in dropped_keys))
-            db.executemany("DELETE FROM pages WHERE path = ?", ((p,) for p in changed_files))
-            if self._search is not None:
-                self._replace_search_index(db)
+            write(db)
             db.execute("COMMIT")
             self._pending_parsed.clear()
         except sqlite3.Error:

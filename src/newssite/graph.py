@@ -109,6 +109,20 @@ def searchable(story: Story, now: datetime) -> bool:
     return not story.draft and story.date <= now
 
 
+def clock_moments(
+    dates: Iterable[datetime], published: Iterable[datetime], config: SiteConfig
+) -> list[datetime]:
+    """When the clock alone changes what a build made, from the dates of all its stories
+    and of those it published: a story's date comes (scheduled stories), a story turns
+    stale, a story leaves the news sitemap."""
+    published = list(published)
+    moments = [*dates, *(date + NEWS_SITEMAP_WINDOW for date in published)]
+    if config.stale_after_days is not None:
+        stale = timedelta(days=config.stale_after_days)
+        moments += [date + stale for date in published]
+    return moments
+
+
 def search_shards(
     urls: Sequence[str],
     average: int = SEARCH_BLOCK_AVERAGE,

@@ -1259,8 +1259,7 @@ def _published_names(site: Site, store: PhotoStore) -> set[str]:
     photos = [story.photo for story in site.stories] + [author.avatar for author in site.authors]
     for photo in photos:
         if photo is not None:
-            made = [*photo.renditions, *(rendition for _, rendition in photo.crops)]
-            names.update(r.url.removeprefix(IMG_URL) for r in made)
+            names.update(made_file_names(photo))
     bodies = [story.body_html for story in site.stories]
     bodies += [author.bio_html for author in site.authors]
     bodies += [
@@ -1269,9 +1268,21 @@ def _published_names(site: Site, store: PhotoStore) -> set[str]:
         if isinstance(page.context.get("standalone"), StandalonePage)
     ]
     for body in bodies:
-        if IMG_URL in body:  # most stories show no photo in their text
-            names.update(m.group(1) for m in _MADE_FILE.finditer(body) if store.is_live(m.group(1)))
+        names.update(name for name in made_files_in(body) if store.is_live(name))
     return names
+
+
+def made_file_names(photo: Photo) -> list[str]:
+    """The names (under /img/) of the files made of a photo: its widths and crops."""
+    made = [*photo.renditions, *(rendition for _, rendition in photo.crops)]
+    return [r.url.removeprefix(IMG_URL) for r in made if r.url.startswith(IMG_URL)]
+
+
+def made_files_in(body: str) -> list[str]:
+    """The names (under /img/) of the made photo files a body's HTML shows."""
+    if IMG_URL not in body:  # most stories show no photo in their text
+        return []
+    return [match.group(1) for match in _MADE_FILE.finditer(body)]
 
 
 def _shown(path: Path, site_dir: Path) -> str:
