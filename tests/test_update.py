@@ -254,6 +254,8 @@ def test_other_changes_build_the_whole_site(
         )
     result = build(site)
     assert result.out.startswith("Built "), result.out
+    stages = [part.split()[0] for part in result.out.split("stages: ")[1].split(", ")]
+    assert len(stages) == len(set(stages)), result.out  # the attempt to update is not listed
     assert differences(site, clean_build(site, tmp_path / "clean")) == []
 
 

@@ -173,8 +173,10 @@ def _update(
     """The last build updated for a few changed stories (delta.py), when it can be."""
     if last is None or not still_valid(last, publication.now):
         return None
+    attempt = len(timer.seconds)
     updated = update(config, publication, basis, lines, last, cache, timer, listing_of)
     if updated is None:
+        timer.fold_since(attempt)  # the whole build times its own stages
         return None
     timer.finish()
     report = BuildReport(
@@ -515,6 +517,15 @@ class _StageTimer:
         self.progress: Callable[[str, int, int], None] | None = (
             progress if callable(progress) else None
         )
+
+    def fold_since(self, mark: int) -> None:
+        """Count the stages timed since `mark` (an attempt that gave way) in the stage
+        before them, so that each stage is reported once."""
+        spent = sum(seconds for _, seconds in self.seconds[mark:])
+        del self.seconds[mark:]
+        if self.seconds:
+            stage, seconds = self.seconds[-1]
+            self.seconds[-1] = (stage, seconds + spent)
 
     def finish(self) -> None:
         if self.progress is not None:
