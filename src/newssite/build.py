@@ -1,4 +1,4 @@
-"""The pipeline: config -> sources -> documents -> site -> rendered files -> output/."""
+"""The pipeline: config -> sources -> documents -> plan -> site -> rendered files -> output/."""
 
 from __future__ import annotations
 
@@ -7,18 +7,16 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-
-import jinja2
+from typing import NamedTuple
 
 from newssite import __version__
 from newssite.cache import BuildCache, cache_salt
 from newssite.config import SiteConfig, load_config, with_output
-from newssite.delta import StoryIndex, index_of, record_of, save_index, update
 from newssite.editorial import editorial_warnings
 from newssite.errors import NewssiteError, raise_all
 from newssite.freshness import (
@@ -31,20 +29,39 @@ from newssite.freshness import (
     output_stamp,
     save_last_build,
     stamp_of_files,
-    still_valid,
     unchanged_since_last_build,
 )
-from newssite.graph import Publication, StoryMemo, build_site, clock_moments
-from newssite.images import process_photos, publish_photos
-from newssite.model import BuildOptions, Output, Site
+from newssite.graph import check_sources, make_site
+from newssite.images import PhotoStore, process_photos, publish_photos
+from newssite.last_plan import LastPlan, forget_last_plan, save_last_plan
+from newssite.model import Article, Author, BuildOptions, Output, Site, StandalonePage
 from newssite.parse import Documents, parse_all
-from newssite.render import RenderMemo, render_site
+from newssite.plan import (
+    Plan,
+    Publication,
+    Records,
+    clock_moments,
+    make_plan,
+    needed_sources,
+    records_of,
+)
+from newssite.render import render_files
 from newssite.search import index_search, require_pagefind
 from newssite.sources import SourceFile, StatKey, discover, is_ignored_name
-from newssite.templates import THEME_STATIC_URL, make_environment, theme_dirs
+from newssite.templates import THEME_STATIC_URL, theme_dirs
+from newssite.update import (
+    Change,
+    apply_change,
+    find_change,
+    kept_files,
+    paths_to_make,
+    related_changes_from,
+    shown_documents,
+    usable_last_plan,
+)
 from newssite.write import (
     Copy,
-    OutputListing,
+    OutputSurvey,
     WriteReport,
     listed_elsewhere,
     load_manifest,
@@ -68,20 +85,20 @@ class BuildReport:
     output_dir: Path
     stage_seconds: tuple[tuple[str, float], ...] = field(default_factory=tuple)
     drafts: int = 0
-    updated: bool = False  # made by updating the last build for changed stories (delta.py)
+    updated: bool = False  # planned from the last build's records and the changed files
 
 
 def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None) -> BuildReport:
     """Build the site in site_dir; leave output/ untouched if anything fails.
 
     When no input changed since the last build and output/ is as it left it, there is
-    nothing to do (freshness.py): the last build's report is returned.
+    nothing to do (freshness.py): the last build's report is returned. When a few sources
+    changed, the last build's records stand in for the rest of the archive (update.py).
+    Either way one plan (plan.py) decides every file, and only the files whose digest
+    changed are made again.
     """
     timer = _StageTimer(progress=options.progress)
     publication = _publication(options)
-    cache_given = cache
-    # What each stage makes lives to the end of the build: frozen, it is not scanned again
-    # by every full garbage collection of the later stages (~0.4 s at 10,000 stories).
     with contextlib.ExitStack() as held:
         with timer("config"):
             config = _load(site_dir, options)
@@ -97,104 +114,108 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
         if unchanged is not None:
             timer.finish()
             return _unchanged_report(unchanged, config, timer)
-        cache = cache_given or BuildCache(config.cache_dir)
+        cache = cache or BuildCache(config.cache_dir)
         basis = index_basis(config, options)
         try:
-            updated = _update(
-                config, publication, basis, lines, inputs, last, cache, timer, listing_of
-            )
-            if updated is not None:
-                return updated
-            with timer("parse"):
-                survey = listing_of().survey(config.cache_dir)
-                listing.close()  # no process of its own left when parsing forks workers
-                docs = parse_all(discover(config.site_dir), config, cache, workers=_workers())
-            gc.freeze()
-            with timer("photos"):
-                docs, photos = process_photos(docs, config, workers=_workers())
-            memo = StoryMemo()
-            with timer("graph"):
-                site = build_site(docs, config, publication, memo)
+            survey = listing_of().survey(config.cache_dir)
+            listing.close()  # no process of its own left when parsing forks workers
+            previous = usable_last_plan(config.cache_dir, basis, last, publication.now, survey)
+            change = find_change(config, previous, lines, basis) if previous is not None else None
+            read = _read(change, previous, config, cache, publication, basis, survey, timer)
+            if read is None:  # the change cannot be checked without the whole archive
+                read = _read(None, previous, config, cache, publication, basis, survey, timer)
+            assert read is not None
+            docs, records, plan, site = read.docs, read.records, read.plan, read.site
             gc.freeze()
             with spool_folder(config.cache_dir) as spool_dir:
                 with timer("render"):
-                    intact = survey.intact
-                    env = make_environment(config)
-                    salt = render_salt(config)
-                    outputs = render_site(
-                        site,
-                        env,
-                        config,
-                        cache,
-                        salt,
-                        intact,
-                        workers=_workers(),
-                        spool_dir=spool_dir,
+                    outputs = render_files(
+                        read.todo, plan, site, config, workers=_workers(), spool_dir=spool_dir
                     )
+                    made = set(read.todo)
+                    outputs += [Output(path, None) for path in plan.jobs if path not in made]
                 with timer("search"):
                     outputs += index_search(
-                        site, outputs, config, cache, intact, workers=_workers()
+                        site, outputs, config, cache, survey.intact, _workers(), plan.digests
                     )
                 with timer("write"):
-                    copies = publish_photos(
-                        photos, site, static_copies(config, site, outputs), config
-                    )
+                    if read.updated:  # the copies are as the last build left them
+                        copies, outputs = [], outputs + kept_files(survey, previous, outputs)
+                    else:
+                        copies = static_copies(config, site, outputs)
+                        copies = publish_photos(read.photos, docs, _sources(plan), copies, config)
+                    forget_last_plan(config.cache_dir)  # until output/ holds this plan's files
                     report = write_outputs(
                         outputs, copies, config.output, config.cache_dir, config.keep_files, survey
                     )
-                    cache.save(live_keys=docs.keys)
-                    save_index(
-                        config.cache_dir,
-                        story_index(basis, lines, docs, site, memo, config, publication),
-                    )
+                    cache.save(live_keys=records.documents())
+                    save_last_plan(config.cache_dir, LastPlan.of(basis, lines, records, plan))
         except Exception:
             cache.save_parsed()  # once the error is fixed, the archive need not be parsed again
             raise
         finally:
             gc.unfreeze()
     timer.finish()
-    result = _report(site, docs.warnings, report, len(outputs) + len(copies), config, timer)
-    moments = clock_moments((a.date for a in docs.articles), (s.date for s in site.stories), config)
+    result = _report(plan, docs.warnings, report, len(outputs) + len(copies), config, timer)
+    if read.updated:
+        result = replace(result, updated=True, warnings=_still_warned(last, docs, change))
+    moments = clock_moments(
+        (r.date for r in records.stories.values()), (s.date for s in plan.published), config
+    )
     _save_record(config, inputs, result, clock_window(publication.now, moments), report.files)
     return result
 
 
-def _update(
+class _Reading(NamedTuple):
+    """What a build read and planned, and what the files it makes show."""
+
+    docs: Documents  # every source, or only the changed ones (updated)
+    photos: PhotoStore
+    records: Records
+    plan: Plan
+    todo: list[str]  # the files to make again
+    site: Site
+    updated: bool  # planned from the last plan's records and the changed sources
+
+
+def _read(
+    change: Change | None,
+    previous: LastPlan | None,
     config: SiteConfig,
+    cache: BuildCache,
     publication: Publication,
     basis: str,
-    lines: dict[str, str],
-    inputs: str,
-    last: LastBuild | None,
-    cache: BuildCache,
+    survey: OutputSurvey,
     timer: _StageTimer,
-    listing_of: Callable[[], OutputListing],
-) -> BuildReport | None:
-    """The last build updated for a few changed stories (delta.py), when it can be."""
-    if last is None or not still_valid(last, publication.now):
-        return None
-    attempt = len(timer.seconds)
-    updated = update(config, publication, basis, lines, last, cache, timer, listing_of)
-    if updated is None:
-        timer.fold_since(attempt)  # the whole build times its own stages
-        return None
-    timer.finish()
-    report = BuildReport(
-        pages=last.pages + updated.pages_added,
-        files=last.files + updated.files_added,
-        written=updated.written,
-        unchanged=updated.unchanged,
-        removed=updated.removed,
-        warnings=updated.warnings,
-        next_publish=updated.next_publish,
-        output_dir=config.output,
-        stage_seconds=tuple(timer.seconds),
-        drafts=updated.drafts,
-        updated=True,
-    )
-    window = clock_window(publication.now, updated.moments)
-    _save_record(config, inputs, report, window, updated.output_files)
-    return report
+) -> _Reading | None:
+    """Parse, plan and make the site: from every source when `change` is None, else from
+    the last plan's records and the changed sources (None when that change cannot be
+    checked without the whole archive: then the caller reads it all)."""
+    with timer("parse"):
+        sources = discover(config.site_dir) if change is None else change.files
+        docs = parse_all(sources, config, cache, workers=_workers())
+    gc.freeze()
+    with timer("photos"):
+        docs, photos = process_photos(docs, config, workers=_workers())
+    with timer("graph"):
+        before = previous.digests if previous is not None else {}
+        if change is None:
+            records = records_of(docs)
+            plan = make_plan(records, config, publication, basis)
+            check_sources(docs.articles, docs.authors, docs.pages, plan)
+            todo = paths_to_make(before, plan, survey.intact)
+            site = make_site(plan, *_needed_documents(docs, plan, todo), config, publication)
+            return _Reading(docs, photos, records, plan, todo, site, updated=False)
+        assert previous is not None
+        records = apply_change(previous.records, change, docs)
+        chosen_from = related_changes_from(change, previous.records, records, publication)
+        plan = make_plan(records, config, publication, basis, previous.related, chosen_from)
+        todo = paths_to_make(before, plan, survey.intact)
+        shown = shown_documents(previous, records, change, plan, todo, docs, cache, config, survey)
+        if shown is None:
+            return None
+        site = make_site(plan, *shown, config, publication)
+        return _Reading(docs, photos, records, plan, todo, site, updated=True)
 
 
 def _save_record(
@@ -223,7 +244,8 @@ def _save_record(
 
 
 def index_basis(config: SiteConfig, options: BuildOptions) -> str:
-    """What an update requires to be as the last build had it (delta.StoryIndex.basis)."""
+    """What every file depends on besides its records: newssite, its libraries, the theme,
+    the config and the build's options."""
     settings = (
         __version__,
         library_versions(),
@@ -236,32 +258,13 @@ def index_basis(config: SiteConfig, options: BuildOptions) -> str:
     return hashlib.sha256(repr(settings).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def story_index(
-    basis: str,
-    lines: dict[str, str],
-    docs: Documents,
-    site: Site,
-    memo: StoryMemo,
-    config: SiteConfig,
-    publication: Publication,
-) -> StoryIndex:
-    """The index an update of this build starts from (delta.py)."""
-    keys = {key.split(":", 1)[1].rsplit(":", 2)[0]: key for key in docs.keys}
-    oldest_first = sorted(site.stories, key=lambda s: (s.date, s.source))
-    chosen = memo.related.chosen
-    return index_of(
-        basis,
-        lines,
-        {a.source: record_of(a, keys[a.source]) for a in docs.articles},
-        {
-            story.source: tuple(oldest_first[i].source for i in chosen[story.url])
-            for story in oldest_first
-        },
-        tuple(sorted((a.slug, keys[a.source]) for a in docs.authors)),
-        tuple(sorted((p.source, p.slug, p.title) for p in docs.pages)),
-        config,
-        publication,
-    )
+def _still_warned(
+    last: LastBuild | None, docs: Documents, change: Change | None
+) -> tuple[NewssiteError, ...]:
+    """An update's warnings: the last build's about files it did not read again, and its own."""
+    earlier = last.warnings if last is not None else ()
+    read = change.paths() if change is not None else set()
+    return tuple(w for w in earlier if w.path not in read) + docs.warnings
 
 
 def _unchanged_report(last: LastBuild, config: SiteConfig, timer: _StageTimer) -> BuildReport:
@@ -281,14 +284,23 @@ def _unchanged_report(last: LastBuild, config: SiteConfig, timer: _StageTimer) -
 
 @dataclass
 class PreviewMemo:
-    """What a long-lived process keeps between rebuilds besides the cache: the stories and
-    the inputs of every file of the previous build (graph.StoryMemo, render.RenderMemo)."""
+    """What the preview keeps between rebuilds besides the cache: the last plan's digests
+    and every file it made, in memory."""
 
-    stories: StoryMemo = field(default_factory=StoryMemo)
-    files: RenderMemo = field(default_factory=RenderMemo)
+    digests: dict[str, str] = field(default_factory=dict)
+    files: dict[str, Output] = field(default_factory=dict)
 
 
-def render_files(
+@dataclass(frozen=True, slots=True)
+class Preview:
+    plan: Plan
+    site: Site
+    outputs: list[Output]
+    copies: list[Copy]
+    warnings: tuple[NewssiteError, ...]
+
+
+def preview_files(
     site_dir: Path,
     options: BuildOptions,
     cache: BuildCache,
@@ -296,43 +308,55 @@ def render_files(
     *,
     search: bool = True,
     memo: PreviewMemo | None = None,
-) -> tuple[Site, list[Output], list[Copy], tuple[NewssiteError, ...]]:
-    """Stages 1-5 in memory, reusing what `cache` and `memo` hold from earlier runs (for the
-    preview).
+) -> Preview:
+    """The whole pipeline but the write, in memory, for the preview: the files whose digest
+    changed since the last run (`memo`) are made again, the others kept.
 
     With search=False the search index is left for `search_files`, so a preview can show
     the pages first and index them right after.
     """
     memo = PreviewMemo() if memo is None else memo
     config = _load(site_dir, options)
+    publication = _publication(options)
     docs = parse_all(discover(config.site_dir, known_sources), config, cache, workers=_workers())
     cache.forget_parsed_except(docs.keys)
     docs, photos = process_photos(docs, config, workers=_workers(), cache=cache)
-    site = build_site(docs, config, _publication(options), memo.stories)
-    salt = render_salt(config)
-    env = cache.environments.get(salt)
-    if not isinstance(env, jinja2.Environment):
-        cache.environments = {salt: (env := make_environment(config))}
-    outputs = render_site(site, env, config, cache, salt, memo=memo.files)
+    records = records_of(docs)
+    plan = make_plan(records, config, publication, render_salt(config))
+    check_sources(docs.articles, docs.authors, docs.pages, plan)
+    todo = paths_to_make(memo.digests, plan, memo.files)
+    site = make_site(plan, *_needed_documents(docs, plan, todo), config, publication)
+    made = render_files(todo, plan, site, config, workers=_workers())
+    memo.files = {path: memo.files[path] for path in plan.jobs if path in memo.files}
+    memo.files.update((output.path, output) for output in made)
+    memo.digests = dict(plan.digests)
+    outputs = [memo.files[path] for path in plan.jobs]
     if search:
-        outputs += index_search(site, outputs, config, cache, workers=_workers())
-    copies = publish_photos(photos, site, static_copies(config, site, outputs), config)
-    return site, outputs, copies, docs.warnings
+        outputs += index_search(site, outputs, config, cache, digests=plan.digests)
+    copies = publish_photos(photos, docs, _sources(plan), static_copies(config, site, outputs), config)
+    return Preview(plan, site, outputs, copies, docs.warnings)
 
 
 def search_files(
     site_dir: Path,
     options: BuildOptions,
-    site: Site,
-    outputs: list[Output],
+    preview: Preview,
     cache: BuildCache,
     interrupted: Callable[[], bool] | None = None,
 ) -> list[Output]:
-    """The search index of pages made by `render_files(..., search=False)`, made at the
+    """The search index of pages made by `preview_files(..., search=False)`, made at the
     lowest CPU priority (the browser reloading those pages comes first); it raises
     search.SearchInterrupted when `interrupted()` turns true."""
     config = _load(site_dir, options)
-    return index_search(site, outputs, config, cache, yielding=True, interrupted=interrupted)
+    return index_search(
+        preview.site,
+        preview.outputs,
+        config,
+        cache,
+        digests=preview.plan.digests,
+        yielding=True,
+        interrupted=interrupted,
+    )
 
 
 def check(site_dir: Path, options: BuildOptions, *, editorial: bool = False) -> BuildReport:
@@ -345,16 +369,30 @@ def check(site_dir: Path, options: BuildOptions, *, editorial: bool = False) -> 
     sources = discover(config.site_dir)
     docs = parse_all(sources, config, BuildCache(config.cache_dir), workers=_workers())
     docs, photos = process_photos(docs, config, write=False, workers=_workers())
-    site = build_site(docs, config, _publication(options))
-    outputs = render_site(site, make_environment(config), config)
-    copies = publish_photos(photos, site, static_copies(config, site, outputs), config)
+    publication = _publication(options)
+    records = records_of(docs)
+    plan = make_plan(records, config, publication, render_salt(config))
+    check_sources(docs.articles, docs.authors, docs.pages, plan)
+    site = make_site(plan, docs.articles, docs.authors, docs.pages, config, publication)
+    outputs = render_files(list(plan.jobs), plan, site, config, workers=_workers())
+    copies = publish_photos(photos, docs, _sources(plan), static_copies(config, site, outputs), config)
     warnings = docs.warnings
     if editorial:
         files = {o.path: o.data for o in outputs} | {c.path: None for c in copies}
         previous = load_manifest(config.cache_dir)
         warnings += tuple(editorial_warnings(sources, docs, site, config, files, previous))
     nothing = WriteReport(0, 0, 0)
-    return _report(site, warnings, nothing, len(outputs) + len(copies), config, _StageTimer())
+    return _report(plan, warnings, nothing, len(outputs) + len(copies), config, _StageTimer())
+
+
+def _needed_documents(docs: Documents, plan: Plan, todo: Iterable[str]) -> tuple[list[Article], tuple[Author, ...], tuple[StandalonePage, ...]]:
+    """The stories the files at `todo` show, with every author and page (few, and cheap)."""
+    needed = needed_sources(plan, todo)
+    return [a for a in docs.articles if a.source in needed], docs.authors, docs.pages
+
+
+def _sources(plan: Plan) -> set[str]:
+    return {story.source for story in plan.published}
 
 
 def _load(site_dir: Path, options: BuildOptions) -> SiteConfig:
@@ -482,7 +520,7 @@ def _shown(path: Path, site_dir: Path) -> str:
 
 
 def _report(
-    site: Site,
+    plan: Plan,
     warnings: tuple[NewssiteError, ...],
     written: WriteReport,
     files: int,
@@ -490,16 +528,16 @@ def _report(
     timer: _StageTimer,
 ) -> BuildReport:
     return BuildReport(
-        pages=len(site.pages),
+        pages=plan.pages,
         files=files,
         written=written.written,
         unchanged=written.unchanged,
         removed=written.removed,
         warnings=warnings,
-        next_publish=site.next_publish,
+        next_publish=plan.next_publish,
         output_dir=config.output,
         stage_seconds=tuple(timer.seconds),
-        drafts=sum(1 for story in site.stories if story.draft),
+        drafts=sum(1 for story in plan.published if story.draft),
     )
 
 

@@ -29,7 +29,7 @@ import struct
 import warnings
 import xml.etree.ElementTree as ElementTree
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -42,7 +42,7 @@ from newssite.cache import BuildCache
 from newssite.config import SiteConfig
 from newssite.errors import NewssiteError, raise_all
 from newssite.markup import ASSET_SCHEME, FIGURE_CLASS, credit_text
-from newssite.model import Article, Author, Photo, Rendition, Site, StandalonePage
+from newssite.model import Article, Author, Photo, Rendition, StandalonePage
 from newssite.parse import Documents
 from newssite.urls import href
 from newssite.write import Copy
@@ -1230,13 +1230,17 @@ def picture_html(
 
 
 def publish_photos(
-    store: PhotoStore, site: Site, copies: Sequence[Copy], config: SiteConfig
+    store: PhotoStore,
+    docs: Documents,
+    stories: Container[str],
+    copies: Sequence[Copy],
+    config: SiteConfig,
 ) -> list[Copy]:
     """Every file to copy: the photo files the published site shows (under /img/), and the
     other copies with pictures cleaned of metadata. The cache then drops unused files."""
     problems: list[NewssiteError] = []
     published: dict[str, Copy] = {}
-    for name in sorted(_published_names(site, store)):
+    for name in sorted(_published_names(docs, stories, store)):
         published[f"img/{name}"] = Copy(f"img/{name}", store.directory / name)
     for copy in copies:
         shown = _shown(copy.source, config.site_dir)
@@ -1254,19 +1258,18 @@ def publish_photos(
     return [published[path] for path in sorted(published)]
 
 
-def _published_names(site: Site, store: PhotoStore) -> set[str]:
+def _published_names(docs: Documents, published: Container[str], store: PhotoStore) -> set[str]:
+    """The made photo files that the published stories (by source), the authors and the
+    pages show."""
+    stories = [article for article in docs.articles if article.source in published]
     names: set[str] = set()
-    photos = [story.photo for story in site.stories] + [author.avatar for author in site.authors]
+    photos = [story.photo for story in stories] + [author.avatar for author in docs.authors]
     for photo in photos:
         if photo is not None:
             names.update(made_file_names(photo))
-    bodies = [story.body_html for story in site.stories]
-    bodies += [author.bio_html for author in site.authors]
-    bodies += [
-        page.context["standalone"].body_html  # type: ignore[attr-defined]
-        for page in site.pages
-        if isinstance(page.context.get("standalone"), StandalonePage)
-    ]
+    bodies = [story.body_html for story in stories]
+    bodies += [author.bio_html for author in docs.authors]
+    bodies += [page.body_html for page in docs.pages]
     for body in bodies:
         names.update(name for name in made_files_in(body) if store.is_live(name))
     return names

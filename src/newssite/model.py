@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 
 class FrozenDict(dict[str, Any]):
@@ -256,8 +256,9 @@ class Feed:
     subtitle: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class SitemapEntry:
+class SitemapEntry(NamedTuple):
+    """One URL of the sitemap: where, when it last changed, and whether it is a story."""
+
     url: str
     lastmod: datetime | None = None
     story: bool = False  # a story's page (else a list or standalone page)
@@ -283,22 +284,24 @@ class SearchShard:
 
 @dataclass(frozen=True, slots=True)
 class Site:
-    """Everything the build publishes, decided before anything is rendered."""
+    """What the files of the site are made from: the stories, authors and pages the plan
+    (plan.py) shows, made whole (graph.py). A whole build has them all; an update only
+    those that the files it makes again show."""
 
     info: SiteInfo
     now: datetime
-    stories: tuple[Story, ...]  # published, newest first
-    authors: tuple[Author, ...]
-    tags: tuple[Tag, ...]
-    pages: tuple[Page, ...]
-    feeds: tuple[Feed, ...]
-    sitemap: tuple[SitemapEntry, ...]
-    news_sitemap: tuple[Story, ...]
+    sections: Mapping[str, Section]  # by slug
+    stories: Mapping[str, Story]  # by source: the published stories asked for
+    jsonld: Mapping[str, Mapping[str, object]]  # by source: each story's schema.org data
+    authors: Mapping[str, Author]  # by slug
+    tags: Mapping[str, Tag]  # by slug
+    standalone: Mapping[str, StandalonePage]  # by source
+    withdrawn: Mapping[str, Article]  # by source: the stories taken down
     assets: tuple[Asset, ...] = ()
-    next_publish: datetime | None = None
-    drafts_included: bool = False
     redirects: tuple[tuple[str, str], ...] = ()  # (old path, new path) from story aliases
     search: tuple[SearchShard, ...] = ()  # the parts of the search index; () when search is off
+    next_publish: datetime | None = None
+    drafts_included: bool = False
 
 
 @dataclass(frozen=True, slots=True)

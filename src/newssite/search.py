@@ -79,6 +79,7 @@ def index_search(
     cache: BuildCache | None = None,
     intact: Container[str] = (),
     workers: int = 1,
+    digests: Mapping[str, str] | None = None,
     *,
     yielding: bool = False,
     interrupted: Callable[[], bool] | None = None,
@@ -90,7 +91,8 @@ def index_search(
     `interrupted()` turns true (a newer edit waits), Pagefind is stopped and
     SearchInterrupted raised.
 
-    With a cache, a part whose pages did not change is reused: in memory (the preview),
+    `digests` are the plan's (plan.py): a page's digest stands for its bytes. With a cache,
+    a part whose pages did not change is reused: in memory (the preview),
     or as Output(path, None) when its files in output/ are `intact`. The other parts are
     indexed `workers` at a time (Pagefind runs on about one core).
     """
@@ -99,7 +101,7 @@ def index_search(
         return []
     remove_dead_builds_folders(config.cache_dir, (SCRATCH_PREFIX,))  # of killed builds
     rendered = {output.path: output for output in outputs}
-    known = cache.page_fingerprints() if cache is not None else {}
+    known = digests or {}
     previous = cache.search_index() if cache is not None else {}
     keep_bytes = cache is not None and cache.directory is None
     fingerprints = [

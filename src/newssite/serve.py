@@ -29,13 +29,13 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from newssite.build import PreviewMemo, now_from_clock, render_files, search_files
+from newssite.build import PreviewMemo, now_from_clock, preview_files, search_files
 from newssite.cache import BuildCache
 from newssite.config import CONFIG_NAME
 from newssite.errors import is_content_failure, problems_of
-from newssite.graph import SEARCH_BUNDLE_URL
 from newssite.model import BuildOptions, Output
 from newssite.search import SearchInterrupted
+from newssite.search_parts import SEARCH_BUNDLE_URL
 from newssite.sources import SourceFile, StatKey, is_ignored_name
 
 EVENTS_PATH = "/__newssite__/events"
@@ -479,7 +479,7 @@ class Previewer:
         )
         self.builds += 1
         try:
-            site, outputs, copies, warnings = render_files(
+            preview = preview_files(
                 self.site_dir,
                 options,
                 self.cache,
@@ -493,10 +493,10 @@ class Previewer:
             self.state.fail(text)
             return False
         previous = self.state.current.files
-        files = self._files(outputs, previous)
-        for copy in copies:
+        files = self._files(preview.outputs, previous)
+        for copy in preview.copies:
             files[copy.path] = copy.source
-        if site.search:  # the last index serves until the new one is made
+        if preview.site.search:  # the last index serves until the new one is made
             files.update(
                 (path, data)
                 for path, data in previous.items()
@@ -507,7 +507,7 @@ class Previewer:
         published = time.perf_counter()
         try:
             _pause(SEARCH_PAUSE_SECONDS, interrupted)
-            index = search_files(self.site_dir, options, site, outputs, self.cache, interrupted)
+            index = search_files(self.site_dir, options, preview, self.cache, interrupted)
             self.state.replace_folder(SEARCH_FOLDER, self._files(index, previous))
             search_note = f"search index {(time.perf_counter() - published) * 1000:.0f} ms more"
         except SearchInterrupted:
@@ -517,11 +517,11 @@ class Previewer:
             print(text, file=self.err)
             self.state.fail(text)
             return False
-        for warning in warnings:
+        for warning in preview.warnings:
             print(f"warning: {warning}", file=self.err)
         pages_ms = (published - started) * 1000
         print(
-            f"rebuilt in {pages_ms:.0f} ms ({len(site.pages)} pages, version {generation.version};"
+            f"rebuilt in {pages_ms:.0f} ms ({preview.plan.pages} pages, version {generation.version};"
             f" {search_note})",
             file=self.out,
         )

@@ -1,0 +1,66 @@
+"""schema.org metadata (JSON-LD) of a story, for search engines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from newssite.config import SiteConfig
+from newssite.model import Photo, Story
+from newssite.urls import absolute
+
+
+def news_article_jsonld(
+    story: Story, config: SiteConfig, modified: datetime | None = None
+) -> dict[str, object]:
+    """schema.org NewsArticle for search engines; every author is a Person with a url.
+    `modified` is story.modified when the caller has it already."""
+    url = absolute(story.url, config.base_url)
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": story.title[:110],
+        "description": story.summary,
+        "datePublished": story.date.isoformat(),
+        "dateModified": (modified or story.modified).isoformat(),
+        "mainEntityOfPage": url,
+        "url": url,
+        "articleSection": story.section.title,
+        "author": [
+            {"@type": "Person", "name": a.name, "url": absolute(a.url, config.base_url)}
+            for a in story.authors
+        ],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": config.title,
+            "url": config.base_url,
+        },
+        "inLanguage": config.language,
+    }
+    if story.tags:
+        data["keywords"] = [tag.name for tag in story.tags]
+    if story.corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": c.date.isoformat()}
+            for c in story.corrections
+        ]
+    if story.photo:
+        data["image"] = _image_objects(story.photo, config)
+    return data
+
+
+def _image_objects(photo: Photo, config: SiteConfig) -> list[dict[str, object]]:
+    """The photo as ImageObjects: its 16:9, 4:3 and 1:1 crops when newssite made them
+    (Google asks for the three ratios), else the photo itself; each with caption and credit."""
+    made = [rendition for name, rendition in photo.crops if name in ("16x9", "4x3", "1x1")]
+    files = [(r.url, r.width, r.height) for r in made] or [(photo.src, photo.width, photo.height)]
+    objects: list[dict[str, object]] = []
+    for url, width, height in files:
+        image: dict[str, object] = {"@type": "ImageObject", "url": absolute(url, config.base_url)}
+        if width and height:
+            image.update(width=width, height=height)
+        if photo.caption:
+            image["caption"] = photo.caption
+        if photo.credit:
+            image["creditText"] = photo.credit
+        objects.append(image)
+    return objects

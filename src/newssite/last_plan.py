@@ -1,0 +1,161 @@
+"""What the last build planned, kept in the cache folder for the next one: the records it
+planned from, each output's digest, and the inputs it read.
+
+The next build plans again from these records and the files changed since, and makes only
+the files whose digest changed. It is stored as columns, since every update reads it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from newssite.plan import AuthorRecord, PageRecord, Plan, Records, StoryRecord
+
+INDEX_NAME = "last-plan.json"
+INDEX_VERSION = 4
+
+
+@dataclass(frozen=True, slots=True)
+class LastPlan:
+    """The last build as the next one needs it; saved by every successful build."""
+
+    basis: str  # newssite, libraries, templates, config and options: all must be the same
+    inputs: Mapping[str, str]  # freshness.input_lines of the last build
+    records: Records
+    related: Mapping[str, tuple[str, ...]]  # story source -> related story sources
+    digests: Mapping[str, str]  # output path -> digest
+    pages: int
+
+
+    @classmethod
+    def of(cls, basis: str, inputs: Mapping[str, str], records: Records, plan: Plan) -> LastPlan:
+        return cls(basis, inputs, records, plan.related, plan.digests, plan.pages)
+
+
+def forget_last_plan(cache_dir: Path) -> None:
+    """Remove it: output/ is about to change, and the next build must not trust it."""
+    (cache_dir / INDEX_NAME).unlink(missing_ok=True)
+
+
+def save_last_plan(cache_dir: Path, last: LastPlan) -> None:
+    """Write it atomically; a build that cannot is only slower next time."""
+    stories = list(last.records.stories.values())
+    position = {story.source: number for number, story in enumerate(stories)}
+    data = {
+        "version": INDEX_VERSION,
+        "basis": last.basis,
+        "inputs": last.inputs,
+        "stories": {
+            "source": [s.source for s in stories],
+            "document": [s.document for s in stories],
+            "key": [s.key for s in stories],
+            "teaser": [s.teaser for s in stories],
+            "url": [s.url for s in stories],
+            "date": [s.date.isoformat() for s in stories],
+            "section": [s.section for s in stories],
+            "authors": [s.authors for s in stories],
+            "tags": [s.tags for s in stories],
+            "flags": [s.draft | s.removed << 1 for s in stories],
+            "aliases": [s.aliases for s in stories],
+            "assets": [s.assets for s in stories],
+            "modified": [None if s.modified == s.date else s.modified.isoformat() for s in stories],
+            "title": [s.title for s in stories],
+            "links": [s.links for s in stories],
+            "related": [[position[r] for r in last.related.get(s.source, ())] for s in stories],
+        },
+        "authors": [list(a) for a in last.records.authors],
+        "pages": [list(p) for p in last.records.pages],
+        "digests": last.digests,
+        "page_count": last.pages,
+    }
+    temporary = cache_dir / f"{INDEX_NAME}.{os.getpid()}"
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(data, check_circular=False), encoding="utf-8")
+        os.replace(temporary, cache_dir / INDEX_NAME)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+def load_last_plan(cache_dir: Path) -> LastPlan | None:
+    """The plan the last build left; None when it is missing, foreign or damaged."""
+    try:
+        data = json.loads((cache_dir / INDEX_NAME).read_text(encoding="utf-8"))
+        if data["version"] != INDEX_VERSION:
+            return None
+        columns = data["stories"]
+        sources = columns["source"]
+        moment = datetime.fromisoformat
+        records = []
+        for row in zip(
+            sources,
+            columns["document"],
+            columns["key"],
+            columns["teaser"],
+            columns["url"],
+            columns["date"],
+            columns["section"],
+            columns["authors"],
+            columns["tags"],
+            columns["flags"],
+            columns["aliases"],
+            columns["assets"],
+            columns["modified"],
+            columns["title"],
+            columns["links"],
+            strict=True,
+        ):
+            (source, document, key, teaser, url, date, section, authors, tags, flags) = row[:10]
+            aliases, assets, changed, title, links = row[10:]
+            published = moment(date)
+            records.append(
+                StoryRecord(
+                    str(source),
+                    str(document),
+                    str(key),
+                    str(teaser),
+                    str(url),
+                    published,
+                    str(section),
+                    tuple(map(str, authors)),
+                    tuple(map(str, tags)),
+                    bool(flags & 1),
+                    bool(flags & 2),
+                    tuple(map(str, aliases)),
+                    tuple(map(str, assets)),
+                    published if changed is None else moment(changed),
+                    str(title),
+                    tuple(map(str, links)),
+                )
+            )
+        related = {
+            source: tuple([sources[number] for number in numbers])
+            for source, numbers in zip(sources, columns["related"], strict=True)
+            if numbers
+        }
+        authors = tuple(
+            AuthorRecord(str(a), str(b), str(c), str(d), tuple(map(str, e)))
+            for a, b, c, d, e in data["authors"]
+        )
+        pages = tuple(
+            PageRecord(str(a), str(b), str(c), str(d), str(e), tuple(f), tuple(g))
+            for a, b, c, d, e, f, g in data["pages"]
+        )
+        digests = data["digests"]
+        if not isinstance(digests, dict) or not isinstance(data["inputs"], dict):
+            return None
+        return LastPlan(
+            basis=str(data["basis"]),
+            inputs=data["inputs"],
+            records=Records({r.source: r for r in records}, authors, pages),
+            related=related,
+            digests=digests,
+            pages=int(data["page_count"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return None

@@ -1,0 +1,683 @@
+"""The plan: every file of the site, what it shows, and a digest of all that goes into it.
+
+One function, `make_plan`, decides from compact records of the stories, authors and pages
+(what lists, feeds, sitemaps, search and related stories need of them; never a body) which
+stories are published, which lists, feeds and sitemaps show them and in what order, the
+search index's parts, related stories, redirects and the next publish time. A whole build,
+an update after a change, the preview and `check` all plan with it, and differ only in
+where the records come from. A file is made again exactly when its digest changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import posixpath
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import NamedTuple, TypeVar
+
+from newssite.config import SiteConfig
+from newssite.model import (
+    Article,
+    Asset,
+    Author,
+    Pagination,
+    SearchShard,
+    SitemapEntry,
+    StandalonePage,
+    Tag,
+)
+from newssite.parse import Documents
+from newssite.related import RELATED_COUNT, WINDOW, RelatedKey, choose_related
+from newssite.search_parts import SEARCH_BUNDLE_URL, search_shards
+from newssite.urls import (
+    article_url,
+    author_url,
+    feed_url,
+    json_feed_url,
+    list_page_url,
+    output_path,
+    page_url,
+    section_url,
+    slugify,
+    tag_url,
+)
+
+NEWS_SITEMAP_WINDOW = timedelta(days=2)
+NEWS_SITEMAP_LIMIT = 1000
+LATEST_COUNT = 20
+LATEST_URL = "/latest.json"
+SEARCH_URL = "/search/"
+NOT_FOUND_URL = "/404.html"
+REMOVED_TITLE = "This article has been removed"
+SITEMAP_LIMIT = 50_000  # URLs in one sitemap file, by the sitemap protocol
+SITEMAP_SINGLE = 5_000  # up to this many URLs, one sitemap.xml; past it, an index and parts
+SITEMAP_STORY_BLOCK = 2_000
+# URLs the build writes itself; a story or page may not claim them.
+GENERATED_URLS = (
+    "/feed.xml",
+    "/feed.json",
+    "/sitemap.xml",
+    "/news-sitemap.xml",
+    "/robots.txt",
+    NOT_FOUND_URL,
+    LATEST_URL,
+    "/authors/",
+    "/tags/",
+    "/theme/",
+    "/page/",
+    SEARCH_BUNDLE_URL,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """What is published now: the build's clock and switches, decided once."""
+
+    now: datetime
+    drafts: bool = False
+    future: bool = False
+
+    def includes(self, story: Article | StoryRecord) -> bool:
+        return (self.drafts or not story.draft) and (self.future or story.date <= self.now)
+
+
+# --- Records: what the plan knows of each source --------------------------------------------
+
+
+class StoryRecord(NamedTuple):
+    """What the plan needs of one story (parse.py's Article, without its text)."""
+
+    source: str
+    document: str  # the key of its parsed document in the build cache
+    key: str  # a digest of all its page shows of it (text, photo files)
+    teaser: str  # a digest of what a list shows of it: no body
+    url: str
+    date: datetime
+    section: str
+    authors: tuple[str, ...]
+    tags: tuple[str, ...]  # as written
+    draft: bool
+    removed: bool
+    aliases: tuple[str, ...]
+    assets: tuple[str, ...]
+    modified: datetime
+    title: str
+    links: tuple[str, ...]  # sources its body links to
+
+
+class AuthorRecord(NamedTuple):
+    slug: str
+    source: str
+    document: str
+    key: str  # a digest of all an author's page and a byline show of the author
+    links: tuple[str, ...]
+
+
+class PageRecord(NamedTuple):
+    source: str
+    slug: str
+    title: str
+    document: str
+    key: str
+    links: tuple[str, ...]
+    assets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """Everything the plan is made from, besides the config and the publication."""
+
+    stories: Mapping[str, StoryRecord]  # by source
+    authors: tuple[AuthorRecord, ...]  # by slug
+    pages: tuple[PageRecord, ...]  # by slug
+
+    def documents(self) -> list[str]:
+        """The cache keys of every parsed document these records come from."""
+        keys = [story.document for story in self.stories.values()]
+        return keys + [a.document for a in self.authors] + [p.document for p in self.pages]
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def story_record(article: Article, document: str) -> StoryRecord:
+    """The record of a story whose parsed document is `document` in the cache, its photos
+    processed (images.py): the key covers the files made of them."""
+    page_key = _sha(f"{document}\0{article.photo!r}\0{article.body_html}\0{article.removed!r}")
+    teaser = _sha(
+        repr(
+            (
+                article.title,
+                article.summary,
+                article.section,
+                article.authors,
+                article.date,
+                article.updated,
+                article.corrections,
+                article.photo,
+                article.tags,
+                article.draft,
+                sorted(article.extra.items(), key=lambda item: item[0]),
+            )
+        )
+    )
+    return StoryRecord(
+        article.source,
+        document,
+        page_key,
+        teaser,
+        article_url(article.section, article.slug),
+        article.date,
+        article.section,
+        article.authors,
+        article.tags,
+        article.draft,
+        article.removed is not None,
+        article.aliases,
+        article.assets,
+        article.modified,
+        article.title,
+        article.links,
+    )
+
+
+def author_record(author: Author, document: str) -> AuthorRecord:
+    key = _sha(repr(author))
+    return AuthorRecord(author.slug, author.source, document, key, _links_of(author.bio_html))
+
+
+def page_record(page: StandalonePage, document: str) -> PageRecord:
+    key = _sha(repr(page))
+    return PageRecord(page.source, page.slug, page.title, document, key, page.links, page.assets)
+
+
+def records_of(docs: Documents) -> Records:
+    """The records of parsed documents (their photos processed)."""
+    documents = {key.split(":", 1)[1].rsplit(":", 2)[0]: key for key in docs.keys}
+    stories = {a.source: story_record(a, documents[a.source]) for a in docs.articles}
+    authors = (author_record(a, documents[a.source]) for a in docs.authors)
+    pages = (page_record(p, documents[p.source]) for p in docs.pages)
+    return Records(stories, tuple(sorted(authors, key=_slug)), tuple(sorted(pages, key=_slug)))
+
+
+def _slug(record: AuthorRecord | PageRecord) -> str:
+    return record.slug
+
+
+def _links_of(html: str) -> tuple[str, ...]:
+    """The sources an author's bio links to (markup.py leaves them as placeholders)."""
+    from newssite.markup import SOURCE_SCHEME
+
+    found = []
+    start = html.find(SOURCE_SCHEME)
+    while start != -1:
+        end = html.find('"', start)
+        found.append(html[start + len(SOURCE_SCHEME) : end].split("#")[0])
+        start = html.find(SOURCE_SCHEME, end)
+    return tuple(dict.fromkeys(found))
+
+
+# --- The plan -------------------------------------------------------------------------------
+
+Job = tuple[object, ...]  # (kind, ...): what one generated file is made of, by source
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Every generated file of the site: what it is made of and the digest of its inputs."""
+
+    published: tuple[StoryRecord, ...]  # newest first; drafts too with --drafts
+    included: frozenset[str]  # sources of the stories the site shows (withdrawn too)
+    jobs: Mapping[str, Job]  # output path -> what it is made of
+    digests: Mapping[str, str]  # output path -> digest of everything that goes into it
+    related: Mapping[str, tuple[str, ...]]  # story source -> related story sources
+    tags: Mapping[str, Tag]  # each spelling -> its tag
+    shards: tuple[SearchShard, ...]
+    redirects: tuple[tuple[str, str], ...]  # (old path, new path), sorted
+    targets: Mapping[str, str]  # source -> URL of every story, author and page linked to
+    assets: tuple[Asset, ...]  # files published beside the stories and pages shown
+    standalone: tuple[tuple[str, str], ...]  # (slug, title) of each standalone page
+    next_publish: datetime | None
+    pages: int  # HTML pages
+
+
+def chronological(story: StoryRecord | Article) -> tuple[float, datetime, str]:
+    """Sort key: by date, then source. Timestamps decide nearly every comparison far more
+    cheaply than aware datetimes; when two are equal the dates themselves decide."""
+    return (story.date.timestamp(), story.date, story.source)
+
+
+def canonical_tags(oldest_first: Iterable[StoryRecord | Article]) -> dict[str, Tag]:
+    """Each spelling of a tag -> its Tag; equal slugs are one tag, the oldest spelling wins."""
+    by_slug: dict[str, Tag] = {}
+    by_name: dict[str, Tag] = {}
+    for story in oldest_first:
+        for name in story.tags:
+            if name not in by_name:
+                slug = slugify(name)
+                by_name[name] = by_slug.setdefault(slug, Tag(slug, name, tag_url(slug)))
+    return by_name
+
+
+def sitemap_parts(
+    entries: Sequence[SitemapEntry],
+    single: int = SITEMAP_SINGLE,
+    block: int = SITEMAP_STORY_BLOCK,
+) -> list[tuple[str, Sequence[SitemapEntry]]]:
+    """The sitemap files: (name, entries). Up to `single` URLs, one sitemap.xml. Past that,
+    the list and standalone pages in sitemap-pages.xml, and the stories in blocks of `block`
+    counted from the oldest, so publishing a story rewrites the newest block, not the
+    archive's sitemap. `entries` list the stories newest first, as the site does."""
+    if len(entries) <= single:
+        return [("sitemap.xml", entries)]
+    pages = [entry for entry in entries if not entry.story]
+    stories = [entry for entry in entries if entry.story][::-1]
+    parts: list[tuple[str, Sequence[SitemapEntry]]] = [
+        (
+            f"sitemap-pages{_numbered(n, len(pages), SITEMAP_LIMIT)}.xml",
+            pages[i : i + SITEMAP_LIMIT],
+        )
+        for n, i in enumerate(range(0, len(pages), SITEMAP_LIMIT), 1)
+    ]
+    parts += [
+        (f"sitemap-stories-{n}.xml", stories[i : i + block])
+        for n, i in enumerate(range(0, len(stories), block), 1)
+    ]
+    return parts
+
+
+def _numbered(number: int, count: int, size: int) -> str:
+    return f"-{number}" if count > size else ""
+
+
+def sitemap_index_of(
+    parts: Sequence[tuple[str, Sequence[SitemapEntry]]],
+) -> tuple[tuple[str, datetime | None], ...]:
+    """Each part's file name with its newest lastmod."""
+    return tuple(
+        (name, max((e.lastmod for e in part if e.lastmod), default=None)) for name, part in parts
+    )
+
+
+_Item = TypeVar("_Item")
+
+
+def paginate(
+    stories: Sequence[_Item], list_url: str, per_page: int
+) -> list[tuple[str, Pagination, tuple[_Item, ...]]]:
+    """Split a newest-first list into its front page and numbered pages counted from the oldest.
+
+    Page k always holds the same stories once it is full, so publishing a story rewrites
+    only the front page and the newest one or two numbered pages, not the archive.
+    """
+    total = len(stories)
+    chunk_count = max(1, math.ceil(total / per_page))
+    oldest_first = list(reversed(stories))
+
+    def fully_on_front(number: int) -> bool:
+        oldest_index_newest_first = total - 1 - (number - 1) * per_page
+        return oldest_index_newest_first < per_page
+
+    numbered = [n for n in range(1, chunk_count + 1) if not fully_on_front(n)]
+    generated = set(numbered)
+    result = []
+    older_of_front = None
+    if total > per_page:
+        older_of_front = list_page_url(list_url, (total - 1 - per_page) // per_page + 1)
+    result.append(
+        (
+            list_url,
+            Pagination(0, None, older_of_front, list_url),
+            tuple(stories[:per_page]),
+        )
+    )
+    for number in numbered:
+        chunk = oldest_first[(number - 1) * per_page : number * per_page]
+        newer = list_page_url(list_url, number + 1) if number + 1 in generated else list_url
+        older = list_page_url(list_url, number - 1) if number > 1 else None
+        pagination = Pagination(number, newer, older, list_url)
+        result.append((list_page_url(list_url, number), pagination, tuple(reversed(chunk))))
+    return result
+
+
+def make_plan(
+    records: Records,
+    config: SiteConfig,
+    publication: Publication,
+    basis: str = "",
+    related: Mapping[str, tuple[str, ...]] | None = None,
+    chosen_from: tuple[float, datetime, str] | None = None,
+) -> Plan:
+    """The plan of the site. `basis` stands for what every file depends on besides its
+    records (the theme's templates, the config, newssite itself).
+
+    `related` gives the related stories of an earlier plan; with `chosen_from` (a story's
+    chronological key) those of the stories before it are kept, and the rest chosen again
+    (a story's related stories are chosen among the stories before it). Without `related`,
+    all are chosen.
+    """
+    now = publication.now
+    stories = records.stories.values()
+    included = sorted((s for s in stories if publication.includes(s)), key=chronological)
+    included.reverse()
+    published = [s for s in included if not s.removed]
+    oldest_first = published[::-1]
+    tags = canonical_tags(oldest_first)
+    slug_of = {name: tag.slug for name, tag in tags.items()}.__getitem__
+    slugs_of = {s.source: tuple(dict.fromkeys(map(slug_of, s.tags))) for s in published}
+    keys: list[RelatedKey] = [(s.url, s.section, slugs_of[s.source], s.draft) for s in oldest_first]
+    if related is None or chosen_from is not None:
+        start = 0 if related is None else bisect_left(oldest_first, chosen_from, key=chronological)
+        related = _related(oldest_first, keys, related or {}, start)
+    found = [s.url for s in oldest_first if not s.draft and s.date <= now]
+    shards = search_shards(found) if config.search else ()
+    targets = {s.source: s.url for s in included}
+    targets.update({a.source: author_url(a.slug) for a in records.authors})
+    targets.update({p.source: page_url(p.slug) for p in records.pages})
+
+    site_key = _sha(
+        repr(
+            (
+                basis,
+                [(p.slug, p.title) for p in records.pages],
+                bool(shards),
+                [a.slug for a in records.authors],
+            )
+        )
+    )
+    planner = _Planner(records, config, site_key, targets, now)
+    planner.articles(published, related)
+    planner.removed(s for s in included if s.removed)
+    by_section: dict[str, list[StoryRecord]] = defaultdict(list)
+    by_author: dict[str, list[StoryRecord]] = defaultdict(list)
+    by_tag: dict[str, list[StoryRecord]] = defaultdict(list)
+    for story in published:
+        by_section[story.section].append(story)
+        for slug in story.authors:
+            by_author[slug].append(story)
+        for slug in slugs_of[story.source]:
+            by_tag[slug].append(story)
+    tag_of_slug = {tag.slug: tag for tag in tags.values()}
+    lists = [("home", "/", "", published)]
+    lists += [
+        ("section", section_url(s.slug), s.slug, by_section[s.slug]) for s in config.sections
+    ]
+    lists += [("author", author_url(a.slug), a.slug, by_author[a.slug]) for a in records.authors]
+    lists += [("tag", tag_of_slug[slug].url, slug, by_tag[slug]) for slug in sorted(by_tag)]
+    for kind, list_url, subject, members in lists:
+        planner.list_pages(kind, list_url, subject, members)
+    planner.standalone()
+    planner.add(output_path(NOT_FOUND_URL), ("notfound",), ())
+    if shards:
+        planner.add(
+            output_path(SEARCH_URL), ("search", shards[0].url, tuple(s.url for s in shards[1:])), ()
+        )
+        planner.entries.append(SitemapEntry(SEARCH_URL, None, False))
+    redirects = planner.redirects(included)
+    planner.sitemaps()
+    for kind, list_url, subject, members in lists:
+        if kind != "tag":
+            planner.feeds(kind, list_url, subject, members)
+    news = [s for s in published if now - s.date <= NEWS_SITEMAP_WINDOW][:NEWS_SITEMAP_LIMIT]
+    planner.add("news-sitemap.xml", ("news", tuple(s.source for s in news)), news)
+    latest = published[:LATEST_COUNT]
+    planner.add("latest.json", ("latest", tuple(s.source for s in latest)), latest, teaser=True)
+    planner.add("robots.txt", ("robots",), ())
+    if redirects:
+        planner.add("_redirects", ("redirects", redirects), ())
+    upcoming = [s.date for s in stories if not s.draft and not s.removed and s.date > now]
+    return Plan(
+        published=tuple(published),
+        included=frozenset(s.source for s in included),
+        jobs=planner.jobs,
+        digests=planner.digests,
+        related=related,
+        tags=tags,
+        shards=shards,
+        redirects=redirects,
+        targets=targets,
+        assets=_assets(published, records.pages),
+        standalone=tuple(sorted((p.slug, p.title) for p in records.pages)),
+        next_publish=min(upcoming) if upcoming and not publication.future else None,
+        pages=planner.pages,
+    )
+
+
+PAGE_KINDS = frozenset({"article", "removed", "list", "page", "notfound", "search", "redirect"})
+
+
+class _Planner:
+    """Collects the jobs of a plan with their digests and the sitemap's entries."""
+
+    def __init__(
+        self,
+        records: Records,
+        config: SiteConfig,
+        site_key: str,
+        targets: Mapping[str, str],
+        now: datetime,
+    ) -> None:
+        self.now = now
+        self.records = records
+        self.config = config
+        self.site_key = site_key
+        self.targets = targets
+        self.authors = {a.slug: a for a in records.authors}
+        self.jobs: dict[str, Job] = {}
+        self.digests: dict[str, str] = {}
+        self.entries: list[SitemapEntry] = []
+        self.pages = 0
+
+    def add(
+        self,
+        path: str,
+        job: Job,
+        shown: Iterable[StoryRecord],
+        *,
+        teaser: bool = False,
+        extra: str = "",
+    ) -> None:
+        """A file made of `job`, showing the `shown` stories (whole, or as teasers)."""
+        keys = "\1".join(s.teaser if teaser else s.key for s in shown)
+        self.jobs[path] = job
+        self.digests[path] = _sha(f"{self.site_key}\0{job!r}\0{keys}\0{extra}")
+        if job[0] in PAGE_KINDS:
+            self.pages += 1
+
+    def _links(self, links: Iterable[str]) -> str:
+        return repr([(source, self.targets.get(source)) for source in links])
+
+    def _bylines(self, slugs: Iterable[str]) -> str:
+        return "\1".join(self.authors[slug].key if slug in self.authors else slug for slug in slugs)
+
+    def articles(
+        self, published: Sequence[StoryRecord], related: Mapping[str, tuple[str, ...]]
+    ) -> None:
+        records = self.records.stories
+        for story in published:
+            chosen = related.get(story.source, ())
+            notice = age_notice(story.date, self.now, self.config.stale_after_days)
+            extra = f"{self._bylines(story.authors)}\0{self._links(story.links)}\0{notice}"
+            shown = [records[source] for source in chosen]
+            job = ("article", story.source, chosen)
+            self.jobs[_page_path(story.url)] = job
+            self.digests[_page_path(story.url)] = _sha(
+                f"{self.site_key}\0{job!r}\0{story.key}\0"
+                + "\1".join(s.teaser for s in shown)
+                + f"\0{extra}"
+            )
+            self.pages += 1
+            self.entries.append(SitemapEntry(story.url, story.modified, True))
+
+    def removed(self, withdrawn: Iterable[StoryRecord]) -> None:
+        for story in withdrawn:
+            self.add(output_path(story.url), ("removed", story.source), [story])
+
+    def list_pages(
+        self, kind: str, list_url: str, subject: str, members: Sequence[StoryRecord]
+    ) -> None:
+        extra = self.authors[subject].key if kind == "author" else ""
+        for url, pagination, items in paginate(members, list_url, self.config.per_page):
+            shown: Sequence[StoryRecord] = items  # type: ignore[assignment]
+            sources = tuple(s.source for s in shown)
+            job = ("list", kind, list_url, subject, url, pagination, sources)
+            self.add(_page_path(url), job, shown, teaser=True, extra=extra)
+            lastmod = max(shown, key=lambda s: s.modified.timestamp()).modified if shown else None
+            self.entries.append(SitemapEntry(url, lastmod, False))
+
+    def standalone(self) -> None:
+        for page in sorted(self.records.pages, key=lambda p: p.slug):
+            extra = f"{page.key}\0{self._links(page.links)}"
+            self.add(output_path(page_url(page.slug)), ("page", page.source), (), extra=extra)
+            self.entries.append(SitemapEntry(page_url(page.slug), None, False))
+
+    def redirects(self, included: Sequence[StoryRecord]) -> tuple[tuple[str, str], ...]:
+        pairs = []
+        for story in included:
+            title = REMOVED_TITLE if story.removed else story.title
+            for alias in story.aliases:
+                self.add(output_path(alias), ("redirect", alias, story.url, title), ())
+                pairs.append((alias, story.url))
+        return tuple(sorted(pairs))
+
+    def sitemaps(self) -> None:
+        parts = sitemap_parts(self.entries)
+        for name, part in parts:
+            self.jobs[name] = ("urlset", tuple(part))
+            self.digests[name] = _entries_digest(self.site_key, part)
+        if len(parts) > 1:
+            self.add("sitemap.xml", ("index", sitemap_index_of(parts)), ())
+
+    def feeds(self, kind: str, list_url: str, subject: str, members: Sequence[StoryRecord]) -> None:
+        shown = members[: self.config.feed_size]
+        sources = tuple(s.source for s in shown)
+        extra = self.authors[subject].key if kind == "author" else ""
+        atom = feed_url(list_url)
+        self.add(output_path(atom), ("atom", kind, list_url, subject, sources), shown, extra=extra)
+        self.add(
+            output_path(json_feed_url(atom)),
+            ("json", kind, list_url, subject, sources),
+            shown,
+            extra=extra,
+        )
+
+
+def _assets(
+    published: Sequence[StoryRecord], pages: Sequence[PageRecord]
+) -> tuple[Asset, ...]:
+    """The files beside stories and pages, published under their URLs."""
+    found = {
+        Asset(story.url + posixpath.basename(asset), asset)
+        for story in published
+        for asset in story.assets
+    }
+    found.update(
+        Asset(page_url(page.slug) + posixpath.basename(asset), asset)
+        for page in pages
+        for asset in page.assets
+    )
+    return tuple(sorted(found, key=lambda a: a.url))
+
+
+def age_notice(published: datetime, now: datetime, stale_after_days: int | None) -> str:
+    """The staleness label ("This article is more than 2 years old"), or "" for recent stories."""
+    if stale_after_days is None or now - published <= timedelta(days=stale_after_days):
+        return ""
+    return f"This article is more than {describe_days(stale_after_days)} old"
+
+
+def describe_days(days: int) -> str:
+    """A span of days in the largest whole unit it covers: 730 -> "2 years", 90 -> "3 months"."""
+    if days >= 365:
+        count, unit = days // 365, "year"
+    elif days >= 30:
+        count, unit = days // 30, "month"
+    else:
+        count, unit = days, "day"
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
+def _entries_digest(site_key: str, entries: Sequence[SitemapEntry]) -> str:
+    digest = hashlib.sha1(site_key.encode())
+    for url, lastmod, story in entries:
+        moment = "" if lastmod is None else lastmod.isoformat()
+        digest.update(f"{url}\1{moment}\1{story:d}\0".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:20]
+
+
+def _page_path(url: str) -> str:
+    """urls.output_path, without its checks, for the URLs the plan makes (all end in "/")."""
+    return url[1:] + "index.html" if url.endswith("/") else output_path(url)
+
+
+def _related(
+    oldest_first: Sequence[StoryRecord],
+    keys: Sequence[RelatedKey],
+    earlier: Mapping[str, tuple[str, ...]],
+    start: int,
+) -> dict[str, tuple[str, ...]]:
+    """Each story's related stories: `earlier`'s for the `start` oldest, chosen for the rest."""
+    found = {s.source: earlier.get(s.source, ()) for s in oldest_first[:start]}
+    chosen = choose_related(keys, RELATED_COUNT, WINDOW, only_from=start)
+    for story in oldest_first[start:]:
+        found[story.source] = tuple(oldest_first[i].source for i in chosen[story.url])
+    return found
+
+
+def depends_on(job: Job) -> tuple[str, ...]:
+    """The stories whose content a file shows."""
+    kind = job[0]
+    if kind == "article":
+        return (str(job[1]), *job[2])  # type: ignore[misc]
+    if kind == "removed":
+        return (str(job[1]),)
+    if kind == "list":
+        return job[6]  # type: ignore[return-value]
+    if kind in ("atom", "json"):
+        return job[4]  # type: ignore[return-value]
+    if kind in ("news", "latest"):
+        return job[1]  # type: ignore[return-value]
+    return ()
+
+
+def paths_to_make(before: Mapping[str, str], after: Plan, present: Container[str]) -> list[str]:
+    """The files of `after` to make again: new, with another digest than before, or not
+    `present` as the last build made them."""
+    get = before.get
+    return [
+        path for path, digest in after.digests.items() if get(path) != digest or path not in present
+    ]
+
+
+def needed_sources(plan: Plan, paths: Iterable[str]) -> set[str]:
+    """The stories whose content the files at `paths` show."""
+    needed: set[str] = set()
+    jobs = plan.jobs
+    for path in paths:
+        needed.update(depends_on(jobs[path]))
+    return needed
+
+
+def gone_paths(before: Mapping[str, str], after: Plan) -> list[str]:
+    """The files of the last plan that this one does not have."""
+    return [path for path in before if path not in after.jobs]
+
+
+def clock_moments(
+    dates: Iterable[datetime], published: Iterable[datetime], config: SiteConfig
+) -> list[datetime]:
+    """When the clock alone changes what a build made, from the dates of all its stories
+    and of those it published: a story's date comes (scheduled stories), a story turns
+    stale, a story leaves the news sitemap."""
+    published = list(published)
+    moments = [*dates, *(date + NEWS_SITEMAP_WINDOW for date in published)]
+    if config.stale_after_days is not None:
+        stale = timedelta(days=config.stale_after_days)
+        moments += [date + stale for date in published]
+    return moments

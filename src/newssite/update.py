@@ -1,0 +1,271 @@
+"""Where a build's records come from when only a few sources changed: the last build's
+records (last_plan.py) with the changed files parsed again, so that the archive is not read.
+
+The plan (plan.py) is made from them exactly as from every source; what this module adds
+is which files changed, and the checks that a whole build makes over every source, made
+here over the records. A change those checks cannot vouch for (a new URL that may be
+taken, a link to a story that left, files left behind by a story that went) is read whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Container, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from newssite.cache import BuildCache
+from newssite.config import SiteConfig
+from newssite.images import IMG_URL, made_file_names, made_files_in, process_photos
+from newssite.last_plan import LastPlan, load_last_plan
+from newssite.model import Article, Author, Output, StandalonePage
+from newssite.parse import Documents
+from newssite.plan import (
+    GENERATED_URLS,
+    Plan,
+    Publication,
+    Records,
+    StoryRecord,
+    author_record,
+    chronological,
+    needed_sources,
+    page_record,
+    paths_to_make,
+    story_record,
+)
+from newssite.search_parts import SEARCH_BUNDLE_URL
+from newssite.sources import CONTENT_KINDS, MAX_FILE_BYTES, SourceFile, is_ignored_name
+from newssite.urls import list_page_url, url_key
+from newssite.write import OutputSurvey, update_interrupted
+
+__all__ = ["paths_to_make"]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """The content files changed since the last build: read again, or gone."""
+
+    files: tuple[SourceFile, ...]
+    deleted: frozenset[str]  # sources, e.g. content/articles/x.md
+
+    def paths(self) -> set[str]:
+        return {source.path for source in self.files} | set(self.deleted)
+
+
+def usable_last_plan(
+    cache_dir: Path, basis: str, last: object, now: datetime, survey: OutputSurvey
+) -> LastPlan | None:
+    """The last build's plan, when output/ holds exactly what it made."""
+    if last is None or not survey.trusted or update_interrupted(cache_dir):
+        return None
+    previous = load_last_plan(cache_dir)
+    if previous is None or getattr(last, "output", None) != survey.stamp:
+        return None
+    return previous
+
+
+def find_change(
+    config: SiteConfig, previous: LastPlan, lines: Mapping[str, str], basis: str
+) -> Change | None:
+    """The content files changed since the last build; None when anything else changed (the
+    config, a template, a static file) or the last plan was made with other settings."""
+    content = str((config.site_dir / "content").resolve()) + "/"
+    if previous.basis != basis:
+        return None
+    changed, deleted = [], set()
+    for name in previous.inputs.keys() | lines.keys():
+        if previous.inputs.get(name) == lines.get(name):
+            continue
+        if not name.startswith(content):
+            return None
+        relative = name[len(content) :]
+        if any(is_ignored_name(part) for part in relative.split("/")):
+            continue  # an editor's file, never a source
+        kind = relative.split("/", 1)[0]
+        if kind not in CONTENT_KINDS or not name.endswith(".md") or os.path.islink(name):
+            return None
+        if name in lines:
+            changed.append((kind, f"content/{relative}", name))
+        else:
+            deleted.add(f"content/{relative}")
+    files = []
+    for kind, source, name in sorted(changed):
+        try:
+            data = Path(name).read_bytes()
+        except OSError:
+            return None
+        if len(data) > MAX_FILE_BYTES:
+            return None
+        files.append(SourceFile(kind, source, data, hashlib.sha256(data).hexdigest()))
+    return Change(tuple(files), frozenset(deleted))
+
+
+def apply_change(before: Records, change: Change, docs: Documents) -> Records:
+    """The last build's records with the changed sources read again and the deleted gone."""
+    documents = {key.split(":", 1)[1].rsplit(":", 2)[0]: key for key in docs.keys}
+    read = change.paths()
+    stories = {s: r for s, r in before.stories.items() if s not in read}
+    stories.update((a.source, story_record(a, documents[a.source])) for a in docs.articles)
+    authors = {a.source: a for a in before.authors if a.source not in read}
+    authors.update((a.source, author_record(a, documents[a.source])) for a in docs.authors)
+    pages = {p.source: p for p in before.pages if p.source not in read}
+    pages.update((p.source, page_record(p, documents[p.source])) for p in docs.pages)
+    return Records(
+        stories,
+        tuple(sorted(authors.values(), key=lambda a: a.slug)),
+        tuple(sorted(pages.values(), key=lambda p: p.slug)),
+    )
+
+
+def related_changes_from(
+    change: Change, before: Records, after: Records, publication: Publication
+) -> tuple[float, datetime, str] | None:
+    """The oldest place (plan.chronological) where a change reaches what related stories
+    are chosen by: a story there or after it may get other related stories, none before it
+    (a story's related stories are chosen among the stories before it)."""
+    places = []
+    for source in change.paths():
+        old, new = before.stories.get(source), after.stories.get(source)
+        same = old is not None and new is not None and _related_by(old) == _related_by(new)
+        if same and publication.includes(old) == publication.includes(new):  # type: ignore[arg-type]
+            continue
+        places += [chronological(r) for r in (old, new) if r is not None]
+    return min(places, default=None)
+
+
+def _related_by(story: StoryRecord) -> tuple[object, ...]:
+    return (story.date, story.url, story.section, story.tags, story.draft, story.removed)
+
+
+def shown_documents(
+    previous: LastPlan,
+    records: Records,
+    change: Change,
+    plan: Plan,
+    todo: Sequence[str],
+    docs: Documents,
+    cache: BuildCache,
+    config: SiteConfig,
+    survey: OutputSurvey,
+) -> tuple[list[Article], tuple[Author, ...], tuple[StandalonePage, ...]] | None:
+    """The documents the files at `todo` show: the changed ones as parsed, the others from
+    the cache. None when the change needs the whole archive to be checked, or would leave
+    files of a story behind (its photos, its own files), which only a whole build removes."""
+    if not _checks_out(previous.records, records, change, plan, survey):
+        return None
+    changed = change.paths()
+    needed = needed_sources(plan, todo)
+    gone = {
+        source
+        for source, story in previous.records.stories.items()
+        if _page_path(story.url) in previous.digests and source not in plan.included
+    }
+    gone.update(s for s in change.deleted if s in previous.records.stories)
+    if any(previous.records.stories[source].assets for source in gone):
+        return None
+    keys = [records.stories[s].document for s in sorted(needed) if s not in changed]
+    keys += [previous.records.stories[s].document for s in sorted(gone) if s not in changed]
+    keys += [a.document for a in records.authors if a.source not in changed]
+    keys += [p.document for p in records.pages if p.source not in changed]
+    found = cache.get_parsed_some(keys)
+    if len(found) != len(set(keys)):
+        return None  # a document is missing from the cache
+    cached = Documents(
+        tuple(doc for doc, _ in found.values() if isinstance(doc, Article)),
+        tuple(doc for doc, _ in found.values() if isinstance(doc, Author)),
+        tuple(doc for doc, _ in found.values() if isinstance(doc, StandalonePage)),
+    )
+    cached, _ = process_photos(cached, config)
+    articles = [a for a in [*cached.articles, *docs.articles] if a.source not in gone]
+    if any(_photo_files(a) for a in [*cached.articles, *docs.articles] if a.source in gone):
+        return None
+    shown = [a for a in articles if a.source in plan.included and a.source in needed]
+    if not all(_photo_files(a) <= survey.files.keys() for a in shown):
+        return None  # a photo not published yet
+    for article in docs.articles:
+        if article.source in plan.included and article.assets:
+            return None
+    return articles, cached.authors + docs.authors, cached.pages + docs.pages
+
+
+def _page_path(url: str) -> str:
+    return url[1:] + "index.html"
+
+
+def _checks_out(
+    before: Records, after: Records, change: Change, plan: Plan, survey: OutputSurvey
+) -> bool:
+    """Whether the checks of a whole build (graph.check_sources) would pass, as far as a
+    change of these sources can make them fail; False when that cannot be told here."""
+    for source in change.paths():
+        old, new = before.stories.get(source), after.stories.get(source)
+        for version in (old, new):
+            if version is not None and (version.aliases or version.assets or version.removed):
+                return False  # URL claims and files of their own: checked over every source
+        if old is not None and new is not None and old.url != new.url:
+            return False
+    if {(p.slug, p.title) for p in before.pages} != {(p.slug, p.title) for p in after.pages}:
+        return False  # the footer of every page, and URL claims
+    if {a.slug for a in before.authors} - {a.slug for a in after.authors}:
+        return False
+    authors = {a.slug for a in after.authors}
+    targets = plan.targets
+    for source in plan.included:
+        story = after.stories[source]
+        if not story.removed and not all(slug in authors for slug in story.authors):
+            return False
+        if not all(link in targets for link in story.links):
+            return False
+    for record in (*after.authors, *after.pages):
+        if not all(link in targets for link in record.links):
+            return False
+    return _new_urls_free(after, plan, change.paths())
+
+
+def _new_urls_free(after: Records, plan: Plan, changed: Container[str]) -> bool:
+    """A story added or changed has a URL nothing else claims (graph.py names the files)."""
+    new = [source for source in plan.included if source in changed]
+    if not new:
+        return True
+    claims = {url_key(url) for url in GENERATED_URLS}
+    for source in plan.included:
+        if source not in new:
+            story = after.stories[source]
+            claims.add(url_key(story.url))
+            claims.update(map(url_key, story.aliases))
+    claims.update(url_key(f"/{page.slug}/") for page in after.pages)
+    for job in plan.jobs.values():
+        if job[0] == "list":
+            claims.add(url_key(str(job[4])))
+            claims.add(url_key(list_page_url(str(job[2]), 1).removesuffix("1/")))
+    for source in new:
+        key = url_key(after.stories[source].url)
+        if key in claims:
+            return False
+        claims.add(key)
+    return True
+
+
+def _photo_files(article: Article) -> set[str]:
+    """The made photo files (paths inside output/) a story shows."""
+    names = made_files_in(article.body_html)
+    if article.photo is not None:
+        names += made_file_names(article.photo)
+    return {f"{IMG_URL.strip('/')}/{name}" for name in names}
+
+
+def kept_files(
+    survey: OutputSurvey, previous: LastPlan | None, outputs: Sequence[Output]
+) -> list[Output]:
+    """The files of output/ that an update leaves as they are: the copies (static files,
+    photos, the theme's files), which only a whole build publishes."""
+    made = {output.path for output in outputs}
+    planned: Container[str] = previous.digests if previous is not None else {}
+    search = SEARCH_BUNDLE_URL.strip("/") + "/"
+    return [
+        Output(path, None)
+        for path in survey.files
+        if path not in made and path not in planned and not path.startswith(search)
+    ]
