@@ -53,7 +53,6 @@ from newssite.update import (
     Change,
     apply_change,
     find_change,
-    kept_files,
     paths_to_make,
     related_changes_from,
     shown_documents,
@@ -121,8 +120,10 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
             listing.close()  # no process of its own left when parsing forks workers
             previous = usable_last_plan(config.cache_dir, basis, last, publication.now, survey)
             change = find_change(config, previous, lines, basis) if previous is not None else None
+            attempt = len(timer.seconds)
             read = _read(change, previous, config, cache, publication, basis, survey, timer)
             if read is None:  # the change cannot be checked without the whole archive
+                timer.fold_since(attempt)
                 read = _read(None, previous, config, cache, publication, basis, survey, timer)
             assert read is not None
             docs, records, plan, site = read.docs, read.records, read.plan, read.site
@@ -139,11 +140,10 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
                         site, outputs, config, cache, survey.intact, _workers(), plan.digests
                     )
                 with timer("write"):
-                    if read.updated:  # the copies are as the last build left them
-                        copies, outputs = [], outputs + kept_files(survey, previous, outputs)
-                    else:
-                        copies = static_copies(config, site, outputs)
-                        copies = publish_photos(read.photos, docs, _sources(plan), copies, config)
+                    copies = static_copies(config, site, outputs)
+                    copies = publish_photos(
+                        read.photos, plan.photos, copies, config, prune=not read.updated
+                    )
                     forget_last_plan(config.cache_dir)  # until output/ holds this plan's files
                     report = write_outputs(
                         outputs, copies, config.output, config.cache_dir, config.keep_files, survey
@@ -200,14 +200,14 @@ def _read(
     with timer("graph"):
         before = previous.digests if previous is not None else {}
         if change is None:
-            records = records_of(docs)
+            records = records_of(docs, photos)
             plan = make_plan(records, config, publication, basis)
             check_sources(docs.articles, docs.authors, docs.pages, plan)
             todo = paths_to_make(before, plan, survey.intact)
             site = make_site(plan, *_needed_documents(docs, plan, todo), config, publication)
             return _Reading(docs, photos, records, plan, todo, site, updated=False)
         assert previous is not None
-        records = apply_change(previous.records, change, docs)
+        records = apply_change(previous.records, change, docs, photos)
         chosen_from = related_changes_from(change, previous.records, records, publication)
         plan = make_plan(records, config, publication, basis, previous.related, chosen_from)
         todo = paths_to_make(before, plan, survey.intact)
@@ -321,7 +321,7 @@ def preview_files(
     docs = parse_all(discover(config.site_dir, known_sources), config, cache, workers=_workers())
     cache.forget_parsed_except(docs.keys)
     docs, photos = process_photos(docs, config, workers=_workers(), cache=cache)
-    records = records_of(docs)
+    records = records_of(docs, photos)
     plan = make_plan(records, config, publication, render_salt(config))
     check_sources(docs.articles, docs.authors, docs.pages, plan)
     todo = paths_to_make(memo.digests, plan, memo.files)
@@ -333,7 +333,7 @@ def preview_files(
     outputs = [memo.files[path] for path in plan.jobs]
     if search:
         outputs += index_search(site, outputs, config, cache, digests=plan.digests)
-    copies = publish_photos(photos, docs, _sources(plan), static_copies(config, site, outputs), config)
+    copies = publish_photos(photos, plan.photos, static_copies(config, site, outputs), config)
     return Preview(plan, site, outputs, copies, docs.warnings)
 
 
@@ -370,12 +370,12 @@ def check(site_dir: Path, options: BuildOptions, *, editorial: bool = False) -> 
     docs = parse_all(sources, config, BuildCache(config.cache_dir), workers=_workers())
     docs, photos = process_photos(docs, config, write=False, workers=_workers())
     publication = _publication(options)
-    records = records_of(docs)
+    records = records_of(docs, photos)
     plan = make_plan(records, config, publication, render_salt(config))
     check_sources(docs.articles, docs.authors, docs.pages, plan)
     site = make_site(plan, docs.articles, docs.authors, docs.pages, config, publication)
     outputs = render_files(list(plan.jobs), plan, site, config, workers=_workers())
-    copies = publish_photos(photos, docs, _sources(plan), static_copies(config, site, outputs), config)
+    copies = publish_photos(photos, plan.photos, static_copies(config, site, outputs), config)
     warnings = docs.warnings
     if editorial:
         files = {o.path: o.data for o in outputs} | {c.path: None for c in copies}
@@ -389,10 +389,6 @@ def _needed_documents(docs: Documents, plan: Plan, todo: Iterable[str]) -> tuple
     """The stories the files at `todo` show, with every author and page (few, and cheap)."""
     needed = needed_sources(plan, todo)
     return [a for a in docs.articles if a.source in needed], docs.authors, docs.pages
-
-
-def _sources(plan: Plan) -> set[str]:
-    return {story.source for story in plan.published}
 
 
 def _load(site_dir: Path, options: BuildOptions) -> SiteConfig:

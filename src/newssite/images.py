@@ -29,7 +29,7 @@ import struct
 import warnings
 import xml.etree.ElementTree as ElementTree
 import zlib
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -1231,16 +1231,18 @@ def picture_html(
 
 def publish_photos(
     store: PhotoStore,
-    docs: Documents,
-    stories: Container[str],
+    names: Iterable[str],
     copies: Sequence[Copy],
     config: SiteConfig,
+    *,
+    prune: bool = True,
 ) -> list[Copy]:
-    """Every file to copy: the photo files the published site shows (under /img/), and the
-    other copies with pictures cleaned of metadata. The cache then drops unused files."""
+    """Every file to copy: the made photo files `names` (under /img/), and the other copies
+    with pictures cleaned of metadata. With prune, the store then drops unused files (a
+    build that processed only some documents' photos keeps them)."""
     problems: list[NewssiteError] = []
     published: dict[str, Copy] = {}
-    for name in sorted(_published_names(docs, stories, store)):
+    for name in sorted(names):
         published[f"img/{name}"] = Copy(f"img/{name}", store.directory / name)
     for copy in copies:
         shown = _shown(copy.source, config.site_dir)
@@ -1254,25 +1256,16 @@ def publish_photos(
         except OSError as error:
             problems.append(NewssiteError(f"cannot be read ({error.strerror})", path=shown))
     raise_all(problems, "some files cannot be published")
-    store.save(prune=True)
+    store.save(prune=prune)
     return [published[path] for path in sorted(published)]
 
 
-def _published_names(docs: Documents, published: Container[str], store: PhotoStore) -> set[str]:
-    """The made photo files that the published stories (by source), the authors and the
-    pages show."""
-    stories = [article for article in docs.articles if article.source in published]
-    names: set[str] = set()
-    photos = [story.photo for story in stories] + [author.avatar for author in docs.authors]
-    for photo in photos:
-        if photo is not None:
-            names.update(made_file_names(photo))
-    bodies = [story.body_html for story in stories]
-    bodies += [author.bio_html for author in docs.authors]
-    bodies += [page.body_html for page in docs.pages]
-    for body in bodies:
-        names.update(name for name in made_files_in(body) if store.is_live(name))
-    return names
+def shown_photos(document: Article | Author | StandalonePage, store: PhotoStore) -> tuple[str, ...]:
+    """The made photo files (names under /img/) a processed document shows."""
+    photo = _photo_of(document)
+    names = made_file_names(photo) if photo is not None else []
+    names += [name for name in made_files_in(_body(document)) if store.is_live(name)]
+    return tuple(dict.fromkeys(names))
 
 
 def made_file_names(photo: Photo) -> list[str]:

@@ -66,6 +66,7 @@ def save_last_plan(cache_dir: Path, last: LastPlan) -> None:
             "modified": [None if s.modified == s.date else s.modified.isoformat() for s in stories],
             "title": [s.title for s in stories],
             "links": [s.links for s in stories],
+            "photos": [s.photos for s in stories],
             "related": [[position[r] for r in last.related.get(s.source, ())] for s in stories],
         },
         "authors": [list(a) for a in last.records.authors],
@@ -108,10 +109,11 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
             columns["modified"],
             columns["title"],
             columns["links"],
+            columns["photos"],
             strict=True,
         ):
             (source, document, key, teaser, url, date, section, authors, tags, flags) = row[:10]
-            aliases, assets, changed, title, links = row[10:]
+            aliases, assets, changed, title, links, photos = row[10:]
             published = moment(date)
             records.append(
                 StoryRecord(
@@ -131,6 +133,7 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
                     published if changed is None else moment(changed),
                     str(title),
                     tuple(map(str, links)),
+                    tuple(map(str, photos)),
                 )
             )
         related = {
@@ -139,12 +142,12 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
             if numbers
         }
         authors = tuple(
-            AuthorRecord(str(a), str(b), str(c), str(d), tuple(map(str, e)))
-            for a, b, c, d, e in data["authors"]
+            AuthorRecord(str(a), str(b), str(c), str(d), str(e), tuple(f), tuple(g))
+            for a, b, c, d, e, f, g in data["authors"]
         )
         pages = tuple(
-            PageRecord(str(a), str(b), str(c), str(d), str(e), tuple(f), tuple(g))
-            for a, b, c, d, e, f, g in data["pages"]
+            PageRecord(str(a), str(b), str(c), str(d), str(e), tuple(f), tuple(g), tuple(h))
+            for a, b, c, d, e, f, g, h in data["pages"]
         )
         digests = data["digests"]
         if not isinstance(digests, dict) or not isinstance(data["inputs"], dict):

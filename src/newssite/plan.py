@@ -16,11 +16,12 @@ import posixpath
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import NamedTuple, TypeVar
 
 from newssite.config import SiteConfig
+from newssite.images import PhotoStore, shown_photos
 from newssite.model import (
     Article,
     Asset,
@@ -108,14 +109,17 @@ class StoryRecord(NamedTuple):
     modified: datetime
     title: str
     links: tuple[str, ...]  # sources its body links to
+    photos: tuple[str, ...]  # the made photo files it shows (names under /img/)
 
 
 class AuthorRecord(NamedTuple):
     slug: str
     source: str
     document: str
-    key: str  # a digest of all an author's page and a byline show of the author
+    key: str  # a digest of all an author's page shows of the author
+    byline: str  # a digest of what a byline shows: all but the bio
     links: tuple[str, ...]
+    photos: tuple[str, ...]
 
 
 class PageRecord(NamedTuple):
@@ -126,6 +130,7 @@ class PageRecord(NamedTuple):
     key: str
     links: tuple[str, ...]
     assets: tuple[str, ...]
+    photos: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +151,7 @@ def _sha(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
-def story_record(article: Article, document: str) -> StoryRecord:
+def story_record(article: Article, document: str, photos: tuple[str, ...] = ()) -> StoryRecord:
     """The record of a story whose parsed document is `document` in the cache, its photos
     processed (images.py): the key covers the files made of them."""
     page_key = _sha(f"{document}\0{article.photo!r}\0{article.body_html}\0{article.removed!r}")
@@ -184,26 +189,39 @@ def story_record(article: Article, document: str) -> StoryRecord:
         article.modified,
         article.title,
         article.links,
+        photos,
     )
 
 
-def author_record(author: Author, document: str) -> AuthorRecord:
+def author_record(author: Author, document: str, photos: tuple[str, ...] = ()) -> AuthorRecord:
     key = _sha(repr(author))
-    return AuthorRecord(author.slug, author.source, document, key, _links_of(author.bio_html))
+    byline = _sha(repr(replace(author, bio_html="", bio_text="", lines={})))
+    links = _links_of(author.bio_html)
+    return AuthorRecord(author.slug, author.source, document, key, byline, links, photos)
 
 
-def page_record(page: StandalonePage, document: str) -> PageRecord:
+def page_record(page: StandalonePage, document: str, photos: tuple[str, ...] = ()) -> PageRecord:
     key = _sha(repr(page))
-    return PageRecord(page.source, page.slug, page.title, document, key, page.links, page.assets)
+    return PageRecord(
+        page.source, page.slug, page.title, document, key, page.links, page.assets, photos
+    )
 
 
-def records_of(docs: Documents) -> Records:
-    """The records of parsed documents (their photos processed)."""
-    documents = {key.split(":", 1)[1].rsplit(":", 2)[0]: key for key in docs.keys}
-    stories = {a.source: story_record(a, documents[a.source]) for a in docs.articles}
-    authors = (author_record(a, documents[a.source]) for a in docs.authors)
-    pages = (page_record(p, documents[p.source]) for p in docs.pages)
+def records_of(docs: Documents, store: PhotoStore) -> Records:
+    """The records of parsed documents whose photos `store` processed (images.py)."""
+    documents = documents_by_source(docs)
+    stories = {
+        a.source: story_record(a, documents[a.source], shown_photos(a, store))
+        for a in docs.articles
+    }
+    authors = (author_record(a, documents[a.source], shown_photos(a, store)) for a in docs.authors)
+    pages = (page_record(p, documents[p.source], shown_photos(p, store)) for p in docs.pages)
     return Records(stories, tuple(sorted(authors, key=_slug)), tuple(sorted(pages, key=_slug)))
+
+
+def documents_by_source(docs: Documents) -> dict[str, str]:
+    """Each source's parsed document in the build cache (cache.parse_key)."""
+    return {key.split(":", 1)[1].rsplit(":", 2)[0]: key for key in docs.keys}
 
 
 def _slug(record: AuthorRecord | PageRecord) -> str:
@@ -242,6 +260,7 @@ class Plan:
     redirects: tuple[tuple[str, str], ...]  # (old path, new path), sorted
     targets: Mapping[str, str]  # source -> URL of every story, author and page linked to
     assets: tuple[Asset, ...]  # files published beside the stories and pages shown
+    photos: frozenset[str]  # the made photo files the site shows (names under /img/)
     standalone: tuple[tuple[str, str], ...]  # (slug, title) of each standalone page
     next_publish: datetime | None
     pages: int  # HTML pages
@@ -443,6 +462,11 @@ def make_plan(
         redirects=redirects,
         targets=targets,
         assets=_assets(published, records.pages),
+        photos=frozenset(
+            name
+            for record in (*published, *records.authors, *records.pages)
+            for name in record.photos
+        ),
         standalone=tuple(sorted((p.slug, p.title) for p in records.pages)),
         next_publish=min(upcoming) if upcoming and not publication.future else None,
         pages=planner.pages,
@@ -469,6 +493,8 @@ class _Planner:
         self.site_key = site_key
         self.targets = targets
         self.authors = {a.slug: a for a in records.authors}
+        byline_of = {a.slug: a.byline for a in records.authors}
+        self.bylines = lambda slug: byline_of.get(slug, slug)
         self.jobs: dict[str, Job] = {}
         self.digests: dict[str, str] = {}
         self.entries: list[SitemapEntry] = []
@@ -484,7 +510,11 @@ class _Planner:
         extra: str = "",
     ) -> None:
         """A file made of `job`, showing the `shown` stories (whole, or as teasers)."""
-        keys = "\1".join(s.teaser if teaser else s.key for s in shown)
+        bylines = self.bylines
+        keys = "\1".join(
+            (s.teaser if teaser else s.key) + "\2" + "\2".join(map(bylines, s.authors))
+            for s in shown
+        )
         self.jobs[path] = job
         self.digests[path] = _sha(f"{self.site_key}\0{job!r}\0{keys}\0{extra}")
         if job[0] in PAGE_KINDS:
@@ -505,11 +535,12 @@ class _Planner:
             notice = age_notice(story.date, self.now, self.config.stale_after_days)
             extra = f"{self._bylines(story.authors)}\0{self._links(story.links)}\0{notice}"
             shown = [records[source] for source in chosen]
+            bylines = self.bylines
             job = ("article", story.source, chosen)
             self.jobs[_page_path(story.url)] = job
             self.digests[_page_path(story.url)] = _sha(
                 f"{self.site_key}\0{job!r}\0{story.key}\0"
-                + "\1".join(s.teaser for s in shown)
+                + "\1".join(s.teaser + "\2".join(map(bylines, s.authors)) for s in shown)
                 + f"\0{extra}"
             )
             self.pages += 1

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from newssite.cache import BuildCache
 from newssite.config import SiteConfig
-from newssite.images import IMG_URL, made_file_names, made_files_in, process_photos
+from newssite.images import PhotoStore, process_photos, shown_photos
 from newssite.last_plan import LastPlan, load_last_plan
-from newssite.model import Article, Author, Output, StandalonePage
+from newssite.model import Article, Author, StandalonePage
 from newssite.parse import Documents
 from newssite.plan import (
     GENERATED_URLS,
@@ -30,12 +30,12 @@ from newssite.plan import (
     StoryRecord,
     author_record,
     chronological,
+    documents_by_source,
     needed_sources,
     page_record,
     paths_to_make,
     story_record,
 )
-from newssite.search_parts import SEARCH_BUNDLE_URL
 from newssite.sources import CONTENT_KINDS, MAX_FILE_BYTES, SourceFile, is_ignored_name
 from newssite.urls import list_page_url, url_key
 from newssite.write import OutputSurvey, update_interrupted
@@ -102,16 +102,25 @@ def find_change(
     return Change(tuple(files), frozenset(deleted))
 
 
-def apply_change(before: Records, change: Change, docs: Documents) -> Records:
+def apply_change(before: Records, change: Change, docs: Documents, store: PhotoStore) -> Records:
     """The last build's records with the changed sources read again and the deleted gone."""
-    documents = {key.split(":", 1)[1].rsplit(":", 2)[0]: key for key in docs.keys}
+    documents = documents_by_source(docs)
     read = change.paths()
     stories = {s: r for s, r in before.stories.items() if s not in read}
-    stories.update((a.source, story_record(a, documents[a.source])) for a in docs.articles)
+    stories.update(
+        (a.source, story_record(a, documents[a.source], shown_photos(a, store)))
+        for a in docs.articles
+    )
     authors = {a.source: a for a in before.authors if a.source not in read}
-    authors.update((a.source, author_record(a, documents[a.source])) for a in docs.authors)
+    authors.update(
+        (a.source, author_record(a, documents[a.source], shown_photos(a, store)))
+        for a in docs.authors
+    )
     pages = {p.source: p for p in before.pages if p.source not in read}
-    pages.update((p.source, page_record(p, documents[p.source])) for p in docs.pages)
+    pages.update(
+        (p.source, page_record(p, documents[p.source], shown_photos(p, store)))
+        for p in docs.pages
+    )
     return Records(
         stories,
         tuple(sorted(authors.values(), key=lambda a: a.slug)),
@@ -157,16 +166,7 @@ def shown_documents(
         return None
     changed = change.paths()
     needed = needed_sources(plan, todo)
-    gone = {
-        source
-        for source, story in previous.records.stories.items()
-        if _page_path(story.url) in previous.digests and source not in plan.included
-    }
-    gone.update(s for s in change.deleted if s in previous.records.stories)
-    if any(previous.records.stories[source].assets for source in gone):
-        return None
     keys = [records.stories[s].document for s in sorted(needed) if s not in changed]
-    keys += [previous.records.stories[s].document for s in sorted(gone) if s not in changed]
     keys += [a.document for a in records.authors if a.source not in changed]
     keys += [p.document for p in records.pages if p.source not in changed]
     found = cache.get_parsed_some(keys)
@@ -178,20 +178,7 @@ def shown_documents(
         tuple(doc for doc, _ in found.values() if isinstance(doc, StandalonePage)),
     )
     cached, _ = process_photos(cached, config)
-    articles = [a for a in [*cached.articles, *docs.articles] if a.source not in gone]
-    if any(_photo_files(a) for a in [*cached.articles, *docs.articles] if a.source in gone):
-        return None
-    shown = [a for a in articles if a.source in plan.included and a.source in needed]
-    if not all(_photo_files(a) <= survey.files.keys() for a in shown):
-        return None  # a photo not published yet
-    for article in docs.articles:
-        if article.source in plan.included and article.assets:
-            return None
-    return articles, cached.authors + docs.authors, cached.pages + docs.pages
-
-
-def _page_path(url: str) -> str:
-    return url[1:] + "index.html"
+    return [*cached.articles, *docs.articles], cached.authors + docs.authors, cached.pages + docs.pages
 
 
 def _checks_out(
@@ -246,26 +233,3 @@ def _new_urls_free(after: Records, plan: Plan, changed: Container[str]) -> bool:
             return False
         claims.add(key)
     return True
-
-
-def _photo_files(article: Article) -> set[str]:
-    """The made photo files (paths inside output/) a story shows."""
-    names = made_files_in(article.body_html)
-    if article.photo is not None:
-        names += made_file_names(article.photo)
-    return {f"{IMG_URL.strip('/')}/{name}" for name in names}
-
-
-def kept_files(
-    survey: OutputSurvey, previous: LastPlan | None, outputs: Sequence[Output]
-) -> list[Output]:
-    """The files of output/ that an update leaves as they are: the copies (static files,
-    photos, the theme's files), which only a whole build publishes."""
-    made = {output.path for output in outputs}
-    planned: Container[str] = previous.digests if previous is not None else {}
-    search = SEARCH_BUNDLE_URL.strip("/") + "/"
-    return [
-        Output(path, None)
-        for path in survey.files
-        if path not in made and path not in planned and not path.startswith(search)
-    ]
