@@ -34,9 +34,9 @@ from conftest import (
     story,
     tree_digest,
 )
-from newssite.build import render_files
+from newssite.build import preview_files
 from newssite.cache import BuildCache
-from newssite.graph import search_shards
+from newssite.search_parts import search_shards
 from newssite.model import BuildOptions, SearchShard, Section, Story, Tag
 from newssite.related import related_stories
 from sitecheck import parse_html, xml
@@ -510,11 +510,11 @@ def test_the_preview_keeps_the_index_in_memory(
     site = make_site(newsroom_files())
     cache = BuildCache(None)
     options = BuildOptions(base_url="http://127.0.0.1:8000/")
-    _, outputs, _, _ = render_files(site, options, cache)
+    outputs = preview_files(site, options, cache).outputs
     index = {o.path: o.data for o in outputs if o.path.startswith("pagefind/")}
     assert "pagefind/pagefind.js" in index and all(index.values())
     monkeypatch.setattr(newssite.search, "_run_pagefind", lambda *args: pytest.fail("re-ran"))
-    _, outputs, _, _ = render_files(site, options, cache)
+    outputs = preview_files(site, options, cache).outputs
     assert {o.path: o.data for o in outputs if o.path.startswith("pagefind/")} == index
     assert not (site / "output").exists()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXED_EPOCH, run_cli, tree_digest
-from newssite.build import PreviewMemo, render_files
+from newssite.build import PreviewMemo, preview_files
 from newssite.cache import BuildCache
 from newssite.model import BuildOptions
 
@@ -210,7 +210,7 @@ def test_incremental_builds_equal_clean_builds(
     # As the preview keeps them: the cache, the sources it has read, the previous build.
     preview_cache, known_sources, memo = BuildCache(None), {}, PreviewMemo()
     options = BuildOptions(base_url="https://times.example/")
-    render_files(site, options, preview_cache, known_sources, memo=memo)
+    preview_files(site, options, preview_cache, known_sources, memo=memo)
     steps = edits(site, rng)
     history = []
     updates = 0
@@ -225,7 +225,8 @@ def test_incremental_builds_equal_clean_builds(
         assert tree_digest(site / "output") == expected, (
             f"incremental build differs after {history}"
         )
-        _, outputs, copies, _ = render_files(site, options, preview_cache, known_sources, memo=memo)
+        preview = preview_files(site, options, preview_cache, known_sources, memo=memo)
+        outputs, copies = preview.outputs, preview.copies
         in_memory = {o.path: o.data for o in outputs}
         clean_dir = tmp_path / "clean/output"
         for path, data in in_memory.items():

@@ -29,7 +29,7 @@ from PIL import Image
 from conftest import DEFAULT_AUTHOR, FIXED_NOW, REPO, run_cli, story
 from newssite.config import load_config
 from newssite.model import SitemapEntry
-from newssite.render import render_sitemaps, sitemap_parts
+from newssite.feeds import render_sitemaps, sitemap_parts
 from sitecheck import SITEMAP_NS, html_pages, json_ld, meta, parse_html, url_to_file, xml
 from test_build import newsroom_files
 

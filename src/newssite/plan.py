@@ -158,6 +158,7 @@ def story_record(article: Article, document: str, photos: tuple[str, ...] = ()) 
     teaser = _sha(
         repr(
             (
+                article.slug,
                 article.title,
                 article.summary,
                 article.section,
@@ -495,6 +496,7 @@ class _Planner:
         self.authors = {a.slug: a for a in records.authors}
         byline_of = {a.slug: a.byline for a in records.authors}
         self.bylines = lambda slug: byline_of.get(slug, slug)
+        self._whole_keys: dict[str, str] = {}
         self.jobs: dict[str, Job] = {}
         self.digests: dict[str, str] = {}
         self.entries: list[SitemapEntry] = []
@@ -511,14 +513,24 @@ class _Planner:
     ) -> None:
         """A file made of `job`, showing the `shown` stories (whole, or as teasers)."""
         bylines = self.bylines
-        keys = "\1".join(
-            (s.teaser if teaser else s.key) + "\2" + "\2".join(map(bylines, s.authors))
-            for s in shown
-        )
+        if teaser:
+            keys = "\1".join(s.teaser + "\2" + "\2".join(map(bylines, s.authors)) for s in shown)
+        else:
+            keys = "\1".join(map(self.whole_key, shown))
         self.jobs[path] = job
         self.digests[path] = _sha(f"{self.site_key}\0{job!r}\0{keys}\0{extra}")
         if job[0] in PAGE_KINDS:
             self.pages += 1
+
+    def whole_key(self, story: StoryRecord) -> str:
+        """What a file that shows the whole story depends on: its text, its bylines and
+        the URLs its text links to."""
+        found = self._whole_keys.get(story.source)
+        if found is None:
+            bylines = "\2".join(map(self.bylines, story.authors))
+            found = f"{story.key}\2{bylines}\2{self._links(story.links)}"
+            self._whole_keys[story.source] = found
+        return found
 
     def _links(self, links: Iterable[str]) -> str:
         return repr([(source, self.targets.get(source)) for source in links])
