@@ -565,8 +565,12 @@ class _Planner:
     def list_pages(
         self, kind: str, list_url: str, subject: str, members: Sequence[StoryRecord]
     ) -> None:
-        extra = self.authors[subject].key if kind == "author" else ""
         for url, pagination, items in paginate(members, list_url, self.config.per_page):
+            # An author's bio is on the first page of their list only (render.py).
+            extra = ""
+            if kind == "author":
+                profile = self.authors[subject]
+                extra = profile.byline if pagination.number else profile.key
             shown: Sequence[StoryRecord] = items  # type: ignore[assignment]
             sources = tuple(s.source for s in shown)
             job = ("list", kind, list_url, subject, url, pagination, sources)

@@ -10,6 +10,7 @@ import signal
 import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
@@ -36,7 +37,7 @@ from newssite.graph import (
     search_page,
     standalone_page,
 )
-from newssite.model import Output, Page, Site, Story
+from newssite.model import Output, Page, Pagination, Site, Story
 from newssite.plan import Job, Plan
 from newssite.related import teaser
 from newssite.templates import make_environment
@@ -107,7 +108,9 @@ def render_file(
         page = removed_page(site.withdrawn[str(job[1])], site.sections)
     elif kind == "list":
         _, list_kind, list_url, subject, url, pagination, items = job
-        title, template, context = _list_subject(str(list_kind), str(subject), site, config)
+        assert isinstance(pagination, Pagination)
+        number = pagination.number
+        title, template, context = _list_subject(str(list_kind), str(subject), number, site, config)
         page = list_page(
             str(list_kind),
             str(list_url),
@@ -115,7 +118,7 @@ def render_file(
             template,
             str(url),
             pagination,  # type: ignore[arg-type]
-            _stories(site, items),  # type: ignore[arg-type]
+            _listed(site, items),  # type: ignore[arg-type]
             config,
             context,
         )
@@ -154,13 +157,24 @@ def _render_other(path: str, job: Job, site: Site, config: SiteConfig) -> Output
     raise AssertionError(kind)
 
 
+def _listed(site: Site, sources: Sequence[str]) -> tuple[Story, ...]:
+    """The stories as a list shows them: without their text, reading time or age notice,
+    which plan.py's teaser digests do not cover (an edit of the text remakes no list)."""
+    return tuple(
+        [
+            replace(story, body_html="", body_digest="", reading_minutes=0, age_notice="")
+            for story in _stories(site, sources)
+        ]
+    )
+
+
 def _stories(site: Site, sources: Sequence[str]) -> tuple[Story, ...]:
     stories = site.stories
     return tuple([stories[source] for source in sources])
 
 
 def _list_subject(
-    kind: str, subject: str, site: Site, config: SiteConfig
+    kind: str, subject: str, number: int, site: Site, config: SiteConfig
 ) -> tuple[str, str, dict[str, object]]:
     if kind == "home":
         return config.title, "home.html", {}
@@ -169,6 +183,8 @@ def _list_subject(
         return section.title, "section.html", {"section": section}
     if kind == "author":
         author = site.authors[subject]
+        if number:  # the bio is on the first page only: an edit of it remakes no other
+            author = replace(author, bio_html="", bio_text="")
         return author.name, "author.html", {"author": author}
     tag = site.tags[subject]
     return tag.name, "tag.html", {"tag": tag}
