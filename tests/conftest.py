@@ -183,6 +183,15 @@ def staging_leftovers(site: Path) -> list[str]:
     )
 
 
+def assert_rejected(result: Result, site: Path, digest: Mapping[str, str]) -> None:
+    """A build that refused its input: exit code 1, no traceback, output/ exactly as it was
+    (digest is its tree_digest from before) and no staging folders left beside it."""
+    assert result.code == 1, f"exit {result.code}, stderr:\n{result.err}"
+    assert "Traceback" not in result.err, result.err
+    assert tree_digest(site / "output") == digest, "output/ was changed"
+    assert staging_leftovers(site) == []
+
+
 # What a clean build leaves out of its copy of the sources: the last build and its records.
 NOT_SOURCES = shutil.ignore_patterns("output", ".newssite-cache", "output.lock")
 
