@@ -580,8 +580,10 @@ def test_publishing_one_story_with_search_on_writes_few_files(make_site: MakeSit
 # Search in a browser
 
 
+# Pagefind's UI says "Searching for ..." until the search has ended, then how many it found.
 RESULTS_SETTLED = (
     "() => !!document.querySelector('.pagefind-ui__message')"
+    " && !document.querySelector('.pagefind-ui__message').textContent.startsWith('Searching')"
     " && !document.querySelector('.pagefind-ui__loading')"
 )
 
