@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import REPO, make_corpus
+from common import CORPUS_NOTE, REPO, make_corpus
 
 HUGO_VENV = Path(__file__).resolve().parent / ".hugo-venv"
 REPEAT = 3  # warm builds are timed this many times; the median is reported
@@ -158,7 +158,9 @@ def print_table(title: str, rows: dict[str, dict[str, Measure]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=__doc__,
+        epilog=CORPUS_NOTE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument(
@@ -194,14 +196,14 @@ def main() -> None:
 
 
 def make_all_formats(size: int, work: Path) -> Path:
-    from common import GENERATOR, give_distinct_slugs
+    from common import generator, give_distinct_slugs
 
     target = work / f"corpus-all-{size}"
     if not (target / "newssite" / "newssite.toml").exists():
         subprocess.run(
             [
                 sys.executable,
-                str(GENERATOR),
+                str(generator()),
                 "--articles",
                 str(size),
                 "--out",

@@ -6,24 +6,36 @@ import shutil
 import statistics
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+# A news-corpus generator kept beside the repository, when there is one; it is not part of
+# newssite. Every benchmark also runs on any site or corpus folder given with --site.
 GENERATOR = REPO.parent / "shared" / "bench" / "gen_corpus.py"
+CORPUS_NOTE = textwrap.fill(
+    f"Generated corpora need the corpus generator gen_corpus.py at {GENERATOR} (it is not "
+    "part of this repository); without it, pass --site DIR with any newssite site or "
+    "corpus folder.",
+    width=88,
+)
+
+
+def generator() -> Path:
+    """The corpus generator, or exit saying how to benchmark without it."""
+    if not GENERATOR.exists():
+        sys.exit(f"no corpus generator at {GENERATOR}: pass --site DIR with any newssite site")
+    return GENERATOR
 
 
 def make_corpus(articles: int, where: Path, seed: int = 1) -> Path:
-    """A generated news corpus (../shared/bench/gen_corpus.py), or fail clearly without it."""
-    if not GENERATOR.exists():
-        sys.exit(
-            f"no corpus generator at {GENERATOR}: pass --site DIR with any newssite site instead"
-        )
+    """A generated news corpus of this many stories (see CORPUS_NOTE)."""
     target = where / f"corpus-{articles}"
     if not (target / "newssite.toml").exists():
         subprocess.run(
             [
                 sys.executable,
-                str(GENERATOR),
+                str(generator()),
                 "--articles",
                 str(articles),
                 "--out",

@@ -1,7 +1,7 @@
 """Save-to-reloaded-page time of `newssite serve`, measured in headless Chromium.
 
     python benchmarks/reload.py                     # the demo site in this repository
-    python benchmarks/reload.py --articles 10000    # a generated corpus (../shared/bench)
+    python benchmarks/reload.py --articles 10000    # a generated corpus (see below)
     python benchmarks/reload.py --site DIR          # any site
 
 The site is copied to a temporary folder and previewed by `newssite serve` in its own
@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import REPO, copy_site, make_corpus, summary
+from common import CORPUS_NOTE, REPO, copy_site, make_corpus, summary
 from playwright.sync_api import sync_playwright
 
 CHROMIUM_ARGS = [
@@ -53,7 +53,9 @@ def pick_story(site: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=__doc__,
+        epilog=CORPUS_NOTE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--site", type=Path, help="a site folder (default: this repository's demo)")
     parser.add_argument(

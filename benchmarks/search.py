@@ -2,7 +2,7 @@
 
     python benchmarks/search.py                     # the demo site, 1,000 and 10,000 stories
     python benchmarks/search.py --sizes 1000        # only the 1,000-story corpus
-    python benchmarks/search.py --site DIR          # any newssite site or corpus folder
+    python benchmarks/search.py --site DIR          # only this site or corpus folder
 
 Each run times four builds, as benchmarks/build.py does: cold (no output, no cache), a
 rebuild with nothing changed, publishing one new story (dated after every other story and
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build import RUN_WITH_RSS, snapshot
-from common import REPO, copy_site, make_corpus
+from common import CORPUS_NOTE, REPO, copy_site, make_corpus
 
 NOW_EPOCH = "1796083200"  # 2026-12-01: after the corpora's stories and the new one
 NEW_STORY_DATE = "2026-11-20T10:00:00-05:00"
@@ -98,9 +98,16 @@ def print_table(title: str, on: dict[str, Run], off: dict[str, Run]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=__doc__,
+        epilog=CORPUS_NOTE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        help="generated corpora (default 1000 10000; none with --site)",
+    )
     parser.add_argument("--site", type=Path, help="benchmark this site instead of the demo")
     parser.add_argument("--work", type=Path, help="keep corpora here (default: a temporary folder)")
     args = parser.parse_args()
@@ -110,7 +117,8 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
         sites = [(str(args.site or "the demo site"), args.site or REPO)]
-        sites += [(f"{size:,} stories", make_corpus(size, work)) for size in args.sizes]
+        sizes = args.sizes if args.sizes is not None else [] if args.site else [1000, 10000]
+        sites += [(f"{size:,} stories", make_corpus(size, work)) for size in sizes]
         for title, source in sites:
             print_table(title, runs(source, work, True), runs(source, work, False))
             shutil.rmtree(work / "search-on", ignore_errors=True)

@@ -1,24 +1,38 @@
-"""Shared fixtures: tiny sites written into tmp_path, and the real CLI run in-process."""
+"""What the tests share: tiny sites written into tmp_path, the real CLI run in-process, a
+clean build to compare against, a loopback static server and the headless Chromium.
+
+tests/README.md says what each helper is for and how the suite is organised.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import os
+import shutil
 import textwrap
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from newssite.cli import main
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 REPO = Path(__file__).resolve().parents[1]
 FIXED_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 FIXED_EPOCH = str(int(FIXED_NOW.timestamp()))
+CHROMIUM = Path("/usr/bin/chromium")
 # Debian's Chromium, headless, with nothing that reaches for the network.
 CHROMIUM_ARGS = [
     "--headless",
@@ -85,16 +99,36 @@ def make_site(tmp_path: Path) -> MakeSite:
             "content/authors/ana.md": DEFAULT_AUTHOR,
         }
         all_files.update(files)
-        for name, content in all_files.items():
-            path = site / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(textwrap.dedent(content) if content.startswith("\n") else content)
-        return site
+        dedented = {
+            name: textwrap.dedent(content)
+            if isinstance(content, str) and content.startswith("\n")
+            else content
+            for name, content in all_files.items()
+        }
+        return write_files(site, dedented)
 
     return make  # type: ignore[return-value]
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write each file (text as UTF-8) under root, making folders as needed; returns root."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def copy_demo(site: Path) -> Path:
+    """The repository's demo outlet (config, content, static, themes) copied to site."""
+    site.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "newssite.toml", site / "newssite.toml")
+    for name in ("content", "static", "themes"):
+        shutil.copytree(REPO / name, site / name)
+    return site
 
 
 @dataclass
@@ -142,6 +176,116 @@ def tree_digest(root: Path) -> dict[str, str]:
     }
 
 
+def staging_leftovers(site: Path) -> list[str]:
+    """Staging folders a build left beside output/ (there must be none after it ends)."""
+    return sorted(
+        p.name for p in site.iterdir() if p.name.startswith(("output.tmp-", "output.old-"))
+    )
+
+
+def assert_rejected(result: Result, site: Path, digest: Mapping[str, str]) -> None:
+    """A build that refused its input: exit code 1, no traceback, output/ exactly as it was
+    (digest is its tree_digest from before) and no staging folders left beside it."""
+    assert result.code == 1, f"exit {result.code}, stderr:\n{result.err}"
+    assert "Traceback" not in result.err, result.err
+    assert tree_digest(site / "output") == digest, "output/ was changed"
+    assert staging_leftovers(site) == []
+
+
+# What a clean build leaves out of its copy of the sources: the last build and its records.
+NOT_SOURCES = shutil.ignore_patterns("output", ".newssite-cache", "output.lock")
+
+
+def clean_build(
+    site: Path, where: Path, *args: str, env: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Build the site from scratch, as a first build would, and return its tree_digest.
+
+    The sources of site (not its output/, cache or lock) are copied into the folder where,
+    which is emptied first, and built there with `newssite build ...args`; site itself is not
+    touched. Comparing this digest with site/output is how a test shows that an update, a
+    rebuild or the preview gives a clean build's bytes."""
+    assert not site.resolve().is_relative_to(where.resolve()), "where would hold the site"
+    shutil.rmtree(where, ignore_errors=True)
+    shutil.copytree(site, where, ignore=NOT_SOURCES)
+    build_ok(where, *args, env=env)
+    return tree_digest(where / "output")
+
+
 @pytest.fixture
 def cli() -> Callable[..., Result]:
     return run_cli
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a browser dropping a connection is not a test failure
+
+
+@contextlib.contextmanager
+def static_server(
+    root: Path, *, prefix: str = "", before_get: Callable[[str], None] | None = None
+) -> Iterator[str]:
+    """Serve the folder root read-only over HTTP on 127.0.0.1 (a free port) from a thread, as
+    static hosting would; yields the origin, "http://127.0.0.1:PORT" (no trailing slash).
+
+    prefix="ledger" serves root at /ledger/ instead (a host serving a sub-path); any other
+    path is a 404. before_get, if given, is called with each GET's path before it is
+    answered (to slow some files down, say)."""
+    mount = f"/{prefix.strip('/')}" if prefix else ""
+
+    class Handler(SimpleHTTPRequestHandler):
+        def send_head(self) -> Any:
+            if mount and not (self.path == mount or self.path.startswith(mount + "/")):
+                self.send_error(HTTPStatus.NOT_FOUND)
+                return None
+            return super().send_head()
+
+        def translate_path(self, path: str) -> str:
+            return super().translate_path(path[len(mount) :])
+
+        def do_GET(self) -> None:
+            if before_get is not None:
+                before_get(self.path)
+            super().do_GET()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = _QuietServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def launch_chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless with CHROMIUM_ARGS, driven by Playwright; closed at the end.
+    Browsers are never downloaded: without /usr/bin/chromium the test fails saying so."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's chromium package "
+            "(.ci/run installs it; locally: apt-get install chromium)"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """One headless Chromium for a test module's browser tests (see launch_chromium)."""
+    with launch_chromium() as browser:
+        yield browser

@@ -1,4 +1,4 @@
-"""Built sites in a real browser: headless Chromium driven by Playwright (TESTPLAN V09, B31, B33).
+"""Built sites in a real browser: headless Chromium driven by Playwright.
 
 Each site is built into tmp_path, served over loopback HTTP, and every HTML page is
 opened with an alert() hook: no script error, no console error, no failed request to
@@ -8,14 +8,11 @@ also checked for layout on a phone, for its News Feed, and by screenshots.
 
 from __future__ import annotations
 
-import functools
 import io
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,16 +26,14 @@ from playwright.sync_api import (
     Request,
     Response,
     ViewportSize,
-    sync_playwright,
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import CHROMIUM_ARGS, DEFAULT_AUTHOR, DEFAULT_CONFIG, story
-from test_validity import build_demo, build_site, write_site
+from conftest import DEFAULT_AUTHOR, DEFAULT_CONFIG, static_server, story, write_files
+from test_validity import build_demo, build_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 ALERT_HOOK = "window.__alerts=[];window.alert=(m)=>window.__alerts.push(String(m));"
 # Console errors a page may show without failing the test. The theme links its own
 # favicon, so not even a favicon 404 is expected: keep this empty unless one appears.
@@ -133,47 +128,11 @@ class Served:
         return paths
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a browser dropping a connection is not a test failure
-
-
 @contextmanager
 def serve(output: Path) -> Iterator[Served]:
-    """Serve a folder on 127.0.0.1 (a free port) from a thread, as static hosting would."""
-    handler = functools.partial(QuietHandler, directory=str(output))
-    server = QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        yield Served(output, f"http://{host}:{port}")
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests need Debian's chromium package "
-            "(.ci/run installs it; locally: apt-get install chromium)"
-        )
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    """Serve a folder over loopback HTTP, as static hosting would."""
+    with static_server(output) as origin:
+        yield Served(output, origin)
 
 
 @pytest.fixture(scope="module")
@@ -235,7 +194,7 @@ def hostile_files() -> dict[str, str | bytes]:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    site = write_site(tmp_path_factory.mktemp("browser-hostile") / "site", hostile_files())
+    site = write_files(tmp_path_factory.mktemp("browser-hostile") / "site", hostile_files())
     with serve(build_site(site)) as served:
         yield served
 
@@ -297,29 +256,29 @@ class Tab:
 
 
 @contextmanager
-def tab(browser: Browser, served: Served, viewport: ViewportSize) -> Iterator[Tab]:
-    context = browser.new_context(viewport=viewport)
+def tab(chromium: Browser, served: Served, viewport: ViewportSize) -> Iterator[Tab]:
+    context = chromium.new_context(viewport=viewport)
     try:
         yield Tab(context, served)
     finally:
         context.close()
 
 
-def visit_all(browser: Browser, served: Served) -> list[PageReport]:
-    with tab(browser, served, DESKTOP) as visitor:
+def visit_all(chromium: Browser, served: Served) -> list[PageReport]:
+    with tab(chromium, served, DESKTOP) as visitor:
         reports = [visitor.visit(path) for path in served.pages()]
     assert len(reports) >= 10, [r.url for r in reports]
     return reports
 
 
 @pytest.fixture(scope="module")
-def demo_reports(browser: Browser, demo: Served) -> list[PageReport]:
-    return visit_all(browser, demo)
+def demo_reports(chromium: Browser, demo: Served) -> list[PageReport]:
+    return visit_all(chromium, demo)
 
 
 @pytest.fixture(scope="module")
-def hostile_reports(browser: Browser, hostile: Served) -> list[PageReport]:
-    return visit_all(browser, hostile)
+def hostile_reports(chromium: Browser, hostile: Served) -> list[PageReport]:
+    return visit_all(chromium, hostile)
 
 
 def problems(reports: list[PageReport], *kinds: str) -> dict[str, dict[str, Any]]:
@@ -365,7 +324,7 @@ def test_the_demo_visit_saw_every_page_and_its_pictures(
     assert sum(report.loaded_lazy_images for report in demo_reports) > 50
 
 
-# --- the hostile site: the XSS canary (B31, B33, V09) ---------------------------------
+# --- the hostile site: the XSS canary --------------------------------------------------
 
 
 def test_no_injected_script_runs_on_any_hostile_page(hostile_reports: list[PageReport]) -> None:
@@ -382,8 +341,8 @@ def test_no_injected_script_runs_on_any_hostile_page(hostile_reports: list[PageR
     } <= visited
 
 
-def test_hostile_text_is_shown_literally(browser: Browser, hostile: Served) -> None:
-    with tab(browser, hostile, DESKTOP) as visitor:
+def test_hostile_text_is_shown_literally(chromium: Browser, hostile: Served) -> None:
+    with tab(chromium, hostile, DESKTOP) as visitor:
         page = visitor.page
         for path, title in (
             ("/news/template-title/", TEMPLATE),
@@ -405,14 +364,14 @@ def test_hostile_text_is_shown_literally(browser: Browser, hostile: Served) -> N
         assert visitor.report.page_errors == []
 
 
-def test_the_canary_sees_a_real_injection(browser: Browser, tmp_path: Path) -> None:
+def test_the_canary_sees_a_real_injection(chromium: Browser, tmp_path: Path) -> None:
     """Guard: a page that does carry the payloads unescaped must trip every alarm used above."""
     (tmp_path / "index.html").write_text(
         '<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>t</title>'
         f'<p title="{XSS_ATTRIBUTE}">hover</p>{XSS_BODY}<a href="javascript:alert(2)">y</a>',
         encoding="utf-8",
     )
-    with serve(tmp_path) as served, tab(browser, served, DESKTOP) as visitor:
+    with serve(tmp_path) as served, tab(chromium, served, DESKTOP) as visitor:
         report = visitor.visit("/")
         visitor.page.hover("p[title]", timeout=5_000)
         alerts = visitor.page.evaluate("window.__alerts")
@@ -448,9 +407,9 @@ def demo_samples(demo: Served) -> dict[str, str]:
     }
 
 
-def test_no_horizontal_overflow_on_a_phone(browser: Browser, demo: Served) -> None:
+def test_no_horizontal_overflow_on_a_phone(chromium: Browser, demo: Served) -> None:
     widths = {}
-    with tab(browser, demo, PHONE) as visitor:
+    with tab(chromium, demo, PHONE) as visitor:
         for kind, path in demo_samples(demo).items():
             report = visitor.visit(path)
             assert report.status == 200, path
@@ -462,12 +421,12 @@ def test_no_horizontal_overflow_on_a_phone(browser: Browser, demo: Served) -> No
 # --- the News Feed on an article page ---------------------------------------------------
 
 
-def test_news_feed_fills_from_latest_json_and_shows_more(browser: Browser, demo: Served) -> None:
+def test_news_feed_fills_from_latest_json_and_shows_more(chromium: Browser, demo: Served) -> None:
     latest = json.loads((demo.output / "latest.json").read_text(encoding="utf-8"))["stories"]
     here = latest[0]["url"]  # the newest story: it would head the list if not left out
     expected = [demo.origin + s["url"] for s in latest if s["url"] != here]
     assert len(expected) > 10
-    with tab(browser, demo, DESKTOP) as visitor:
+    with tab(chromium, demo, DESKTOP) as visitor:
         page = visitor.page
         report = visitor.visit(here)
         links = page.locator("[data-newsfeed] li a")
@@ -501,10 +460,10 @@ def test_news_feed_fills_from_latest_json_and_shows_more(browser: Browser, demo:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
 def test_article_screenshot_is_a_real_page(
-    browser: Browser, demo: Served, tmp_path: Path, viewport: ViewportSize
+    chromium: Browser, demo: Served, tmp_path: Path, viewport: ViewportSize
 ) -> None:
     shot = tmp_path / f"article-{viewport['width']}.png"
-    with tab(browser, demo, viewport) as visitor:
+    with tab(chromium, demo, viewport) as visitor:
         report = visitor.visit(demo_samples(demo)["article"])
         visitor.page.evaluate("window.scrollTo(0, 0)")
         visitor.page.screenshot(path=str(shot), full_page=True)

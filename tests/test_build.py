@@ -88,7 +88,7 @@ def all_text(output: Path) -> str:
     )
 
 
-def test_every_url_of_the_spec_is_written(newsroom: Path) -> None:
+def test_every_url_the_readme_lists_is_written(newsroom: Path) -> None:
     output = newsroom / "output"
     for url in (
         "/",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEFAULT_CONFIG, MakeSite, Result, story, tree_digest
+from conftest import DEFAULT_CONFIG, MakeSite, Result, assert_rejected, story, tree_digest
 
 Cli = Callable[..., Result]
 CONFIG = "newssite.toml"
@@ -67,13 +67,7 @@ class Site:
         else:
             target.write_text(config, encoding="utf-8")
         result = self.cli("build", "--site", str(self.path), *args)
-        assert result.code == 1, f"exit {result.code}, stderr:\n{result.err}"
-        assert "Traceback" not in result.err, result.err
-        assert tree_digest(self.path / "output") == self.digest, "output/ was changed"
-        leftovers = [
-            p.name for p in self.path.iterdir() if p.name.startswith(("output.tmp-", "output.old-"))
-        ]
-        assert leftovers == []
+        assert_rejected(result, self.path, self.digest)
         return result
 
 

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import gzip
-import shutil
 from pathlib import Path
 
 import pytest
 
 import newssite.sources as sources
-from conftest import REPO, run_cli
+from conftest import REPO, copy_demo, run_cli
 from sitecheck import broken_links, json_ld, parse_html
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("demo")
-    shutil.copy2(REPO / "newssite.toml", site / "newssite.toml")
-    for name in ("content", "static", "themes"):
-        shutil.copytree(REPO / name, site / name)
+    site = copy_demo(tmp_path_factory.mktemp("demo"))
     result = run_cli("build", "--site", str(site))
     assert result.code == 0, result.err
     return site
@@ -63,7 +59,7 @@ def text(element: object) -> str:
     return " ".join("".join(element.itertext()).split())  # type: ignore[attr-defined]
 
 
-def test_the_article_page_has_every_element_of_the_spec(demo: Path) -> None:
+def test_the_article_page_has_every_element_a_reader_expects(demo: Path) -> None:
     page = parse_html(article_with_everything(demo))
     main = page.find(".//main")
     assert (

@@ -1,4 +1,4 @@
-"""Discovery: related stories, JSON Feed 1.1 and Pagefind search (issue 5).
+"""Discovery: related stories, JSON Feed 1.1 and Pagefind search.
 
 Sites are built by the real CLI; the search index is read back from Pagefind's own files
 and, in headless Chromium, searched through the default theme's /search/ page under a
@@ -7,16 +7,11 @@ base_url sub-path.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import stat
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +20,14 @@ import pytest
 
 import newssite.search
 from conftest import (
-    CHROMIUM_ARGS,
     DEFAULT_CONFIG,
     FIXED_EPOCH,
     MakeSite,
     Result,
+    clean_build,
+    launch_chromium,
     run_cli,
+    static_server,
     story,
     tree_digest,
 )
@@ -40,7 +37,6 @@ from newssite.search_parts import search_shards
 from newssite.model import BuildOptions, SearchShard, Section, Story, Tag
 from newssite.related import related_stories
 from sitecheck import parse_html, xml
-from test_incremental import clean_build
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -584,105 +580,70 @@ def test_publishing_one_story_with_search_on_writes_few_files(make_site: MakeSit
 # Search in a browser
 
 
-@contextmanager
-def serve_under(output: Path, prefix: str) -> Iterator[str]:
-    """Serve output/ at http://127.0.0.1:PORT/<prefix>/, as a host serving a sub-path would."""
-    root = output.parent / "served"
-    root.mkdir(exist_ok=True)
-    (root / prefix).symlink_to(output, target_is_directory=True)
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{prefix}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
+# Pagefind's UI says "Searching for ..." until the search has ended, then how many it found.
 RESULTS_SETTLED = (
     "() => !!document.querySelector('.pagefind-ui__message')"
+    " && !document.querySelector('.pagefind-ui__message').textContent.startsWith('Searching')"
     " && !document.querySelector('.pagefind-ui__loading')"
 )
 
 
 @pytest.mark.browser
 def test_the_search_page_finds_a_story_by_a_phrase_of_its_body(make_site: MakeSite) -> None:
-    from playwright.sync_api import sync_playwright
-
     site = make_site(newsroom_files())
     build(site, "--base-url", "https://gazette.example/ledger/")
     errors: list[str] = []
-    with serve_under(site / "output", "ledger") as home, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page()
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto(home)
-            page.click("nav a[href='/ledger/search/']")
-            page.wait_for_selector(".pagefind-ui__search-input")
-            page.fill(".pagefind-ui__search-input", BODY_PHRASE)
-            page.wait_for_selector(".pagefind-ui__result")
+    with static_server(site / "output", prefix="ledger") as origin, launch_chromium() as browser:
+        home = f"{origin}/ledger/"
+        page = browser.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(home)
+        page.click("nav a[href='/ledger/search/']")
+        page.wait_for_selector(".pagefind-ui__search-input")
+        page.fill(".pagefind-ui__search-input", BODY_PHRASE)
+        page.wait_for_selector(".pagefind-ui__result")
+        page.wait_for_function(RESULTS_SETTLED)
+        results = page.query_selector_all(".pagefind-ui__result")
+        assert len(results) == 1
+        [result] = results
+        link = result.query_selector(".pagefind-ui__result-link")
+        assert link is not None and link.inner_text() == "Lighthouse keepers retire"
+        assert link.get_attribute("href") == "/ledger/news/published/"
+        tags = [t.inner_text() for t in result.query_selector_all(".pagefind-ui__result-tag")]
+        assert sorted(tags) == ["Date: Nov. 20, 2026", "Section: News"]
+        assert BODY_PHRASE.split()[0] in result.inner_text()
+        for phrase in (SCHEDULED_PHRASE, DRAFT_PHRASE, REMOVED_PHRASE):
+            page.goto(f"{home}search/?q={phrase.replace(' ', '+')}")
             page.wait_for_function(RESULTS_SETTLED)
-            results = page.query_selector_all(".pagefind-ui__result")
-            assert len(results) == 1
-            [result] = results
-            link = result.query_selector(".pagefind-ui__result-link")
-            assert link is not None and link.inner_text() == "Lighthouse keepers retire"
-            assert link.get_attribute("href") == "/ledger/news/published/"
-            tags = [t.inner_text() for t in result.query_selector_all(".pagefind-ui__result-tag")]
-            assert sorted(tags) == ["Date: Nov. 20, 2026", "Section: News"]
-            assert BODY_PHRASE.split()[0] in result.inner_text()
-            for phrase in (SCHEDULED_PHRASE, DRAFT_PHRASE, REMOVED_PHRASE):
-                page.goto(f"{home}search/?q={phrase.replace(' ', '+')}")
-                page.wait_for_function(RESULTS_SETTLED)
-                assert page.query_selector_all(".pagefind-ui__result") == [], phrase
-                assert "No results" in page.inner_text(".pagefind-ui__message")
-            page.goto(f"{home}search/?q=lighthouse")
-            page.wait_for_selector(".pagefind-ui__result")
-            page.click(".pagefind-ui__result-link")
-            page.wait_for_url(f"{home}news/published/")
-        finally:
-            browser.close()
+            assert page.query_selector_all(".pagefind-ui__result") == [], phrase
+            assert "No results" in page.inner_text(".pagefind-ui__message")
+        page.goto(f"{home}search/?q=lighthouse")
+        page.wait_for_selector(".pagefind-ui__result")
+        page.click(".pagefind-ui__result-link")
+        page.wait_for_url(f"{home}news/published/")
     assert errors == []
 
 
 @pytest.mark.browser
 def test_search_finds_stories_in_every_part_of_the_index(make_site: MakeSite) -> None:
-    from playwright.sync_api import sync_playwright
-
     site = make_site(numbered_stories(130, phrase="kittiwake colony census"))
     build(site, "--base-url", "https://gazette.example/ledger/")
     parts = [part.removeprefix("/ledger") for part in search_parts(site / "output")]
     assert len(parts) == 6 and parts[0] == "/pagefind/", parts
     assert all((site / f"output{part}pagefind-entry.json").is_file() for part in parts)
     errors: list[str] = []
-    with serve_under(site / "output", "ledger") as home, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+    with static_server(site / "output", prefix="ledger") as origin, launch_chromium() as browser:
+        home = f"{origin}/ledger/"
+        page = browser.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{home}search/?q=kittiwake+colony+census")
+        page.wait_for_selector(".pagefind-ui__result")
+        page.wait_for_function(RESULTS_SETTLED)
+        links = sorted(
+            link.get_attribute("href") or ""
+            for link in page.query_selector_all(".pagefind-ui__result-link")
         )
-        try:
-            page = browser.new_page()
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto(f"{home}search/?q=kittiwake+colony+census")
-            page.wait_for_selector(".pagefind-ui__result")
-            page.wait_for_function(RESULTS_SETTLED)
-            links = sorted(
-                link.get_attribute("href") or ""
-                for link in page.query_selector_all(".pagefind-ui__result-link")
-            )
-            assert links == ["/ledger/news/s000/", "/ledger/sports/s129/"]
-        finally:
-            browser.close()
+        assert links == ["/ledger/news/s000/", "/ledger/sports/s129/"]
     assert errors == []

@@ -1,4 +1,11 @@
-"""Faults: killed, interrupted, out of space, locked, misconfigured output (TESTPLAN 2b)."""
+"""Faults: killed, interrupted, out of space, locked, misconfigured output.
+
+Builds run from CI jobs that get cancelled, laptops that sleep and disks that fill up: what
+happens then must never be a half-published site. Each test causes the fault for real (a
+signal to the build's processes, a file-size limit, a held lock, an output/ that is a file
+or a link) and checks that output/ is the old site or the new one, that nothing is left
+beside it, and that the next build works.
+"""
 
 from __future__ import annotations
 

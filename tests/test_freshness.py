@@ -9,11 +9,18 @@ output/, the build gives exactly what a clean build gives.
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
-from conftest import DEFAULT_CONFIG, FIXED_NOW, MakeSite, run_cli, story, tree_digest
+from conftest import (
+    DEFAULT_CONFIG,
+    FIXED_NOW,
+    MakeSite,
+    clean_build,
+    run_cli,
+    story,
+    tree_digest,
+)
 from newssite.freshness import RECORD_NAME
 
 LATER_STORY = story("Ferry returns", date="2026-11-28T09:00:00+02:00")
@@ -27,16 +34,6 @@ def build(site: Path, *args: str, env: dict[str, str] | None = None) -> str:
     result = run_cli("build", "--site", str(site), *args, env=env)
     assert result.code == 0, result.err
     return result.out
-
-
-def clean_build(site: Path, where: Path, *args: str, env: dict[str, str] | None = None) -> dict:
-    copy = where / "clean"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(
-        site, copy, ignore=shutil.ignore_patterns("output", ".newssite-cache", "output.lock")
-    )
-    build(copy, *args, env=env)
-    return tree_digest(copy / "output")
 
 
 def newsroom(make_site: MakeSite) -> Path:
@@ -82,7 +79,7 @@ def test_edits_of_every_kind_of_input_are_built(make_site: MakeSite, tmp_path: P
     for edit in edits:
         edit()
         out = build(site)
-        assert tree_digest(site / "output") == clean_build(site, tmp_path), out
+        assert tree_digest(site / "output") == clean_build(site, tmp_path / "clean"), out
 
 
 def test_other_options_are_a_different_build(make_site: MakeSite, tmp_path: Path) -> None:
@@ -94,7 +91,7 @@ def test_other_options_are_a_different_build(make_site: MakeSite, tmp_path: Path
     )
     build(site)
     build(site, "--drafts")
-    assert tree_digest(site / "output") == clean_build(site, tmp_path, "--drafts")
+    assert tree_digest(site / "output") == clean_build(site, tmp_path / "clean", "--drafts")
     assert (site / "output/news/plan/index.html").is_file()
 
 
@@ -117,7 +114,7 @@ def test_the_clock_publishes_a_scheduled_story_without_an_edit(
     assert not (site / "output/news/ferry/index.html").exists()
     build(site, env=epoch(3))
     assert (site / "output/news/ferry/index.html").is_file()
-    assert tree_digest(site / "output") == clean_build(site, tmp_path, env=epoch(3))
+    assert tree_digest(site / "output") == clean_build(site, tmp_path / "clean", env=epoch(3))
 
 
 def test_the_clock_makes_a_story_stale_and_leaves_the_news_sitemap(
@@ -134,7 +131,7 @@ def test_the_clock_makes_a_story_stale_and_leaves_the_news_sitemap(
     build(site, env=epoch(40))
     assert "more than 1 month old" in page.read_text()
     assert "/news/budget/" not in (site / "output/news-sitemap.xml").read_text()
-    assert tree_digest(site / "output") == clean_build(site, tmp_path, env=epoch(40))
+    assert tree_digest(site / "output") == clean_build(site, tmp_path / "clean", env=epoch(40))
 
 
 def test_a_corrupt_record_is_ignored(make_site: MakeSite, tmp_path: Path) -> None:
@@ -144,7 +141,7 @@ def test_a_corrupt_record_is_ignored(make_site: MakeSite, tmp_path: Path) -> Non
     (site / "static/logo.txt").write_text("logo v3\n")
     os.utime(site / "static/logo.txt", ns=(1, 1))
     build(site)
-    assert tree_digest(site / "output") == clean_build(site, tmp_path)
+    assert tree_digest(site / "output") == clean_build(site, tmp_path / "clean")
 
 
 def test_after_a_small_change_made_in_place_the_next_build_has_nothing_to_do(

@@ -9,13 +9,12 @@ in-memory rebuild must both equal a clean build of the same sources, byte for by
 from __future__ import annotations
 
 import random
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXED_EPOCH, run_cli, tree_digest
+from conftest import FIXED_EPOCH, clean_build, run_cli, tree_digest
 from newssite.build import PreviewMemo, preview_files
 from newssite.cache import BuildCache
 from newssite.model import BuildOptions
@@ -184,18 +183,6 @@ def edits(site: Path, rng: random.Random) -> list[tuple[str, Callable[[], None]]
         ("make draft", make_draft),
         ("link to the first story", link_to_first),
     ]
-
-
-def clean_build(site: Path, where: Path) -> dict[str, str]:
-    """A build of a pristine copy of the sources: no cache, no previous output."""
-    if where.exists():
-        shutil.rmtree(where)
-    shutil.copytree(
-        site, where, ignore=shutil.ignore_patterns("output", ".newssite-cache", "output.lock")
-    )
-    result = run_cli("build", "--site", str(where))
-    assert result.code == 0, result.err
-    return tree_digest(where / "output")
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

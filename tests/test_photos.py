@@ -1,4 +1,4 @@
-"""Photos (issue 5): responsive files, crops, credits everywhere, no metadata leaks, checks.
+"""Photos: responsive files, crops, credits everywhere, no metadata leaks, checks.
 
 Sites are built by the real CLI and judged with html5lib, lxml, feedparser and Pillow;
 the browser tests at the end open them in headless Chromium.
@@ -20,7 +20,18 @@ import pytest
 from lxml import etree
 from PIL import Image, ImageDraw, IptcImagePlugin, PngImagePlugin
 
-from conftest import CHROMIUM_ARGS, MakeSite, Result, build_ok, run_cli, story, tree_digest
+from conftest import (
+    DEFAULT_AUTHOR,
+    DEFAULT_CONFIG,
+    MakeSite,
+    Result,
+    build_ok,
+    run_cli,
+    static_server,
+    story,
+    tree_digest,
+    write_files,
+)
 from newssite.cache import BuildCache
 from newssite.config import load_config
 from newssite.images import PhotoStore, process_photos, strip_metadata
@@ -839,7 +850,6 @@ def test_a_static_picture_that_cannot_be_cleaned_is_an_error(
 
 # --- In a browser: the right file on a phone and a desktop, nothing moves -----------------
 
-CHROMIUM = Path("/usr/bin/chromium")
 PHOTO_DELAY = 0.4  # seconds: photos arrive after the text, as on a slow phone network
 LAYOUT_SHIFTS = """
 window.__shift = 0;
@@ -866,65 +876,24 @@ RATIOS = """Array.from(document.images).map((img) => ({
 }))"""
 
 
-def _slow_photo_handler(directory: Path) -> type:
-    from http.server import SimpleHTTPRequestHandler
-
-    class Handler(SimpleHTTPRequestHandler):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=str(directory), **kwargs)  # type: ignore[arg-type]
-
-        def do_GET(self) -> None:
-            if self.path.startswith("/img/"):
-                time.sleep(PHOTO_DELAY)
-            super().do_GET()
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    return Handler
+def _slow_photos(path: str) -> None:
+    """Made photos arrive late, as over a slow connection, so their boxes must hold still."""
+    if path.startswith("/img/"):
+        time.sleep(PHOTO_DELAY)
 
 
 @pytest.fixture(scope="module")
 def photo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import threading
-    from http.server import ThreadingHTTPServer
-
-    from conftest import DEFAULT_AUTHOR, DEFAULT_CONFIG
-
     site = tmp_path_factory.mktemp("photo-browser") / "site"
     files: dict[str, str | bytes] = {
         "newssite.toml": DEFAULT_CONFIG,
         "content/authors/ana.md": DEFAULT_AUTHOR,
         **photo_site_files(),
     }
-    for name, content in files.items():
-        path = site / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    write_files(site, files)
     build(site)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _slow_photo_handler(site / "output"))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium package")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with static_server(site / "output", before_get=_slow_photos) as origin:
+        yield origin
 
 
 def _visit(chromium: object, url: str, width: int, height: int, scale: int) -> object:

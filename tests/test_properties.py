@@ -1,5 +1,8 @@
-"""Properties that must hold for any input (TESTPLAN 2g), checked with Hypothesis; plus a
-short run of the atheris harness for the source loader."""
+"""Properties that must hold for any input, checked with Hypothesis; plus a short run of the
+atheris harness for the source loader (marked slow).
+
+Slugs, output paths, dates, escaping, the loader's errors and rendered Markdown are each
+tried on generated input that no hand-written example covers."""
 
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ SLOW = settings(
 
 
 @given(st.text())
-def test_p01_slugify_gives_a_safe_slug_or_refuses(text: str) -> None:
+def test_slugify_gives_a_safe_slug_or_refuses(text: str) -> None:
     try:
         slug = slugify(text)
     except InvalidSlugError:
@@ -44,7 +47,7 @@ def test_p01_slugify_gives_a_safe_slug_or_refuses(text: str) -> None:
 
 
 @given(st.text(min_size=1))
-def test_p02_output_paths_stay_inside_the_output(text: str) -> None:
+def test_output_paths_stay_inside_the_output(text: str) -> None:
     try:
         slug = slugify(text)
     except InvalidSlugError:
@@ -55,7 +58,7 @@ def test_p02_output_paths_stay_inside_the_output(text: str) -> None:
 
 
 @given(st.datetimes(timezones=st.timezones()))
-def test_p03_dates_round_trip_and_keep_the_instant(moment: datetime) -> None:
+def test_dates_round_trip_and_keep_the_instant(moment: datetime) -> None:
     zone = ZoneInfo("America/New_York")
     parsed = parse_moment(moment.isoformat(), zone)
     assert parsed == moment
@@ -63,7 +66,7 @@ def test_p03_dates_round_trip_and_keep_the_instant(moment: datetime) -> None:
 
 
 @given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1)))
-def test_p03_naive_dates_do_not_depend_on_the_process_timezone(moment: datetime) -> None:
+def test_naive_dates_do_not_depend_on_the_process_timezone(moment: datetime) -> None:
     zone = ZoneInfo("Europe/Berlin")
     results = set()
     for process_zone in ("UTC", "Pacific/Kiritimati", "America/St_Johns"):
@@ -85,7 +88,7 @@ TITLE_TEXT = st.text(
 
 @SLOW
 @given(TITLE_TEXT)
-def test_p04_any_title_is_escaped_in_html_atom_and_sitemap(make_site, title: str) -> None:  # type: ignore[no-untyped-def]
+def test_any_title_is_escaped_in_html_atom_and_sitemap(make_site, title: str) -> None:  # type: ignore[no-untyped-def]
     from conftest import run_cli, story
 
     quoted = '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -111,7 +114,7 @@ def test_p04_any_title_is_escaped_in_html_atom_and_sitemap(make_site, title: str
 
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=2000))
-def test_p05_the_loader_only_ever_raises_newssite_errors(data: bytes) -> None:
+def test_the_loader_only_ever_raises_newssite_errors(data: bytes) -> None:
     source = SourceFile("articles", "content/articles/x.md", b"---\n" + data, "0")
     with contextlib.suppress(NewssiteError):
         split(source)
@@ -144,7 +147,7 @@ MARKDOWN_BITS = st.sampled_from(
 )
 
 
-# Control characters never reach the renderer: the source loader refuses them (see B24, B40).
+# Control characters never reach the renderer: the source loader refuses them (test_hostile_content.py checks that).
 PLAIN_TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\n\t"),
     max_size=20,
@@ -153,7 +156,7 @@ PLAIN_TEXT = st.text(
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(MARKDOWN_BITS, PLAIN_TEXT), max_size=12).map("".join))
-def test_p06_rendered_markdown_parses_and_carries_no_script(text: str) -> None:
+def test_rendered_markdown_parses_and_carries_no_script(text: str) -> None:
     body = MarkupRenderer(MarkupSettings()).render(text, "content/articles/x.md").html
     fragment = html5lib.parseFragment(body, treebuilder="lxml", namespaceHTMLElements=False)
     for element in fragment.iter() if hasattr(fragment, "iter") else []:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM_ARGS, FIXED_EPOCH, MakeSite, run_cli, story
+from conftest import FIXED_EPOCH, MakeSite, launch_chromium, run_cli, story
 from newssite.serve import serve
 
 INJECTED = re.compile(
@@ -398,16 +398,10 @@ def test_non_loopback_host_warns(make_site: MakeSite) -> None:
 
 @pytest.mark.browser
 def test_open_tab_reloads_on_save_and_shows_then_clears_the_error_overlay(preview: Preview) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    assert Path("/usr/bin/chromium").exists(), (
-        "Debian's chromium is needed: apt-get install chromium"
-    )
     path = preview.site / "content/articles/harbor.md"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+    with launch_chromium() as browser:
         page = browser.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
@@ -434,7 +428,6 @@ def test_open_tab_reloads_on_save_and_shows_then_clears_the_error_overlay(previe
         expect(page.locator("h1")).to_have_text("Harbor fixed for good", timeout=10_000)
         expect(page.locator("#newssite-error")).to_have_count(0)
         expect(second.locator("#newssite-error")).to_have_count(0, timeout=10_000)
-        browser.close()
     assert errors == []
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import random
 import re
-import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import FIXED_EPOCH, FIXED_NOW, Result, run_cli, tree_digest
+from conftest import FIXED_EPOCH, FIXED_NOW, Result, clean_build, run_cli, tree_digest
 
 SECTIONS = ["news", "politics"]
 AUTHORS = ["ana", "ben", "chloe"]
@@ -183,16 +182,6 @@ def build(site: Path, *flags: str) -> Result:
     result = run_cli("build", "--site", str(site), *flags)
     assert result.code == 0, result.err
     return result
-
-
-def clean_build(site: Path, where: Path, *flags: str) -> dict[str, str]:
-    if where.exists():
-        shutil.rmtree(where)
-    shutil.copytree(
-        site, where, ignore=shutil.ignore_patterns("output", ".newssite-cache", "output.lock")
-    )
-    build(where, *flags)
-    return tree_digest(where / "output")
 
 
 def differences(site: Path, expected: dict[str, str]) -> list[str]:

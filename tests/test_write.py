@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXED_EPOCH, MakeSite, build_ok, run_cli, story, tree_digest
+from conftest import clean_build as build_from_scratch
 from newssite import write
 from newssite.errors import NewssiteError
 from newssite.freshness import RECORD_NAME
@@ -56,12 +56,7 @@ def folders(root: Path) -> set[str]:
 def clean_build(site: Path, where: Path) -> tuple[dict[str, str], set[str]]:
     """Files (with their hashes) and folders of a build of the same sources from scratch."""
     copy = where / "clean"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(
-        site, copy, ignore=shutil.ignore_patterns("output", ".newssite-cache", "output.lock")
-    )
-    build_ok(copy)
-    return tree_digest(copy / "output"), folders(copy / "output")
+    return build_from_scratch(site, copy), folders(copy / "output")
 
 
 def as_built(site: Path) -> tuple[dict[str, str], set[str]]:
