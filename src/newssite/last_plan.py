@@ -31,7 +31,6 @@ class LastPlan:
     digests: Mapping[str, str]  # output path -> digest
     pages: int
 
-
     @classmethod
     def of(cls, basis: str, inputs: Mapping[str, str], records: Records, plan: Plan) -> LastPlan:
         return cls(basis, inputs, records, plan.related, plan.digests, plan.pages)
@@ -67,7 +66,12 @@ def save_last_plan(cache_dir: Path, last: LastPlan) -> None:
             "title": [s.title for s in stories],
             "links": [s.links for s in stories],
             "photos": [s.photos for s in stories],
-            "related": [[position[r] for r in last.related.get(s.source, ())] for s in stories],
+            "related": [
+                None
+                if s.source not in last.related
+                else [position[r] for r in last.related[s.source]]
+                for s in stories
+            ],
         },
         "authors": [list(a) for a in last.records.authors],
         "pages": [list(p) for p in last.records.pages],
@@ -139,7 +143,7 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
         related = {
             source: tuple([sources[number] for number in numbers])
             for source, numbers in zip(sources, columns["related"], strict=True)
-            if numbers
+            if numbers is not None
         }
         authors = tuple(
             AuthorRecord(str(a), str(b), str(c), str(d), str(e), tuple(f), tuple(g))

@@ -392,8 +392,8 @@ def make_plan(
     slug_of = {name: tag.slug for name, tag in tags.items()}.__getitem__
     slugs_of = {s.source: tuple(dict.fromkeys(map(slug_of, s.tags))) for s in published}
     keys: list[RelatedKey] = [(s.url, s.section, slugs_of[s.source], s.draft) for s in oldest_first]
-    if related is None or chosen_from is not None:
-        start = 0 if related is None else bisect_left(oldest_first, chosen_from, key=chronological)
+    start = _choose_from(oldest_first, records, related, chosen_from)
+    if start < len(oldest_first) or related is None:
         related = _related(oldest_first, keys, related or {}, start)
     found = [s.url for s in oldest_first if not s.draft and s.date <= now]
     shards = search_shards(found) if config.search else ()
@@ -425,9 +425,7 @@ def make_plan(
             by_tag[slug].append(story)
     tag_of_slug = {tag.slug: tag for tag in tags.values()}
     lists = [("home", "/", "", published)]
-    lists += [
-        ("section", section_url(s.slug), s.slug, by_section[s.slug]) for s in config.sections
-    ]
+    lists += [("section", section_url(s.slug), s.slug, by_section[s.slug]) for s in config.sections]
     lists += [("author", author_url(a.slug), a.slug, by_author[a.slug]) for a in records.authors]
     lists += [("tag", tag_of_slug[slug].url, slug, by_tag[slug]) for slug in sorted(by_tag)]
     for kind, list_url, subject, members in lists:
@@ -615,9 +613,7 @@ class _Planner:
         )
 
 
-def _assets(
-    published: Sequence[StoryRecord], pages: Sequence[PageRecord]
-) -> tuple[Asset, ...]:
+def _assets(published: Sequence[StoryRecord], pages: Sequence[PageRecord]) -> tuple[Asset, ...]:
     """The files beside stories and pages, published under their URLs."""
     found = {
         Asset(story.url + posixpath.basename(asset), asset)
@@ -661,6 +657,30 @@ def _entries_digest(site_key: str, entries: Sequence[SitemapEntry]) -> str:
 def _page_path(url: str) -> str:
     """urls.output_path, without its checks, for the URLs the plan makes (all end in "/")."""
     return url[1:] + "index.html" if url.endswith("/") else output_path(url)
+
+
+def _choose_from(
+    oldest_first: Sequence[StoryRecord],
+    records: Records,
+    earlier: Mapping[str, tuple[str, ...]] | None,
+    chosen_from: tuple[float, datetime, str] | None,
+) -> int:
+    """Where related stories must be chosen again (a story's related stories are chosen
+    among the stories before it): from the oldest story that was not published when
+    `earlier` was chosen, that is no longer published, or from `chosen_from`."""
+    if earlier is None:
+        return 0
+    places = [] if chosen_from is None else [chosen_from]
+    published = {story.source for story in oldest_first}
+    places += [chronological(s) for s in oldest_first if s.source not in earlier]
+    places += [
+        chronological(records.stories[source])
+        for source in earlier
+        if source not in published and source in records.stories
+    ]
+    if not places:
+        return len(oldest_first)
+    return bisect_left(oldest_first, min(places), key=chronological)
 
 
 def _related(
