@@ -103,11 +103,22 @@ def make_parser() -> argparse.ArgumentParser:
     kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
     article = kinds.add_parser("article", help='a new article: newssite new article "Headline" ...')
     article.add_argument("headline", help="the story's headline, in quotes")
-    article.add_argument("--section", required=True, help="section slug, e.g. politics")
     article.add_argument(
-        "--author", required=True, action="append", help="author slug (repeat for co-authors)"
+        "--section", help="section slug, e.g. politics (default: the site's only section)"
+    )
+    article.add_argument(
+        "--author",
+        action="append",
+        default=[],
+        help="author slug, repeat for co-authors (default: the author whose email: is your "
+        "git email, or the site's only author)",
     )
     article.add_argument("--date", help="publication date (ISO 8601); default: now")
+    article.add_argument(
+        "--publish",
+        action="store_true",
+        help="write it as published (draft: false): it goes live at the next build",
+    )
     _site_argument(article)
 
     init = commands.add_parser("init", help="create a new site that builds at once")
@@ -325,13 +336,35 @@ def _run_serve(args: argparse.Namespace, out: TextIO) -> int:
 
 def _run_new(args: argparse.Namespace, out: TextIO) -> int:
     from newssite.build import now_from_clock
-    from newssite.scaffold import new_article
+    from newssite.scaffold import git_user_email, new_article
 
-    path, url = new_article(
-        args.site, args.headline, args.section, tuple(args.author), args.date, now_from_clock()
+    story = new_article(
+        args.site,
+        args.headline,
+        args.section,
+        tuple(args.author),
+        args.date,
+        now_from_clock(),
+        publish=args.publish,
+        git_email=None if args.author else git_user_email(args.site),
     )
-    print(f"Created {path}", file=out)
-    print(f"Preview it with 'newssite serve' at {url}", file=out)
+    print(f"Created {story.path}", file=out)
+    chosen = [
+        f"section {story.section} ({story.section_reason})" if story.section_reason != "given" else "",
+        f"by {', '.join(story.authors)} ({story.author_reason})"
+        if story.author_reason != "given"
+        else "",
+    ]
+    if any(chosen):
+        print(f"  {'; '.join(item for item in chosen if item)}", file=out)
+    if story.draft:
+        print("  It is a draft (draft: true): no build publishes it.", file=out)
+        print(f"  Preview it with 'newssite serve' at {story.preview_url}", file=out)
+        print(f"  When it is ready: newssite publish {story.path}", file=out)
+    else:
+        print("  It is published (draft: false): it goes live at the next build.", file=out)
+        print("  Replace the placeholder text first: a build refuses a story that holds it.", file=out)
+        print(f"  Preview it with 'newssite serve' at {story.preview_url}", file=out)
     return EXIT_OK
 
 
@@ -346,7 +379,7 @@ def _run_init(args: argparse.Namespace, out: TextIO) -> int:
     print("Next steps:", file=out)
     print(f"  cd {args.directory}", file=out)
     print("  newssite serve        # preview at http://127.0.0.1:8000/", file=out)
-    print('  newssite new article "Your headline" --section news --author editor', file=out)
+    print('  newssite new article "Your headline"   # a draft, until you publish it', file=out)
     print("  newssite build        # the site is written to output/", file=out)
     return EXIT_OK
 
