@@ -458,7 +458,11 @@ def _corrections(
         moment = _moment(fields, f"{name}.date", item.get("date"), zone, required=True)
         text = _required_text(fields, f"{name}.text", item.get("text"))
         if moment and published and moment < published:
-            fields.error(f"{name}.date", "is before the story's date")
+            fields.error(
+                f"{name}.date",
+                "is before the story's date: a correction cannot come before the story it "
+                "corrects, and readers and news search see both dates",
+            )
         elif moment and text:
             found.append(Correction(moment, text))
     return tuple(sorted(found, key=lambda correction: correction.date))

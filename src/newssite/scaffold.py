@@ -167,8 +167,7 @@ class NewStory:
     draft: bool
     section: str
     authors: tuple[str, ...]
-    author_reason: str  # why these authors: "given", "your git email", "the only author"
-    section_reason: str  # "given" or "the only section"
+    defaults: tuple[str, ...]  # what was chosen for the reporter, e.g. "by ana (your git email)"
 
 
 def new_article(
@@ -229,7 +228,11 @@ def new_article(
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(frontmatter.dumps(post, sort_keys=False) + "\n", encoding="utf-8")
     url = "http://127.0.0.1:8000" + href(article_url(section, slug), "/")
-    return NewStory(path, url, not publish, section, authors, author_reason, section_reason)
+    defaults = (
+        *([f"section {section} ({section_reason})"] if section_reason != "given" else []),
+        *([f"by {', '.join(authors)} ({author_reason})"] if author_reason != "given" else []),
+    )
+    return NewStory(path, url, not publish, section, authors, defaults)
 
 
 def _chosen_section(given: str | None, sections: list[str]) -> tuple[str, str]:

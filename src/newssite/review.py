@@ -1,0 +1,266 @@
+"""Check a few stories as `newssite check` would, without reading the whole archive.
+
+`newssite publish` checks the one story it is about to publish, and `check --changed`
+the stories changed since a git ref. Both must answer in about a second on an archive of
+10,000 stories, so only these are parsed: the stories asked about, the authors and pages,
+the stories they link to, and the few other stories that could claim the same URL (found by
+file name and a byte search, not by parsing). The small site made of them goes through the
+same stages as a build (parse, photos, graph, render, editorial checks); links to pages of
+the archive are checked against the files the last build wrote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+
+from newssite.config import SiteConfig, load_config
+from newssite.editorial import editorial_warnings
+from newssite.errors import NewssiteError, UsageError, is_content_failure, problems_of
+from newssite.graph import Publication, build_site
+from newssite.images import process_photos
+from newssite.model import Article, Author, BuildOptions, StandalonePage
+from newssite.parse import Documents, parse_sources
+from newssite.render import render_site
+from newssite.sources import SourceFile, is_ignored_name
+from newssite.templates import make_environment
+from newssite.urls import InvalidSlugError, slugify
+from newssite.write import load_manifest
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    checked: tuple[str, ...]  # the files asked about that exist, relative to the site folder
+    errors: tuple[NewssiteError, ...]
+    warnings: tuple[NewssiteError, ...]
+
+    def failed(self, *, strict: bool) -> bool:
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+
+def review_stories(
+    site_dir: Path,
+    paths: Sequence[str],
+    options: BuildOptions,
+    replaced: Mapping[str, bytes] | None = None,
+) -> Review:
+    """The errors and editorial warnings of the files at `paths` (relative to the site
+    folder); `replaced` gives new bytes for some of them, checked instead of the file's."""
+    config = load_config(site_dir.resolve(), base_url=options.base_url)
+    replaced = replaced or {}
+    wanted = [path for path in dict.fromkeys(paths) if path in replaced or _is_source(config, path)]
+    focus = [_source(config, path, replaced.get(path)) for path in wanted]
+    shared = [s for s in _sources_of(config, ("authors", "pages")) if s.path not in wanted]
+    results = parse_sources([*focus, *shared], config)
+    errors = [problem for _, problems, _ in results for problem in problems]
+    warnings = [warning for _, _, found in results for warning in found]
+    if errors:
+        return _review(wanted, errors, warnings)
+    documents = [document for document, _, _ in results if document is not None]
+    docs = Documents(
+        articles=tuple(d for d in documents if isinstance(d, Article)),
+        authors=tuple(d for d in documents if isinstance(d, Author)),
+        pages=tuple(d for d in documents if isinstance(d, StandalonePage)),
+        warnings=tuple(warnings),
+    )
+    focused = set(wanted)
+    context = _context_articles(config, docs, focused)
+    now = options.now or datetime.now(UTC)
+    try:
+        docs, _ = process_photos(docs, config, write=False)
+        docs = replace(docs, articles=docs.articles + context)
+        site = build_site(docs, config, Publication(now, options.drafts, options.future))
+        outputs = render_site(site, make_environment(config), config)
+    except Exception as error:
+        if not is_content_failure(error):
+            raise
+        # A problem of a story only there for context is the full build's to report, but
+        # one that stopped the check is reported rather than passed over in silence.
+        problems = problems_of(error)
+        return _review(wanted, _about(problems, focused) or problems, [])
+    files: dict[str, bytes | None] = dict.fromkeys(load_manifest(config.cache_dir))
+    files.update({output.path: output.data for output in outputs})
+    desk = editorial_warnings(focus, docs, site, config, files)
+    return _review(wanted, [], _about([*docs.warnings, *desk], focused))
+
+
+def _review(
+    checked: Sequence[str], errors: Iterable[NewssiteError], warnings: Iterable[NewssiteError]
+) -> Review:
+    def unique(problems: Iterable[NewssiteError]) -> tuple[NewssiteError, ...]:
+        found = {(p.path, p.line, p.field, p.message): p for p in problems}
+        return tuple(sorted(found.values(), key=NewssiteError.sort_key))
+
+    return Review(tuple(checked), unique(errors), unique(warnings))
+
+
+def _about(problems: Iterable[NewssiteError], paths: set[str]) -> list[NewssiteError]:
+    """The problems of the files asked about: their own, and those that name them (a URL
+    two stories claim is reported at one of them and names the other)."""
+    return [
+        problem
+        for problem in problems
+        if problem.path in paths or any(path in problem.message for path in paths)
+    ]
+
+
+def _is_source(config: SiteConfig, path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return (
+        len(parts) >= 3
+        and parts[0] == "content"
+        and parts[1] in ("articles", "authors", "pages")
+        and path.endswith(".md")
+        and not any(is_ignored_name(part) for part in parts)
+        and (config.site_dir / path).is_file()
+    )
+
+
+def _source(config: SiteConfig, path: str, data: bytes | None) -> SourceFile:
+    if data is None:
+        data = (config.site_dir / path).read_bytes()
+    kind = PurePosixPath(path).parts[1]
+    return SourceFile(kind, path, data, hashlib.sha256(data).hexdigest())
+
+
+def _sources_of(config: SiteConfig, kinds: Sequence[str]) -> list[SourceFile]:
+    return [_source(config, path, None) for path in _markdown_under(config, kinds)]
+
+
+def _markdown_under(config: SiteConfig, kinds: Sequence[str]) -> list[str]:
+    """The Markdown files of content/<kind>/, as discover() finds them (names only)."""
+    found: list[str] = []
+    for kind in kinds:
+        top = config.site_dir / "content" / kind
+        for current, folders, names in os.walk(top):
+            folders[:] = sorted(f for f in folders if not is_ignored_name(f))
+            base = Path(current).relative_to(config.site_dir).as_posix()
+            found += [
+                f"{base}/{name}"
+                for name in sorted(names)
+                if name.endswith(".md") and not is_ignored_name(name)
+            ]
+    return found
+
+
+def _context_articles(config: SiteConfig, docs: Documents, focus: set[str]) -> tuple[Article, ...]:
+    """Other stories the graph must know to judge these: those they link to, and those
+    that could have the same URL or alias. Only their URLs matter here: their bodies,
+    photos and unknown authors are left out, and so are stories with problems of their
+    own (the full build reports them)."""
+    articles = docs.articles
+    authors = {author.slug for author in docs.authors}
+    linked = {
+        link
+        for article in articles
+        for link in article.links
+        if link.startswith("content/articles/") and link not in focus
+    }
+    candidates = linked | _same_url_candidates(config, articles, focus)
+    sources = [
+        _source(config, path, None) for path in sorted(candidates) if _is_source(config, path)
+    ]
+    return tuple(
+        replace(
+            document,
+            body_html="",
+            links=(),
+            assets=(),
+            photo=None,
+            authors=tuple(a for a in document.authors if a in authors) or tuple(authors)[:1],
+        )
+        for document, problems, _ in parse_sources(sources, config)
+        if isinstance(document, Article) and not problems
+    )
+
+
+def _same_url_candidates(
+    config: SiteConfig, articles: Sequence[Article], focus: set[str]
+) -> set[str]:
+    """Stories whose file name, `slug:` or `aliases:` may give them one of these URLs."""
+    slugs = {article.slug for article in articles}
+    slugs |= {alias.rstrip("/").rsplit("/", 1)[-1] for a in articles for alias in a.aliases}
+    slugs.discard("")
+    if not slugs:
+        return set()
+    names = b"|".join(re.escape(slug.encode("utf-8")) for slug in sorted(slugs))
+    pattern = re.compile(
+        rb"(?m)^slug:[ \t]*['\"]?(?:" + names + rb")['\"]?[ \t]*$|/(?:" + names + rb")/"
+    )
+    found: set[str] = set()
+    for path in _markdown_under(config, ("articles",)):
+        if path in focus:
+            continue
+        try:
+            same_name = slugify(PurePosixPath(path).stem) in slugs
+        except InvalidSlugError:
+            same_name = False
+        if same_name or _front_matter_matches(config.site_dir / path, pattern):
+            found.add(path)
+    return found
+
+
+def _front_matter_matches(path: Path, pattern: re.Pattern[bytes]) -> bool:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    end = data.find(b"\n---", 3)
+    return pattern.search(data, 0, end if end >= 0 else len(data)) is not None
+
+
+# --- Which stories changed (git) ---------------------------------------------------------------
+
+
+def changed_paths(site_dir: Path, ref: str | None) -> tuple[str, list[str]]:
+    """The ref compared with, and the content files changed since it: committed since the
+    merge base, staged, not staged, and new files git does not ignore."""
+    base_ref = ref or _default_ref(site_dir)
+    base = _git(site_dir, "merge-base", base_ref, "HEAD").strip()
+    changed = _git(
+        site_dir, "diff", "--name-only", "--no-renames", "--relative", "-z", base, "--", "content"
+    )
+    new = _git(site_dir, "ls-files", "--others", "--exclude-standard", "-z", "--", "content")
+    paths = [path for path in (changed + new).split("\0") if path]
+    return base_ref, sorted(set(paths))
+
+
+def _default_ref(site_dir: Path) -> str:
+    """The branch's upstream, else the remote's default branch."""
+    for candidate in ("@{upstream}", "origin/HEAD"):
+        try:
+            return _git(site_dir, "rev-parse", "--abbrev-ref", candidate).strip()
+        except UsageError:
+            continue
+    raise UsageError(
+        "--changed: this branch has no upstream branch to compare with; give a ref, e.g. "
+        "`newssite check --changed main`, or `--changed HEAD` for what is not committed yet"
+    )
+
+
+def _git(site_dir: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=site_dir,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise UsageError("--changed needs git, which is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise UsageError(f"--changed: git {args[0]} did not answer in 60 s") from None
+    if done.returncode != 0:
+        message = done.stderr.strip().splitlines()[-1:] or [f"git {args[0]} failed"]
+        if "not a git repository" in done.stderr:
+            message = [f"{site_dir} is not in a git repository"]
+        raise UsageError(f"--changed: {message[0]}")
+    return done.stdout
