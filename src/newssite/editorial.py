@@ -156,15 +156,13 @@ def _shadowing_aliases(
         if other.source != article.source and other.removed is None
     }
     for index, alias in enumerate(article.aliases):
-        if moved.get(alias) == own:
-            continue  # this story's own redirect, made by this build
         try:
             path = output_path(alias)
         except ValueError:
             continue
         if url_key(alias) in stories:
             whose = f"the URL of {stories[url_key(alias)]}"
-        elif path in files:
+        elif path in files and moved.get(alias) != own:  # not this story's own redirect
             whose = "the URL of a live page of the site"
         else:
             continue

@@ -25,12 +25,12 @@ from newssite.editorial import editorial_warnings
 from newssite.errors import NewssiteError, UsageError, is_content_failure, problems_of
 from newssite.graph import Publication, build_site
 from newssite.images import process_photos
-from newssite.model import Article, Author, BuildOptions, StandalonePage
+from newssite.model import Article, Author, BuildOptions, Site, StandalonePage
 from newssite.parse import Documents, parse_sources
 from newssite.render import render_site
 from newssite.sources import SourceFile, is_ignored_name
 from newssite.templates import make_environment
-from newssite.urls import InvalidSlugError, slugify
+from newssite.urls import SLUG_PATTERN, InvalidSlugError, article_url, page_url, slugify
 from newssite.write import load_manifest
 
 
@@ -76,7 +76,7 @@ def review_stories(
         docs, _ = process_photos(docs, config, write=False)
         docs = replace(docs, articles=docs.articles + context)
         site = build_site(docs, config, Publication(now, options.drafts, options.future))
-        outputs = render_site(site, make_environment(config), config)
+        outputs = render_site(_focus_pages(site, docs, focused), make_environment(config), config)
     except Exception as error:
         if not is_content_failure(error):
             raise
@@ -88,6 +88,16 @@ def review_stories(
     files.update({output.path: output.data for output in outputs})
     desk = editorial_warnings(focus, docs, site, config, files)
     return _review(wanted, [], _about([*docs.warnings, *desk], focused))
+
+
+def _focus_pages(site: Site, docs: Documents, focus: set[str]) -> Site:
+    """The site with only the pages of the files asked about (and their redirects) left to
+    render: the list pages would show little but cost a template each."""
+    urls = {article_url(a.section, a.slug) for a in docs.articles if a.source in focus}
+    urls |= {alias for a in docs.articles if a.source in focus for alias in a.aliases}
+    urls |= {a.url for a in docs.authors if a.source in focus}
+    urls |= {page_url(p.slug) for p in docs.pages if p.source in focus}
+    return replace(site, pages=tuple(page for page in site.pages if page.url in urls))
 
 
 def _review(
@@ -137,10 +147,10 @@ def _markdown_under(config: SiteConfig, kinds: Sequence[str]) -> list[str]:
     """The Markdown files of content/<kind>/, as discover() finds them (names only)."""
     found: list[str] = []
     for kind in kinds:
-        top = config.site_dir / "content" / kind
+        top = os.path.join(config.site_dir, "content", kind)
         for current, folders, names in os.walk(top):
             folders[:] = sorted(f for f in folders if not is_ignored_name(f))
-            base = Path(current).relative_to(config.site_dir).as_posix()
+            base = "content/" + kind + current[len(top) :].replace(os.sep, "/")
             found += [
                 f"{base}/{name}"
                 for name in sorted(names)
@@ -194,24 +204,37 @@ def _same_url_candidates(
         rb"(?m)^slug:[ \t]*['\"]?(?:" + names + rb")['\"]?[ \t]*$|/(?:" + names + rb")/"
     )
     found: set[str] = set()
+    site_dir = str(config.site_dir)
     for path in _markdown_under(config, ("articles",)):
         if path in focus:
             continue
-        try:
-            same_name = slugify(PurePosixPath(path).stem) in slugs
-        except InvalidSlugError:
-            same_name = False
-        if same_name or _front_matter_matches(config.site_dir / path, pattern):
+        if _slug_of_name(path) in slugs or _front_matter_matches(site_dir, path, pattern):
             found.add(path)
     return found
 
 
-def _front_matter_matches(path: Path, pattern: re.Pattern[bytes]) -> bool:
+def _slug_of_name(path: str) -> str:
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    if SLUG_PATTERN.match(stem):
+        return stem  # most file names are slugs already: slugify is far slower
     try:
-        data = path.read_bytes()
+        return slugify(stem)
+    except InvalidSlugError:
+        return ""
+
+
+def _front_matter_matches(site_dir: str, path: str, pattern: re.Pattern[bytes]) -> bool:
+    """Whether the pattern is in the file's front matter (read from its first few KiB,
+    where front matter is, unless it is longer)."""
+    try:
+        with open(os.path.join(site_dir, path), "rb") as handle:
+            data = handle.read(8192)
+            end = data.find(b"\n---", 3)
+            if end < 0 and len(data) == 8192:
+                data += handle.read()
+                end = data.find(b"\n---", 3)
     except OSError:
         return False
-    end = data.find(b"\n---", 3)
     return pattern.search(data, 0, end if end >= 0 else len(data)) is not None
 
 
