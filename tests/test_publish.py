@@ -553,6 +553,18 @@ def test_check_changed_finds_links_and_urls_of_unchanged_stories(make_site: Make
     assert "2025/budget.md" not in result.err  # a link to an unchanged story that exists
 
 
+def test_check_changed_finds_an_unchanged_story_that_took_the_url_by_its_slug(
+    make_site: MakeSite,
+) -> None:
+    other = "content/articles/2025/last-years-vote.md"
+    site = committed(make_site({other: story("Last year", slug="budget")}))
+    (site / ARTICLE).parent.mkdir(parents=True)
+    (site / ARTICLE).write_text(story("Budget"))
+    result = checked(site, "--changed", "HEAD")
+    assert result.code == 1
+    assert other in result.err and "all map to the URL /news/budget/" in result.err
+
+
 def test_check_changed_defaults_to_the_upstream_branch(make_site: MakeSite, tmp_path: Path) -> None:
     origin = committed(make_site({ARTICLE: story("Budget", summary="A dek.", tags="[Budget]")}))
     clone = tmp_path / "clone"
