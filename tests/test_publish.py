@@ -565,6 +565,18 @@ def test_check_changed_finds_an_unchanged_story_that_took_the_url_by_its_slug(
     assert other in result.err and "all map to the URL /news/budget/" in result.err
 
 
+def test_check_changed_knows_the_archive_urls_without_a_build(make_site: MakeSite) -> None:
+    # A pull-request job starts from a fresh checkout: no output/, no cache.
+    site = committed(make_site({"content/articles/2025/harbor.md": story("Harbor")}))
+    (site / ARTICLE).parent.mkdir(parents=True)
+    body = "See [the harbor](/news/harbor/), [news](/news/) and [nothing](/news/nothing/).\n"
+    (site / ARTICLE).write_text(story("Budget", summary="A dek.", tags="[Budget]", body=body))
+    result = checked(site, "--changed", "HEAD")
+    assert result.code == 0, result.err
+    assert f"warning: {ARTICLE}:9: body: links to /news/nothing/, which no page" in result.out
+    assert "/news/harbor/," not in result.out and "links to /news/," not in result.out
+
+
 def test_check_changed_defaults_to_the_upstream_branch(make_site: MakeSite, tmp_path: Path) -> None:
     origin = committed(make_site({ARTICLE: story("Budget", summary="A dek.", tags="[Budget]")}))
     clone = tmp_path / "clone"

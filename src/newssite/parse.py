@@ -374,7 +374,6 @@ def _check_finished(fields: _Fields, raw: RawDocument) -> None:
     keep_draft = "finish it, or keep the story a draft (draft: true)"
     if not raw.body.strip():
         fields.problems.append(_body_problem(raw, 0, f"the story has no body; {keep_draft}"))
-        return
     in_code = False
     for offset, text in enumerate(raw.body.split("\n")):
         if text.lstrip().startswith(("```", "~~~")):

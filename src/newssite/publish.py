@@ -8,6 +8,7 @@ first, as `newssite check --strict` would (review.py), and writes nothing if it 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -286,4 +287,5 @@ def _write(path: Path, text: str) -> None:
     sees half a file."""
     temporary = path.with_name(f".{path.name}.newssite-tmp")
     temporary.write_bytes(text.encode("utf-8"))
+    os.chmod(temporary, path.stat().st_mode & 0o7777)
     temporary.replace(path)

@@ -30,7 +30,14 @@ from newssite.parse import Documents, parse_sources
 from newssite.render import render_site
 from newssite.sources import SourceFile, is_ignored_name
 from newssite.templates import make_environment
-from newssite.urls import SLUG_PATTERN, InvalidSlugError, article_url, page_url, slugify
+from newssite.urls import (
+    SLUG_PATTERN,
+    InvalidSlugError,
+    article_url,
+    output_path,
+    page_url,
+    slugify,
+)
 from newssite.write import load_manifest
 
 
@@ -61,7 +68,7 @@ def review_stories(
     errors = [problem for _, problems, _ in results for problem in problems]
     warnings = [warning for _, _, found in results for warning in found]
     if errors:
-        return _review(wanted, errors, warnings)
+        return _review(wanted, errors, _about(warnings, set(wanted)))
     documents = [document for document, _, _ in results if document is not None]
     docs = Documents(
         articles=tuple(d for d in documents if isinstance(d, Article)),
@@ -70,7 +77,8 @@ def review_stories(
         warnings=tuple(warnings),
     )
     focused = set(wanted)
-    context = _context_articles(config, docs, focused)
+    archive = _scan_archive(config, docs.articles, focused)
+    context = _context_articles(config, docs, archive.candidates, focused)
     now = options.now or datetime.now(UTC)
     try:
         docs, _ = process_photos(docs, config, write=False)
@@ -84,7 +92,12 @@ def review_stories(
         # one that stopped the check is reported rather than passed over in silence.
         problems = problems_of(error)
         return _review(wanted, _about(problems, focused) or problems, [])
+    # The pages of the archive, for links to them: as the last build wrote them, as this
+    # small site has them, and where the other stories most likely are (a CI checkout has
+    # no last build).
     files: dict[str, bytes | None] = dict.fromkeys(load_manifest(config.cache_dir))
+    files.update(dict.fromkeys(output_path(url) for url in archive.urls))
+    files.update(dict.fromkeys(output_path(page.url) for page in site.pages))
     files.update({output.path: output.data for output in outputs})
     desk = editorial_warnings(focus, docs, site, config, files)
     return _review(wanted, [], _about([*docs.warnings, *desk], focused))
@@ -159,22 +172,62 @@ def _markdown_under(config: SiteConfig, kinds: Sequence[str]) -> list[str]:
     return found
 
 
-def _context_articles(config: SiteConfig, docs: Documents, focus: set[str]) -> tuple[Article, ...]:
+@dataclass(frozen=True, slots=True)
+class _Archive:
+    """What a quick read of every other story's front matter tells (review.py does not
+    parse the archive)."""
+
+    candidates: frozenset[str]  # stories that may claim a URL or alias of those asked about
+    urls: frozenset[str]  # the URL each other story most likely has, for links to it
+
+
+_SECTION_LINE = re.compile(rb"(?m)^section:[ \t]*['\"]?([A-Za-z0-9_-]+)")
+_SLUG_LINE = re.compile(rb"(?m)^slug:[ \t]*['\"]?([a-z0-9-]+)['\"]?[ \t]*(?:#.*)?\r?$")
+
+
+def _scan_archive(config: SiteConfig, articles: Sequence[Article], focus: set[str]) -> _Archive:
+    """The stories whose file name, `slug:` or `aliases:` may give them one of the URLs of
+    `articles`, and the likely URL of every story, from the first KiB of each file."""
+    slugs = {article.slug for article in articles}
+    slugs |= {alias.rstrip("/").rsplit("/", 1)[-1] for a in articles for alias in a.aliases}
+    slugs.discard("")
+    names = b"|".join(re.escape(slug.encode("utf-8")) for slug in sorted(slugs)) or b"(?!)"
+    claims = re.compile(rb"/(?:" + names + rb")/")
+    candidates: set[str] = set()
+    urls: set[str] = set()
+    site_dir = str(config.site_dir)
+    for path in _markdown_under(config, ("articles",)):
+        if path in focus:
+            continue
+        head = _front_matter_of(site_dir, path)
+        explicit = _SLUG_LINE.search(head)
+        slug = explicit.group(1).decode() if explicit else _slug_of_name(path)
+        section = _SECTION_LINE.search(head)
+        if section:
+            urls.add(f"/{section.group(1).decode()}/{slug}/")
+        if slug in slugs or claims.search(head):
+            candidates.add(path)
+    return _Archive(frozenset(candidates), frozenset(urls))
+
+
+def _context_articles(
+    config: SiteConfig, docs: Documents, candidates: Iterable[str], focus: set[str]
+) -> tuple[Article, ...]:
     """Other stories the graph must know to judge these: those they link to, and those
     that could have the same URL or alias. Only their URLs matter here: their bodies,
     photos and unknown authors are left out, and so are stories with problems of their
     own (the full build reports them)."""
-    articles = docs.articles
     authors = {author.slug for author in docs.authors}
     linked = {
         link
-        for article in articles
+        for article in docs.articles
         for link in article.links
         if link.startswith("content/articles/") and link not in focus
     }
-    candidates = linked | _same_url_candidates(config, articles, focus)
     sources = [
-        _source(config, path, None) for path in sorted(candidates) if _is_source(config, path)
+        _source(config, path, None)
+        for path in sorted(linked | set(candidates))
+        if _is_source(config, path)
     ]
     return tuple(
         replace(
@@ -190,29 +243,6 @@ def _context_articles(config: SiteConfig, docs: Documents, focus: set[str]) -> t
     )
 
 
-def _same_url_candidates(
-    config: SiteConfig, articles: Sequence[Article], focus: set[str]
-) -> set[str]:
-    """Stories whose file name, `slug:` or `aliases:` may give them one of these URLs."""
-    slugs = {article.slug for article in articles}
-    slugs |= {alias.rstrip("/").rsplit("/", 1)[-1] for a in articles for alias in a.aliases}
-    slugs.discard("")
-    if not slugs:
-        return set()
-    names = b"|".join(re.escape(slug.encode("utf-8")) for slug in sorted(slugs))
-    pattern = re.compile(
-        rb"(?m)^slug:[ \t]*['\"]?(?:" + names + rb")['\"]?[ \t]*$|/(?:" + names + rb")/"
-    )
-    found: set[str] = set()
-    site_dir = str(config.site_dir)
-    for path in _markdown_under(config, ("articles",)):
-        if path in focus:
-            continue
-        if _slug_of_name(path) in slugs or _front_matter_matches(site_dir, path, pattern):
-            found.add(path)
-    return found
-
-
 def _slug_of_name(path: str) -> str:
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
     if SLUG_PATTERN.match(stem):
@@ -223,10 +253,10 @@ def _slug_of_name(path: str) -> str:
         return ""
 
 
-def _front_matter_matches(site_dir: str, path: str, pattern: re.Pattern[bytes]) -> bool:
-    """Whether the pattern is in the file's front matter, read from its first 8 KiB (where
-    front matter is, unless it is longer). os.read: a plain file object costs half again as
-    much, and this runs for every story of the archive."""
+def _front_matter_of(site_dir: str, path: str) -> bytes:
+    """The front matter of a file, read from its first 8 KiB (where it is, unless it is
+    longer). os.read: a file object costs half again as much, and this runs for every story
+    of the archive."""
     try:
         descriptor = os.open(os.path.join(site_dir, path), os.O_RDONLY)
         try:
@@ -238,8 +268,8 @@ def _front_matter_matches(site_dir: str, path: str, pattern: re.Pattern[bytes]) 
         finally:
             os.close(descriptor)
     except OSError:
-        return False
-    return pattern.search(data, 0, end if end >= 0 else len(data)) is not None
+        return b""
+    return data[: end if end >= 0 else len(data)]
 
 
 # --- Which stories changed (git) ---------------------------------------------------------------
