@@ -62,6 +62,8 @@ def review_stories(
     config = load_config(site_dir.resolve(), base_url=options.base_url)
     replaced = replaced or {}
     wanted = [path for path in dict.fromkeys(paths) if path in replaced or _is_source(config, path)]
+    if not wanted:
+        return Review((), (), ())
     focus = [_source(config, path, replaced.get(path)) for path in wanted]
     shared = [s for s in _sources_of(config, ("authors", "pages")) if s.path not in wanted]
     results = parse_sources([*focus, *shared], config)
