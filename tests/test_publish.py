@@ -372,6 +372,15 @@ def test_publish_finds_a_url_another_story_has(make_site: MakeSite) -> None:
     assert front_matter(site / ARTICLE)["draft"] is True
 
 
+def test_publish_finds_the_site_of_a_story_given_by_its_path(make_site: MakeSite) -> None:
+    site = make_site({ARTICLE: READY})
+    result = cli("publish", str(site / ARTICLE))  # no --site, from another folder
+    assert result.code == 0, result.err
+    assert front_matter(site / ARTICLE)["draft"] is False
+    assert cli("unpublish", str(site / ARTICLE)).code == 0
+    assert front_matter(site / ARTICLE)["draft"] is True
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -135,7 +135,7 @@ def publish_story(
     A story that is not a draft and whose date has passed is live already: it is checked,
     and its date kept unless `at` is given (re-dating a published story misleads readers).
     """
-    config = load_config(site_dir.resolve(), base_url=options.base_url)
+    config = load_config(_site_of(site_dir, story), base_url=options.base_url)
     relative, text = _read_story(config, story)
     meta = _meta(text, relative)
     live = meta.get("draft") is not True and not _later_than(meta.get("date"), now, config)
@@ -183,7 +183,7 @@ class Unpublished:
 
 def unpublish_story(site_dir: Path, story: Path) -> Unpublished:
     """Make the story a draft again (`draft: true`); say which feeds and sitemaps it leaves."""
-    config = load_config(site_dir.resolve())
+    config = load_config(_site_of(site_dir, story))
     relative, text = _read_story(config, story)
     meta = _meta(text, relative)
     url = _absolute_url(config, meta, relative)
@@ -191,6 +191,17 @@ def unpublish_story(site_dir: Path, story: Path) -> Unpublished:
         return Unpublished(config.site_dir / relative, url, True, ())
     _write(config.site_dir / relative, with_field(text, "draft", "true", relative))
     return Unpublished(config.site_dir / relative, url, False, _lists_left(config, meta, url))
+
+
+def _site_of(site_dir: Path, story: Path) -> Path:
+    """The site folder: the one given when the story is in it, else the nearest folder above
+    the story that has a newssite.toml (so `newssite publish my-site/content/articles/x.md`
+    works from anywhere)."""
+    given = site_dir.resolve()
+    path = story.resolve() if story.exists() else (given / story).resolve()
+    if path.is_relative_to(given) and (given / "newssite.toml").is_file():
+        return given
+    return next((folder for folder in path.parents if (folder / "newssite.toml").is_file()), given)
 
 
 def _read_story(config: SiteConfig, story: Path) -> tuple[str, str]:
