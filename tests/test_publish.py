@@ -602,6 +602,8 @@ def test_check_changed_without_an_upstream_says_what_to_give(make_site: MakeSite
     result = checked(site, "--changed")
     assert result.code == 2
     assert "no upstream branch" in result.err and "--changed main" in result.err
+    unknown = checked(site, "--changed", "mian")
+    assert unknown.code == 2 and "'mian' is no branch, tag or commit" in unknown.err
 
 
 def test_check_changed_outside_git_is_a_clear_error(tmp_path: Path, make_site: MakeSite) -> None:

@@ -281,6 +281,14 @@ def changed_paths(site_dir: Path, ref: str | None) -> tuple[str, list[str]]:
     """The ref compared with, and the content files changed since it: committed since the
     merge base, staged, not staged, and new files git does not ignore."""
     base_ref = ref or _default_ref(site_dir)
+    try:
+        _git(site_dir, "rev-parse", "--verify", "--quiet", f"{base_ref}^{{commit}}")
+    except UsageError as error:
+        if "not in a git repository" in str(error):
+            raise
+        raise UsageError(
+            f"--changed: {base_ref!r} is no branch, tag or commit of this repository"
+        ) from None
     base = _git(site_dir, "merge-base", base_ref, "HEAD").strip()
     changed = _git(
         site_dir, "diff", "--name-only", "--no-renames", "--relative", "-z", base, "--", "content"
@@ -320,6 +328,6 @@ def _git(site_dir: Path, *args: str) -> str:
     if done.returncode != 0:
         message = done.stderr.strip().splitlines()[-1:] or [f"git {args[0]} failed"]
         if "not a git repository" in done.stderr:
-            message = [f"{site_dir} is not in a git repository"]
+            message = [f"{site_dir.resolve()} is not in a git repository"]
         raise UsageError(f"--changed: {message[0]}")
     return done.stdout
