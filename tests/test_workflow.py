@@ -933,7 +933,7 @@ def test_init_refuses_a_file(tmp_path: Path) -> None:
 # --- newssite new article ----------------------------------------------------------------------
 
 
-def test_new_article_writes_a_story_that_builds(make_site: MakeSite) -> None:
+def test_new_article_writes_a_draft_that_builds_once_written(make_site: MakeSite) -> None:
     site = make_site({"content/authors/ben.md": "---\nname: Ben\n---\nBen.\n"})
     result = run_cli(
         "new", "article", "Café owners: rents up 40%", "--section", "news",
@@ -944,12 +944,20 @@ def test_new_article_writes_a_story_that_builds(make_site: MakeSite) -> None:
     path = site / "content/articles/2026/11/cafe-owners-rents-up-40.md"
     assert result.out.splitlines() == [
         f"Created {path}",
-        "Preview it with 'newssite serve' at http://127.0.0.1:8000/news/cafe-owners-rents-up-40/",
+        "  It is a draft (draft: true): no build publishes it.",
+        "  Preview it with 'newssite serve' at http://127.0.0.1:8000/news/cafe-owners-rents-up-40/",
+        f"  When it is ready: newssite publish {path}",
     ]
     meta_data = yaml.safe_load(path.read_text().split("---\n")[1])
     assert meta_data["title"] == "Café owners: rents up 40%"
     assert meta_data["date"] == "2026-11-26T14:00:00+02:00"
     assert meta_data["author"] == ["ana", "ben"] and meta_data["section"] == "news"
+    assert meta_data["draft"] is True
+    build_ok(site)
+    assert not (site / "output/news/cafe-owners-rents-up-40").exists()
+    text = path.read_text()
+    head, _, _ = text.rpartition("---\n")
+    path.write_text(head.replace("draft: true", "draft: false") + "---\nRents rose again.\n")
     build_ok(site)
     assert "Café owners: rents up 40%" in text_of(
         site / "output/news/cafe-owners-rents-up-40/index.html"
@@ -982,6 +990,7 @@ def test_new_article_with_a_date_files_it_by_that_date(make_site: MakeSite) -> N
         (("--section", "news", "--author", "zed"), "(known: ana)"),
         (("--section", "news", "--author", "ana", "--date", "2026-02-30"), "--date: invalid date"),
         (("--section", "news", "--author", "ana", "--date", "tomorrow"), "--date: invalid date"),
+        (("--author", "ana"), "--section: choose one of news, sports"),
     ],
 )
 def test_new_article_argument_errors(

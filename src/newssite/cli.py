@@ -73,6 +73,28 @@ def make_parser() -> argparse.ArgumentParser:
     _publishing_arguments(check)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument(
+        "--changed",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="REF",
+        help="check only the stories changed since the git REF (default: the upstream branch)",
+    )
+
+    publish = commands.add_parser(
+        "publish", help="check a story as `check --strict` does, then make it live"
+    )
+    publish.add_argument("story", type=Path, help="the story file, e.g. content/articles/x.md")
+    publish.add_argument(
+        "--at",
+        metavar="TIME",
+        help="go live at this time (an embargo), e.g. 2026-12-01T06:00:00+02:00; default: now",
+    )
+    _site_argument(publish)
+    unpublish = commands.add_parser("unpublish", help="make a story a draft again")
+    unpublish.add_argument("story", type=Path, help="the story file, e.g. content/articles/x.md")
+    _site_argument(unpublish)
 
     serve = commands.add_parser(
         "serve", help="preview the site; rebuilds and reloads on every save"
@@ -103,11 +125,22 @@ def make_parser() -> argparse.ArgumentParser:
     kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
     article = kinds.add_parser("article", help='a new article: newssite new article "Headline" ...')
     article.add_argument("headline", help="the story's headline, in quotes")
-    article.add_argument("--section", required=True, help="section slug, e.g. politics")
     article.add_argument(
-        "--author", required=True, action="append", help="author slug (repeat for co-authors)"
+        "--section", help="section slug, e.g. politics (default: the site's only section)"
+    )
+    article.add_argument(
+        "--author",
+        action="append",
+        default=[],
+        help="author slug, repeat for co-authors (default: the author whose email: is your "
+        "git email, or the site's only author)",
     )
     article.add_argument("--date", help="publication date (ISO 8601); default: now")
+    article.add_argument(
+        "--publish",
+        action="store_true",
+        help="write it as published (draft: false): it goes live at the next build",
+    )
     _site_argument(article)
 
     init = commands.add_parser("init", help="create a new site that builds at once")
@@ -241,6 +274,8 @@ def _run_check(args: argparse.Namespace, out: TextIO) -> int:
     from newssite.build import check, now_from_clock
 
     options = BuildOptions(drafts=args.drafts, future=args.future, now=now_from_clock())
+    if args.changed is not None:
+        return _check_changed(args, options, out)
     pages: int | None = None
     try:
         report = check(args.site, options, editorial=True)
@@ -250,6 +285,26 @@ def _run_check(args: argparse.Namespace, out: TextIO) -> int:
         errors, warnings = problems_of(error), []
     else:
         errors, warnings, pages = [], list(report.warnings), report.pages
+    return _print_check(args, out, pages, errors, warnings)
+
+
+def _check_changed(args: argparse.Namespace, options: BuildOptions, out: TextIO) -> int:
+    from newssite.review import changed_paths, review_stories
+
+    ref, paths = changed_paths(args.site, args.changed or None)
+    review = review_stories(args.site, paths, options)
+    errors, warnings = list(review.errors), list(review.warnings)
+    return _print_check(args, out, len(review.checked), errors, warnings, since=ref)
+
+
+def _print_check(
+    args: argparse.Namespace,
+    out: TextIO,
+    pages: int | None,
+    errors: list[NewssiteError],
+    warnings: list[NewssiteError],
+    since: str | None = None,
+) -> int:
     # --strict: the desk's warnings block publishing like errors do.
     level = "error" if args.strict else "warning"
     problems = sorted(
@@ -279,7 +334,7 @@ def _run_check(args: argparse.Namespace, out: TextIO) -> int:
         # Errors go to stderr like a build's; the desk's warnings are the report (stdout).
         _print_grouped([item for item in problems if item[1] == "error"], sys.stderr)
         _print_grouped([item for item in problems if item[1] == "warning"], out)
-        print(_check_summary(pages, len(errors), len(warnings), args.strict), file=out)
+        print(_check_summary(pages, len(errors), len(warnings), args.strict, since), file=out)
     return EXIT_CONTENT if failed else EXIT_OK
 
 
@@ -299,13 +354,18 @@ def _print_grouped(problems: Sequence[tuple[NewssiteError, str]], out: TextIO) -
         print(file=out)
 
 
-def _check_summary(pages: int | None, errors: int, warnings: int, strict: bool) -> str:
+def _check_summary(
+    pages: int | None, errors: int, warnings: int, strict: bool, since: str | None = None
+) -> str:
     def count(number: int, word: str) -> str:
         return f"{number or 'no'} {word}{'s' if number != 1 else ''}"
 
     if pages is None:
         return f"Check failed: {count(errors, 'error')}; fix them, then check again."
-    text = f"Checked {pages} pages: {count(errors, 'error')}, {count(warnings, 'warning')}"
+    what = (
+        count(pages, "page") if since is None else f"{count(pages, 'changed file')} since {since}"
+    )
+    text = f"Checked {what}: {count(errors, 'error')}, {count(warnings, 'warning')}"
     return text + (" (--strict: warnings count as errors)." if strict and warnings else ".")
 
 
@@ -325,13 +385,80 @@ def _run_serve(args: argparse.Namespace, out: TextIO) -> int:
 
 def _run_new(args: argparse.Namespace, out: TextIO) -> int:
     from newssite.build import now_from_clock
-    from newssite.scaffold import new_article
+    from newssite.scaffold import git_user_email, new_article
 
-    path, url = new_article(
-        args.site, args.headline, args.section, tuple(args.author), args.date, now_from_clock()
+    story = new_article(
+        args.site,
+        args.headline,
+        args.section,
+        tuple(args.author),
+        args.date,
+        now_from_clock(),
+        publish=args.publish,
+        git_email=None if args.author else git_user_email(args.site),
     )
-    print(f"Created {path}", file=out)
-    print(f"Preview it with 'newssite serve' at {url}", file=out)
+    print(f"Created {story.path}", file=out)
+    if story.defaults:
+        print(f"  {'; '.join(story.defaults)}", file=out)
+    if story.draft:
+        print("  It is a draft (draft: true): no build publishes it.", file=out)
+    else:
+        print("  It is published (draft: false): it goes live at the next build, once", file=out)
+        print("  the placeholder text is replaced (a build refuses a story holding it).", file=out)
+    print(f"  Preview it with 'newssite serve' at {story.preview_url}", file=out)
+    if story.draft:
+        print(f"  When it is ready: newssite publish {story.path}", file=out)
+    return EXIT_OK
+
+
+def _run_publish(args: argparse.Namespace, out: TextIO) -> int:
+    from newssite.build import now_from_clock
+    from newssite.publish import publish_story
+
+    now = now_from_clock()
+    done = publish_story(args.site, args.story, args.at, now, BuildOptions(now=now))
+    review = done.review
+    if not done.written:
+        problems = [(p, "error") for p in review.errors] + [(w, "warning") for w in review.warnings]
+        _print_grouped(sorted(problems, key=lambda item: item[0].sort_key()), sys.stderr)
+        count = len(problems)
+        print(
+            f"newssite: not published: {count} problem{'s' if count != 1 else ''} "
+            "(errors, and the desk's warnings as `check --strict` counts them); "
+            f"{args.story} was left as it was",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
+    when, shown = done.date.isoformat(), _shown_path(done.path)
+    if done.scheduled:
+        print(f"Scheduled {shown}: it goes live at {when},", file=out)
+        print("  at the first build after that time (or a build with --future).", file=out)
+    elif done.redated:
+        print(f"Published {shown} (draft: false, dated {when}):", file=out)
+        print("  it goes live at the next build.", file=out)
+    else:
+        print(f"{shown} was published already (dated {when}); it checks clean.", file=out)
+    print(f"  URL: {done.url}", file=out)
+    return EXIT_OK
+
+
+def _run_unpublish(args: argparse.Namespace, out: TextIO) -> int:
+    from newssite.publish import unpublish_story
+
+    done = unpublish_story(args.site, args.story)
+    shown = _shown_path(done.path)
+    if done.already_draft:
+        print(f"{shown} is a draft already (draft: true); nothing changed.", file=out)
+        return EXIT_OK
+    print(f"Unpublished {shown} (draft: true).", file=out)
+    print(f"At the next build {done.url} is taken down (a link to it leads nowhere;", file=out)
+    print("  to take it down with a notice at its URL instead, use `removed:`).", file=out)
+    if done.leaves:
+        print("  It leaves these feeds and sitemaps:", file=out)
+        for url in done.leaves:
+            print(f"    {url}", file=out)
+    else:
+        print("  It is in none of the last build's feeds and sitemaps.", file=out)
     return EXIT_OK
 
 
@@ -346,7 +473,7 @@ def _run_init(args: argparse.Namespace, out: TextIO) -> int:
     print("Next steps:", file=out)
     print(f"  cd {args.directory}", file=out)
     print("  newssite serve        # preview at http://127.0.0.1:8000/", file=out)
-    print('  newssite new article "Your headline" --section news --author editor', file=out)
+    print('  newssite new article "Your headline"   # a draft, until you publish it', file=out)
     print("  newssite build        # the site is written to output/", file=out)
     return EXIT_OK
 
@@ -356,5 +483,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "check": _run_check,
     "serve": _run_serve,
     "new": _run_new,
+    "publish": _run_publish,
+    "unpublish": _run_unpublish,
     "init": _run_init,
 }

@@ -19,7 +19,7 @@ from newssite.markup import ASSET_SCHEME, SOURCE_SCHEME
 from newssite.model import Article, Author, Site, StandalonePage
 from newssite.parse import Documents, gives_offset, parse_moment
 from newssite.sources import RawDocument, SourceFile, split
-from newssite.urls import article_url, output_path, page_url
+from newssite.urls import article_url, output_path, page_url, url_key
 
 # Output path -> bytes of a generated file, or None for a copied one (static, theme, photos).
 PublishedFiles = Mapping[str, bytes | None]
@@ -45,6 +45,8 @@ def editorial_warnings(
         if raw is None or article.removed is not None:
             continue
         warnings += _story_fields(article, raw)
+        warnings += _news_search_rules(article, raw)
+        warnings += _shadowing_aliases(article, raw, docs, files, moved)
         warnings += _dates_without_offset(raw, config)
         own = article_url(article.section, article.slug)
         warnings += _body_links(article.body_html, own, raw, urls, ids, removed, moved, config)
@@ -91,6 +93,86 @@ def _story_fields(article: Article, raw: RawDocument) -> Iterator[NewssiteError]
     if not article.tags:
         yield _warning(raw, "tags", "no tags: the story is on no topic page", _line(raw, "tags"))
     # Photo credit, alt text and size are checked by images.py, in every build and in check.
+
+
+# What Google asks of news stories (Top Stories, Discover, the NewsArticle structured data).
+PHOTO_MIN_WIDTH = 1200
+HEADLINE_MAX = 110
+SUMMARY_MAX = 300
+
+
+def _news_search_rules(article: Article, raw: RawDocument) -> Iterator[NewssiteError]:
+    """What an editor cannot see on the page but news search does."""
+    photo = article.photo
+    if photo is not None and 0 < photo.width < PHOTO_MIN_WIDTH:
+        yield _warning(
+            raw,
+            "photo.src",
+            f"the photo is {photo.width} px wide: Google Discover and Top Stories show a "
+            f"story's large image only from photos at least {PHOTO_MIN_WIDTH:,} px wide",
+            _line(raw, "photo.src", "photo"),
+        )
+    if len(article.title) > HEADLINE_MAX:
+        yield _warning(
+            raw,
+            "title",
+            f"the headline has {len(article.title)} characters: Google cuts news headlines "
+            f"after {HEADLINE_MAX}, so readers of search see it broken off",
+            _line(raw, "title"),
+        )
+    summary = raw.meta.get("summary")
+    if isinstance(summary, str) and len(summary.strip()) > SUMMARY_MAX:
+        yield _warning(
+            raw,
+            "summary",
+            f"the summary has {len(summary.strip())} characters: search results and share "
+            f"cards cut it after about {SUMMARY_MAX}, mid-sentence",
+            _line(raw, "summary"),
+        )
+    byline = article.extra.get("byline")
+    if not article.authors and not (isinstance(byline, str) and byline.strip()):
+        yield _warning(
+            raw,
+            "author",
+            "no author and no byline: news search ranks stories with a named author, and "
+            "readers trust them more",
+            _line(raw, "author", "byline", "title"),
+        )
+
+
+def _shadowing_aliases(
+    article: Article,
+    raw: RawDocument,
+    docs: Documents,
+    files: PublishedFiles,
+    moved: Mapping[str, str],
+) -> Iterator[NewssiteError]:
+    """An alias (an old URL that redirects here) that is the URL of a page that is live, or
+    of another story that is not live yet: the redirect would take that page's place."""
+    own = article_url(article.section, article.slug)
+    stories = {
+        url_key(article_url(other.section, other.slug)): other.source
+        for other in docs.articles
+        if other.source != article.source and other.removed is None
+    }
+    for index, alias in enumerate(article.aliases):
+        try:
+            path = output_path(alias)
+        except ValueError:
+            continue
+        if url_key(alias) in stories:
+            whose = f"the URL of {stories[url_key(alias)]}"
+        elif path in files and moved.get(alias) != own:  # not this story's own redirect
+            whose = "the URL of a live page of the site"
+        else:
+            continue
+        yield _warning(
+            raw,
+            f"aliases[{index}]",
+            f"{alias} is {whose}: a redirect there would shadow that page, and the build "
+            "refuses the two once both are published",
+            _line(raw, "aliases"),
+        )
 
 
 def _dated_fields(meta: Mapping[str, object]) -> Iterator[tuple[str, object]]:

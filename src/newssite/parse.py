@@ -53,6 +53,13 @@ REMOVAL_FIELDS = ("date", "reason")
 _ALIAS = re.compile(r"/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*)?")
 _URL_SCHEMES = frozenset({"http", "https"})
 PARALLEL_THRESHOLD = 200
+# The body `newssite new article` writes; a story that still holds it is not finished.
+PLACEHOLDER_BODY = "Write the story here. The first paragraph is the summary unless you set one."
+# The newsroom's "to come" markers, in capitals as desks write them: TK, TKTK, TODO. Not a
+# part of a longer word or name ("TKO", "TK-421", "TK Maxx"), nor inside code or a URL.
+_MARKER = re.compile(r"(?<![\w/.-])(?:TODO|TK(?:TK)*(?!\s[A-Z][a-z]))(?![\w-])")
+_CODE_OR_URL = re.compile(r"`[^`\n]*`|\]\([^)\n]*\)|<?https?://[^\s>)]+")
+_MARKER_FIELDS = ("title", "summary", "photo.caption", "photo.credit", "photo.alt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +338,8 @@ def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fie
     removed = _removal(fields, meta.get("removed"), zone, moment)
     aliases = _aliases(fields, meta.get("aliases"))
     extra = fields.unknown_keys(ARTICLE_FIELDS)
+    if not draft and removed is None:
+        _check_finished(fields, raw)
     body = _render(fields, ctx, raw)
     if fields.problems or moment is None or body is None:
         return None, fields
@@ -357,6 +366,36 @@ def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fie
         aliases=aliases,
     )
     return article, fields
+
+
+def _check_finished(fields: _Fields, raw: RawDocument) -> None:
+    """A story about to be published must not hold the placeholder of `new article`, an
+    empty body or a TK/TODO marker; a draft (`draft: true`) may."""
+    keep_draft = "finish it, or keep the story a draft (draft: true)"
+    if not raw.body.strip():
+        fields.problems.append(_body_problem(raw, 0, f"the story has no body; {keep_draft}"))
+    in_code = False
+    for offset, text in enumerate(raw.body.split("\n")):
+        if text.lstrip().startswith(("```", "~~~")):
+            in_code = not in_code
+        if in_code:
+            continue
+        if PLACEHOLDER_BODY.split(".")[0] in text:
+            message = f"still holds the placeholder text of `newssite new article`; {keep_draft}"
+            fields.problems.append(_body_problem(raw, offset, message))
+        elif marker := _MARKER.search(_CODE_OR_URL.sub(" ", text)):
+            message = f"{marker.group()} marks something still to come; {keep_draft}"
+            fields.problems.append(_body_problem(raw, offset, message))
+    for name in _MARKER_FIELDS:
+        key, _, sub = name.partition(".")
+        value = raw.meta.get(key)
+        value = value.get(sub) if sub and isinstance(value, Mapping) else (None if sub else value)
+        if isinstance(value, str) and (marker := _MARKER.search(value)):
+            fields.error(name, f"{marker.group()} marks something still to come; {keep_draft}")
+
+
+def _body_problem(raw: RawDocument, offset: int, message: str) -> NewssiteError:
+    return NewssiteError(message, path=raw.source.path, line=raw.body_line + offset, field="body")
 
 
 def _published_files(body: RenderedBody, photo: Photo | None) -> tuple[str, ...]:
@@ -418,7 +457,11 @@ def _corrections(
         moment = _moment(fields, f"{name}.date", item.get("date"), zone, required=True)
         text = _required_text(fields, f"{name}.text", item.get("text"))
         if moment and published and moment < published:
-            fields.error(f"{name}.date", "is before the story's date")
+            fields.error(
+                f"{name}.date",
+                "is before the story's date: a correction cannot come before the story it "
+                "corrects, and readers and news search see both dates",
+            )
         elif moment and text:
             found.append(Correction(moment, text))
     return tuple(sorted(found, key=lambda correction: correction.date))
@@ -673,6 +716,7 @@ def markup_settings(config: SiteConfig) -> MarkupSettings:
 def _parse_settings(config: SiteConfig) -> tuple[object, ...]:
     """Everything in the config that a parsed document depends on (the cache key's salt)."""
     return (
+        "unfinished stories are errors",  # a rule added since results were cached (#19)
         str(config.site_dir.resolve()),
         config.timezone.key,
         tuple(section.slug for section in config.sections),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,8 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import frontmatter
 
 from newssite.config import did_you_mean, load_config
-from newssite.errors import UsageError
-from newssite.parse import parse_moment
+from newssite.errors import NewssiteError, UsageError
+from newssite.parse import PLACEHOLDER_BODY, parse_moment
+from newssite.sources import SourceFile, split
 from newssite.urls import InvalidSlugError, article_url, href, slugify
 
 _CONFIG = """\
@@ -48,7 +51,9 @@ tags: [Announcements]
 ---
 This is the first story of **{title}**. Edit it in `{path}`, or start another with
 
-    newssite new article "Your headline" --section news --author editor
+    newssite new article "Your headline"
+
+which writes a draft; `newssite publish` checks it and puts it live at the next build.
 
 Stories are Markdown files with front matter: a headline, a date, authors and a section.
 """
@@ -155,24 +160,39 @@ def init_site(
     return written
 
 
+@dataclass(frozen=True, slots=True)
+class NewStory:
+    path: Path
+    preview_url: str
+    draft: bool
+    section: str
+    authors: tuple[str, ...]
+    defaults: tuple[str, ...]  # what was chosen for the reporter, e.g. "by ana (your git email)"
+
+
 def new_article(
     site_dir: Path,
     headline: str,
-    section: str,
+    section: str | None,
     authors: tuple[str, ...],
     date: str | None,
     now: datetime | None = None,
-) -> tuple[Path, str]:
-    """Write content/articles/YYYY/MM/<slug>.md; return its path and preview URL.
+    *,
+    publish: bool = False,
+    git_email: str | None = None,
+) -> NewStory:
+    """Write content/articles/YYYY/MM/<slug>.md, a draft unless `publish`.
 
-    A wrong --section, --author or --date is a usage error (exit 2) with a "did you mean".
+    Without --section or --author, the site's only section or author is used, and the
+    author whose `email:` is the reporter's git email comes first. A wrong --section,
+    --author or --date is a usage error (exit 2) with a "did you mean".
     """
     config = load_config(site_dir)
     sections = [s.slug for s in config.sections]
-    if section not in sections:
-        hint = did_you_mean(section, sections) or f" (known: {', '.join(sections)})"
-        raise UsageError(f"--section: unknown section '{section}'{hint}")
-    known = sorted(p.stem for p in (site_dir / "content/authors").glob("*.md"))
+    section, section_reason = _chosen_section(section, sections)
+    emails = _author_emails(site_dir)
+    known = sorted(emails)
+    authors, author_reason = _chosen_authors(authors, emails, git_email)
     for author in authors:
         if author not in known:
             hint = did_you_mean(author, known) or f" (known: {', '.join(known) or 'none'})"
@@ -196,14 +216,80 @@ def new_article(
     if path.exists():
         raise UsageError(f"{path} already exists")
     post = frontmatter.Post(
-        "Write the story here. The first paragraph is the summary unless you set one.\n",
+        PLACEHOLDER_BODY + "\n",
         title=headline.strip(),
         date=moment.isoformat(),
         author=authors[0] if len(authors) == 1 else list(authors),
         section=section,
         summary="",
         tags=[],
+        draft=not publish,
     )
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(frontmatter.dumps(post, sort_keys=False) + "\n", encoding="utf-8")
-    return path, "http://127.0.0.1:8000" + href(article_url(section, slug), "/")
+    url = "http://127.0.0.1:8000" + href(article_url(section, slug), "/")
+    defaults = (
+        *([f"section {section} ({section_reason})"] if section_reason != "given" else []),
+        *([f"by {', '.join(authors)} ({author_reason})"] if author_reason != "given" else []),
+    )
+    return NewStory(path, url, not publish, section, authors, defaults)
+
+
+def _chosen_section(given: str | None, sections: list[str]) -> tuple[str, str]:
+    if given is None:
+        if len(sections) == 1:
+            return sections[0], "the only section"
+        raise UsageError(f"--section: choose one of {', '.join(sections)}")
+    if given not in sections:
+        hint = did_you_mean(given, sections) or f" (known: {', '.join(sections)})"
+        raise UsageError(f"--section: unknown section '{given}'{hint}")
+    return given, "given"
+
+
+def _chosen_authors(
+    given: tuple[str, ...], emails: dict[str, str], git_email: str | None
+) -> tuple[tuple[str, ...], str]:
+    if given:
+        return tuple(dict.fromkeys(given)), "given"
+    if git_email:
+        mine = [slug for slug, email in emails.items() if email == git_email.strip().lower()]
+        if len(mine) == 1:
+            return (mine[0],), "your git email"
+    if len(emails) == 1:
+        return (next(iter(emails)),), "the only author"
+    known = ", ".join(sorted(emails)) or "none yet: add content/authors/<slug>.md"
+    raise UsageError(
+        f"--author: choose who writes it ({known}); or set `email:` in your author file to "
+        "the address of `git config user.email`, and you are the default"
+    )
+
+
+def _author_emails(site_dir: Path) -> dict[str, str]:
+    """Author slug (file name) -> the author's `email:` in lowercase, or ""."""
+    emails: dict[str, str] = {}
+    for path in sorted((site_dir / "content/authors").glob("*.md")):
+        relative = path.relative_to(site_dir).as_posix()
+        data = path.read_bytes()
+        try:
+            meta = split(SourceFile("authors", relative, data, "")).meta
+        except NewssiteError:
+            meta = {}  # the build reports it
+        email = meta.get("email")
+        emails[path.stem] = email.strip().lower() if isinstance(email, str) else ""
+    return emails
+
+
+def git_user_email(folder: Path) -> str | None:
+    """The reporter's `git config user.email` as seen from `folder`, if git has one."""
+    try:
+        done = subprocess.run(
+            ["git", "config", "user.email"],
+            cwd=folder if folder.is_dir() else None,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
