@@ -27,6 +27,22 @@ from conftest import FIXED_EPOCH, MakeSite, run_cli, story, tree_digest
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH}
 
 
+# The real command line, held (in the build's own process) when rendering begins: it writes
+# the marker file named by its first argument and waits there for a signal.
+HELD_AT_RENDER = """
+import sys, time
+from pathlib import Path
+import newssite.build, newssite.cli
+marker, render = Path(sys.argv.pop(1)), newssite.build.render_files
+def held(*args, **kwargs):
+    marker.write_text("rendering")
+    time.sleep(600)
+    return render(*args, **kwargs)
+newssite.build.render_files = held
+sys.exit(newssite.cli.main(sys.argv[1:]))
+"""
+
+
 def newssite(site: Path, *args: str, **kwargs: object) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "newssite", "build", "--site", str(site), *args],
@@ -118,18 +134,22 @@ def test_interrupted_build_exits_cleanly_and_leaves_output_untouched(
     before = tree_digest(site / "output")
     retitle(site, "Story", "Edited")
     shutil.rmtree(site / ".newssite-cache")
-    process = newssite(site)
-    # Signalled once it renders (its spool folder exists): well inside the build, however
-    # fast the machine parses.
-    deadline = time.monotonic() + 30
-    while process.poll() is None and time.monotonic() < deadline:
-        if any((site / ".newssite-cache").glob("spool-*")):
-            break
+    # The build is held at the start of its render stage (it has parsed and planned, and its
+    # spool folder exists) until the signal comes: an event, not a race with the machine.
+    marker = site.parent / "rendering"
+    process = subprocess.Popen(
+        [sys.executable, "-c", HELD_AT_RENDER, str(marker), "build", "--site", str(site)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
+    deadline = time.monotonic() + 120
+    while process.poll() is None and not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.01)
+    assert marker.exists(), process.communicate()[1]
     process.send_signal(signum)
     _, err = process.communicate(timeout=60)
-    if process.returncode == 0:
-        pytest.fail("the build finished before the signal; make the site bigger")
     assert process.returncode == code, err
     assert "Traceback" not in err
     assert tree_digest(site / "output") == before
