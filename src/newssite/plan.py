@@ -210,13 +210,15 @@ def page_record(page: StandalonePage, document: str, photos: tuple[str, ...] = (
 
 def records_of(docs: Documents, store: PhotoStore) -> Records:
     """The records of parsed documents whose photos `store` processed (images.py)."""
-    documents = documents_by_source(docs)
+    documents = documents_by_source(docs).get
     stories = {
-        a.source: story_record(a, documents[a.source], shown_photos(a, store))
+        a.source: story_record(a, documents(a.source, ""), shown_photos(a, store))
         for a in docs.articles
     }
-    authors = (author_record(a, documents[a.source], shown_photos(a, store)) for a in docs.authors)
-    pages = (page_record(p, documents[p.source], shown_photos(p, store)) for p in docs.pages)
+    authors = (
+        author_record(a, documents(a.source, ""), shown_photos(a, store)) for a in docs.authors
+    )
+    pages = (page_record(p, documents(p.source, ""), shown_photos(p, store)) for p in docs.pages)
     return Records(stories, tuple(sorted(authors, key=_slug)), tuple(sorted(pages, key=_slug)))
 
 
@@ -587,7 +589,9 @@ class _Planner:
         for story in included:
             title = REMOVED_TITLE if story.removed else story.title
             for alias in story.aliases:
-                self.add(output_path(alias), ("redirect", alias, story.url, title), ())
+                path = output_path(alias)
+                if path not in self.jobs:  # else an error of graph.check_sources names both
+                    self.add(path, ("redirect", alias, story.url, title), ())
                 pairs.append((alias, story.url))
         return tuple(sorted(pairs))
 

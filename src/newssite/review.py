@@ -23,13 +23,13 @@ from pathlib import Path, PurePosixPath
 from newssite.config import SiteConfig, load_config
 from newssite.editorial import editorial_warnings
 from newssite.errors import NewssiteError, UsageError, is_content_failure, problems_of
-from newssite.graph import Publication, build_site
+from newssite.graph import check_sources, make_site
 from newssite.images import process_photos
-from newssite.model import Article, Author, BuildOptions, Site, StandalonePage
+from newssite.model import Article, Author, BuildOptions, StandalonePage
 from newssite.parse import Documents, parse_sources
-from newssite.render import render_site
+from newssite.plan import Plan, Publication, make_plan, records_of
+from newssite.render import render_files
 from newssite.sources import SourceFile, is_ignored_name
-from newssite.templates import make_environment
 from newssite.urls import (
     SLUG_PATTERN,
     InvalidSlugError,
@@ -83,10 +83,13 @@ def review_stories(
     context = _context_articles(config, docs, archive.candidates, focused)
     now = options.now or datetime.now(UTC)
     try:
-        docs, _ = process_photos(docs, config, write=False)
+        docs, photos = process_photos(docs, config, write=False)
         docs = replace(docs, articles=docs.articles + context)
-        site = build_site(docs, config, Publication(now, options.drafts, options.future))
-        outputs = render_site(_focus_pages(site, docs, focused), make_environment(config), config)
+        publication = Publication(now, options.drafts, options.future)
+        plan = make_plan(records_of(docs, photos), config, publication)
+        check_sources(docs.articles, docs.authors, docs.pages, plan)
+        site = make_site(plan, docs.articles, docs.authors, docs.pages, config, publication)
+        outputs = render_files(_focus_paths(plan, docs, focused), plan, site, config)
     except Exception as error:
         if not is_content_failure(error):
             raise
@@ -99,20 +102,20 @@ def review_stories(
     # no last build).
     files: dict[str, bytes | None] = dict.fromkeys(load_manifest(config.cache_dir))
     files.update(dict.fromkeys(output_path(url) for url in archive.urls))
-    files.update(dict.fromkeys(output_path(page.url) for page in site.pages))
+    files.update(dict.fromkeys(plan.jobs))
     files.update({output.path: output.data for output in outputs})
     desk = editorial_warnings(focus, docs, site, config, files)
     return _review(wanted, [], _about([*docs.warnings, *desk], focused))
 
 
-def _focus_pages(site: Site, docs: Documents, focus: set[str]) -> Site:
-    """The site with only the pages of the files asked about (and their redirects) left to
-    render: the list pages would show little but cost a template each."""
+def _focus_paths(plan: Plan, docs: Documents, focus: set[str]) -> list[str]:
+    """The pages of the files asked about (and their redirects), the only ones to render:
+    the list pages would show little but cost a template each."""
     urls = {article_url(a.section, a.slug) for a in docs.articles if a.source in focus}
     urls |= {alias for a in docs.articles if a.source in focus for alias in a.aliases}
     urls |= {a.url for a in docs.authors if a.source in focus}
     urls |= {page_url(p.slug) for p in docs.pages if p.source in focus}
-    return replace(site, pages=tuple(page for page in site.pages if page.url in urls))
+    return [path for path in map(output_path, sorted(urls)) if path in plan.jobs]
 
 
 def _review(
