@@ -54,14 +54,11 @@ class BuildCache:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory
         self.parsed: dict[str, tuple[Document, tuple[NewssiteError, ...]]] = {}
-        self.rendered: dict[str, tuple[str, bytes | None]] = {}  # path -> (fingerprint, bytes)
-        self.environments: dict[str, object] = {}  # render salt -> compiled template environment
         # The photo stage's result for each document of the last build (images.py decides
         # when one still holds); in memory only, for the preview.
         self.photo_results: dict[str, object] = {}
         self._db: sqlite3.Connection | None = None
         self._pending_parsed: dict[str, tuple[str, bytes]] = {}
-        self._loaded_pages = False
         # The search index of the last build, part URL -> (fingerprint, files); file bytes
         # are kept in memory only, for the preview. None until asked for.
         self._search: dict[str, tuple[str, dict[str, bytes | None]]] | None = None
@@ -74,12 +71,10 @@ class BuildCache:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.directory / CACHE_FILE, isolation_level=None)
                 db.execute("DROP TABLE IF EXISTS parsed")  # format 2's documents
+                db.execute("DROP TABLE IF EXISTS pages")  # page fingerprints: the plan has them
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS documents"
                     " (key TEXT PRIMARY KEY, value TEXT, body BLOB)"
-                )
-                db.execute(
-                    "CREATE TABLE IF NOT EXISTS pages (path TEXT PRIMARY KEY, fingerprint TEXT)"
                 )
                 db.execute(
                     "CREATE TABLE IF NOT EXISTS search_index"
@@ -174,23 +169,6 @@ class BuildCache:
         for key in [k for k in self.parsed if k not in keep]:
             del self.parsed[key]
 
-    def page_fingerprints(self) -> Mapping[str, str]:
-        """Fingerprints of the pages written by the last successful build."""
-        if not self._loaded_pages:
-            self._loaded_pages = True
-            db = self._connect()
-            if db is not None:
-                try:
-                    for path, fingerprint in db.execute("SELECT path, fingerprint FROM pages"):
-                        self.rendered.setdefault(path, (fingerprint, None))
-                except sqlite3.Error:
-                    self._reset_file()
-        return {path: fingerprint for path, (fingerprint, _) in self.rendered.items()}
-
-    def remember_pages(self, rendered: Mapping[str, tuple[str, bytes | None]]) -> None:
-        self.rendered = dict(rendered)
-        self._loaded_pages = True
-
     def search_index(self) -> Mapping[str, tuple[str, dict[str, bytes | None]]]:
         """Each part of the search index the last successful build wrote: its fingerprint
         and files."""
@@ -241,25 +219,7 @@ class BuildCache:
             db.execute("DELETE FROM live")
             db.executemany("INSERT OR IGNORE INTO live (key) VALUES (?)", ((k,) for k in live_keys))
             db.execute("DELETE FROM documents WHERE key NOT IN (SELECT key FROM live)")
-            db.execute("DELETE FROM pages")
-            db.executemany(
-                "INSERT INTO pages (path, fingerprint) VALUES (?, ?)",
-                ((path, fp) for path, (fp, _) in self.rendered.items()),
-            )
             self._replace_search_index(db)
-
-        self._write(write)
-
-    def save_update(self, *, changed_files: Iterable[str], dropped_keys: Iterable[str]) -> None:
-        """Write what an update of the last build learnt (delta.py): its documents, and the
-        search index as it is now. The fingerprints of the files it changed are dropped,
-        so the next full build makes those again rather than trust them."""
-
-        def write(db: sqlite3.Connection) -> None:
-            db.executemany("DELETE FROM documents WHERE key = ?", ((k,) for k in dropped_keys))
-            db.executemany("DELETE FROM pages WHERE path = ?", ((p,) for p in changed_files))
-            if self._search is not None:
-                self._replace_search_index(db)
 
         self._write(write)
 
