@@ -16,7 +16,7 @@ import pytest
 from conftest import clean_build, run_cli, tree_digest
 from test_update import AUTHORS, CONFIG, article, make_newsroom, photo_bytes, set_field
 
-STORIES = 1500  # with 2 stories a list page: some 6,000 URLs, six parts of the search index
+STORIES = 2000  # with 2 stories a list page: some 6,000 URLs, and search in several parts
 
 Change = Callable[[Path, random.Random], None]
 

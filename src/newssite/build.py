@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from newssite import __version__
-from newssite.cache import BuildCache, cache_salt
+from newssite.cache import BuildCache
 from newssite.config import SiteConfig, load_config, with_output
 from newssite.editorial import editorial_warnings
 from newssite.errors import NewssiteError, raise_all
@@ -37,6 +37,7 @@ from newssite.last_plan import LastPlan, forget_last_plan, save_last_plan
 from newssite.model import Article, Author, BuildOptions, Output, Site, StandalonePage
 from newssite.parse import Documents, parse_all
 from newssite.plan import (
+    PAGE_TEMPLATES,
     Plan,
     Publication,
     Records,
@@ -48,7 +49,7 @@ from newssite.plan import (
 from newssite.render import render_files
 from newssite.search import index_search, require_pagefind
 from newssite.sources import SourceFile, StatKey, discover, is_ignored_name
-from newssite.templates import THEME_STATIC_URL, theme_dirs
+from newssite.templates import THEME_STATIC_URL, template_digests, theme_dirs
 from newssite.update import (
     Change,
     apply_change,
@@ -121,10 +122,11 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
             previous = usable_last_plan(config.cache_dir, basis, last, publication.now, survey)
             change = find_change(config, previous, lines, basis) if previous is not None else None
             attempt = len(timer.seconds)
-            read = _read(change, previous, config, cache, publication, basis, survey, timer)
+            theme = theme_digests(config)
+            read = _read(change, previous, config, cache, publication, basis, survey, timer, theme)
             if read is None:  # the change cannot be checked without the whole archive
                 timer.fold_since(attempt)
-                read = _read(None, previous, config, cache, publication, basis, survey, timer)
+                read = _read(None, previous, config, cache, publication, basis, survey, timer, theme)
             assert read is not None
             docs, records, plan, site = read.docs, read.records, read.plan, read.site
             gc.freeze()
@@ -187,6 +189,7 @@ def _read(
     basis: str,
     survey: OutputSurvey,
     timer: _StageTimer,
+    theme: Mapping[str, str],
 ) -> _Reading | None:
     """Parse, plan and make the site: from every source when `change` is None, else from
     the last plan's records and the changed sources (None when that change cannot be
@@ -201,7 +204,7 @@ def _read(
         before = previous.digests if previous is not None else {}
         if change is None:
             records = records_of(docs, photos)
-            plan = make_plan(records, config, publication, basis)
+            plan = make_plan(records, config, publication, basis, templates=theme)
             check_sources(docs.articles, docs.authors, docs.pages, plan)
             todo = paths_to_make(before, plan, survey.intact)
             site = make_site(plan, *_needed_documents(docs, plan, todo), config, publication)
@@ -209,7 +212,9 @@ def _read(
         assert previous is not None
         records = apply_change(previous.records, change, docs, photos)
         chosen_from = related_changes_from(change, previous.records, records, publication)
-        plan = make_plan(records, config, publication, basis, previous.related, chosen_from)
+        plan = make_plan(
+            records, config, publication, basis, previous.related, chosen_from, templates=theme
+        )
         todo = paths_to_make(before, plan, survey.intact)
         shown = shown_documents(previous, records, change, plan, todo, docs, cache, config, survey)
         if shown is None:
@@ -244,12 +249,11 @@ def _save_record(
 
 
 def index_basis(config: SiteConfig, options: BuildOptions) -> str:
-    """What every file depends on besides its records: newssite, its libraries, the theme,
-    the config and the build's options."""
+    """What every file and record depends on besides its sources and the theme: newssite,
+    its libraries, the config and the build's options."""
     settings = (
         __version__,
         library_versions(),
-        render_salt(config),
         options.drafts,
         options.future,
         options.base_url,
@@ -322,7 +326,8 @@ def preview_files(
     cache.forget_parsed_except(docs.keys)
     docs, photos = process_photos(docs, config, workers=_workers(), cache=cache)
     records = records_of(docs, photos)
-    plan = make_plan(records, config, publication, render_salt(config))
+    basis = index_basis(config, options)
+    plan = make_plan(records, config, publication, basis, templates=theme_digests(config))
     check_sources(docs.articles, docs.authors, docs.pages, plan)
     todo = paths_to_make(memo.digests, plan, memo.files)
     site = make_site(plan, *_needed_documents(docs, plan, todo), config, publication)
@@ -371,7 +376,8 @@ def check(site_dir: Path, options: BuildOptions, *, editorial: bool = False) -> 
     docs, photos = process_photos(docs, config, write=False, workers=_workers())
     publication = _publication(options)
     records = records_of(docs, photos)
-    plan = make_plan(records, config, publication, render_salt(config))
+    basis = index_basis(config, options)
+    plan = make_plan(records, config, publication, basis, templates=theme_digests(config))
     check_sources(docs.articles, docs.authors, docs.pages, plan)
     site = make_site(plan, docs.articles, docs.authors, docs.pages, config, publication)
     outputs = render_files(list(plan.jobs), plan, site, config, workers=_workers())
@@ -406,16 +412,9 @@ def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def render_salt(config: SiteConfig) -> str:
-    """What every page depends on besides its own inputs: the theme's files and the config."""
-    digest = hashlib.sha256(repr(config).encode("utf-8"))
-    for folder in theme_dirs(config):
-        templates = folder / "templates"
-        for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
-            if path.is_file():
-                digest.update(path.relative_to(templates).as_posix().encode("utf-8"))
-                digest.update(path.read_bytes())
-    return cache_salt(digest.hexdigest())
+def theme_digests(config: SiteConfig) -> dict[str, str]:
+    """Each page template's digest, with all it extends, includes and imports."""
+    return template_digests(config, PAGE_TEMPLATES)
 
 
 def now_from_clock(environ: dict[str, str] | None = None) -> datetime:

@@ -375,9 +375,12 @@ def make_plan(
     basis: str = "",
     related: Mapping[str, tuple[str, ...]] | None = None,
     chosen_from: tuple[float, datetime, str] | None = None,
+    *,
+    templates: Mapping[str, str] | None = None,
 ) -> Plan:
     """The plan of the site. `basis` stands for what every file depends on besides its
-    records (the theme's templates, the config, newssite itself).
+    records (the config, newssite itself); `templates` gives each page template's digest
+    (templates.template_digests), so a page is made again when its own template changes.
 
     `related` gives the related stories of an earlier plan; with `chosen_from` (a story's
     chronological key) those of the stories before it are kept, and the rest chosen again
@@ -413,7 +416,7 @@ def make_plan(
             )
         )
     )
-    planner = _Planner(records, config, site_key, targets, now)
+    planner = _Planner(records, config, site_key, targets, now, templates or {})
     planner.articles(published, related)
     planner.removed(s for s in included if s.removed)
     by_section: dict[str, list[StoryRecord]] = defaultdict(list)
@@ -475,6 +478,20 @@ def make_plan(
 
 
 PAGE_KINDS = frozenset({"article", "removed", "list", "page", "notfound", "search", "redirect"})
+# The template each kind of page is rendered with (a list's kind: home, section, ...).
+TEMPLATE_OF = {
+    "article": "article.html",
+    "removed": "removed.html",
+    "page": "page.html",
+    "notfound": "404.html",
+    "search": "search.html",
+    "redirect": "redirect.html",
+    "home": "home.html",
+    "section": "section.html",
+    "author": "author.html",
+    "tag": "tag.html",
+}
+PAGE_TEMPLATES = tuple(TEMPLATE_OF.values())
 
 
 class _Planner:
@@ -487,8 +504,12 @@ class _Planner:
         site_key: str,
         targets: Mapping[str, str],
         now: datetime,
+        templates: Mapping[str, str],
     ) -> None:
         self.now = now
+        self.template_keys = {
+            kind: f"{site_key}\1{templates.get(name, '')}" for kind, name in TEMPLATE_OF.items()
+        }
         self.records = records
         self.config = config
         self.site_key = site_key
@@ -518,9 +539,14 @@ class _Planner:
         else:
             keys = "\1".join(map(self.whole_key, shown))
         self.jobs[path] = job
-        self.digests[path] = _sha(f"{self.site_key}\0{job!r}\0{keys}\0{extra}")
+        self.digests[path] = _sha(f"{self._basis(job)}\0{job!r}\0{keys}\0{extra}")
         if job[0] in PAGE_KINDS:
             self.pages += 1
+
+    def _basis(self, job: Job) -> str:
+        """The site's key and the digest of the template the file is rendered with."""
+        kind = str(job[1]) if job[0] == "list" else str(job[0])
+        return self.template_keys.get(kind, self.site_key)
 
     def whole_key(self, story: StoryRecord) -> str:
         """What a file that shows the whole story depends on: its text, its bylines and
@@ -551,7 +577,7 @@ class _Planner:
             job = ("article", story.source, chosen)
             self.jobs[_page_path(story.url)] = job
             self.digests[_page_path(story.url)] = _sha(
-                f"{self.site_key}\0{job!r}\0{story.key}\0"
+                f"{self._basis(job)}\0{job!r}\0{story.key}\0"
                 + "\1".join(s.teaser + "\2".join(map(bylines, s.authors)) for s in shown)
                 + f"\0{extra}"
             )

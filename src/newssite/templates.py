@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jinja2
+from jinja2 import meta
 
 from newssite.config import SiteConfig
 from newssite.urls import absolute, href, json_feed_url
@@ -123,3 +126,45 @@ def ap_time(moment: datetime) -> str:
         suffix = "a.m." if moment.hour < 12 else "p.m."
         text = f"{hour}:{moment.minute:02d} {suffix}" if moment.minute else f"{hour} {suffix}"
     return f"{text} {zone}".strip()
+
+
+def template_digests(config: SiteConfig, names: Iterable[str]) -> dict[str, str]:
+    """For each template of `names`, a digest of its source and of every template it
+    extends, includes or imports, as the site's theme resolves them: a page rendered with
+    it changes only when one of these does (or the config, or the page's inputs)."""
+    env = make_environment(config)
+    loader = env.loader
+    assert loader is not None
+    sources: dict[str, str | None] = {}
+
+    def source(name: str) -> str | None:
+        if name not in sources:
+            try:
+                sources[name] = loader.get_source(env, name)[0]
+            except jinja2.TemplateNotFound:
+                sources[name] = None
+        return sources[name]
+
+    def closure(name: str, seen: set[str]) -> None:
+        text = source(name)
+        if name in seen or text is None:
+            return
+        seen.add(name)
+        try:
+            referenced = list(meta.find_referenced_templates(env.parse(text)))
+        except jinja2.TemplateSyntaxError:
+            return  # rendering reports it, with the line
+        if None in referenced:  # a template named at run time: it may be any of them
+            referenced = loader.list_templates()
+        for other in referenced:
+            closure(str(other), seen)
+
+    digests = {}
+    for name in names:
+        seen: set[str] = set()
+        closure(name, seen)
+        digest = hashlib.sha256(name.encode())
+        for used in sorted(seen):
+            digest.update(f"\0{used}\1{source(used)}".encode("utf-8", "surrogatepass"))
+        digests[name] = digest.hexdigest()[:20]
+    return digests

@@ -37,6 +37,7 @@ from newssite.plan import (
     story_record,
 )
 from newssite.sources import CONTENT_KINDS, MAX_FILE_BYTES, SourceFile, is_ignored_name
+from newssite.templates import theme_dirs
 from newssite.urls import list_page_url, url_key
 from newssite.write import OutputSurvey, update_interrupted
 
@@ -69,14 +70,17 @@ def usable_last_plan(
 def find_change(
     config: SiteConfig, previous: LastPlan, lines: Mapping[str, str], basis: str
 ) -> Change | None:
-    """The content files changed since the last build; None when anything else changed (the
-    config, a template, a static file) or the last plan was made with other settings."""
+    """The content files changed since the last build; None when anything else changed but
+    the theme (the config, a static file, whose photos stories show) or the last plan was
+    made with other settings. A theme's changes need no file read again: the plan's
+    digests of the pages hold their templates', and the copies are all made again."""
     content = str((config.site_dir / "content").resolve()) + "/"
+    themes = tuple(str(folder.resolve()) + "/" for folder in theme_dirs(config))
     if previous.basis != basis:
         return None
     changed, deleted = [], set()
     for name in previous.inputs.keys() | lines.keys():
-        if previous.inputs.get(name) == lines.get(name):
+        if previous.inputs.get(name) == lines.get(name) or name.startswith(themes):
             continue
         if not name.startswith(content):
             return None
