@@ -34,7 +34,8 @@ from conftest import (
 )
 from newssite.cache import BuildCache
 from newssite.config import load_config
-from newssite.images import PhotoStore, process_photos, strip_metadata
+from newssite.images import PhotoStore, process_photos
+from newssite.photo_metadata import strip_metadata
 from newssite.markup import split_credit
 from newssite.parse import Documents, parse_all
 from newssite.sources import discover

@@ -143,9 +143,7 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
                     )
                 with timer("write"):
                     copies = static_copies(config, site, outputs)
-                    copies = publish_photos(
-                        read.photos, plan.photos, copies, config, prune=not read.updated
-                    )
+                    copies = publish_photos(read.photos, plan.photos, copies, config)
                     forget_last_plan(config.cache_dir)  # until output/ holds this plan's files
                     report = write_outputs(
                         outputs, copies, config.output, config.cache_dir, config.keep_files, survey
