@@ -33,9 +33,9 @@ from conftest import (
 )
 from newssite.build import preview_files
 from newssite.cache import BuildCache
-from newssite.search_parts import search_shards
 from newssite.model import BuildOptions, SearchShard, Section, Story, Tag
 from newssite.related import related_stories
+from newssite.search_parts import search_shards
 from sitecheck import parse_html, xml
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from newssite.graph import _PLACEHOLDER_PREFIX
-from newssite.plan import chronological as _chronological
 from newssite.markup import ASSET_SCHEME, SOURCE_SCHEME
 from newssite.model import Article, Section, Story, Tag
+from newssite.plan import chronological as _chronological
 from newssite.related import TAG_WEIGHT, related_stories
 
 SECTIONS = [Section(slug, slug.title(), f"/{slug}/") for slug in ("news", "sports", "arts")]

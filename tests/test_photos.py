@@ -35,9 +35,9 @@ from conftest import (
 from newssite.cache import BuildCache
 from newssite.config import load_config
 from newssite.images import PhotoStore, process_photos
-from newssite.photo_metadata import strip_metadata
 from newssite.markup import split_credit
 from newssite.parse import Documents, parse_all
+from newssite.photo_metadata import strip_metadata
 from newssite.sources import discover
 from sitecheck import json_ld, meta, parse_html
 

@@ -29,8 +29,8 @@ from PIL import Image
 
 from conftest import DEFAULT_AUTHOR, FIXED_NOW, REPO, copy_demo, run_cli, story, write_files
 from newssite.config import load_config
-from newssite.model import SitemapEntry
 from newssite.feeds import render_sitemaps, sitemap_parts
+from newssite.model import SitemapEntry
 from sitecheck import SITEMAP_NS, html_pages, json_ld, meta, parse_html, url_to_file, xml
 from test_build import newsroom_files
 
