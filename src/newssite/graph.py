@@ -311,7 +311,7 @@ def build_site(
     # previous build (of the preview) found it valid.
     claims = (
         tuple((a.source, a.section, a.slug, a.aliases) for a in included),
-        tuple((p.source, p.slug) for p in docs.pages),
+        tuple((p.source, p.slug, p.aliases) for p in docs.pages),
         assets,
         tuple((p.kind, p.url, p.feed_url, p.context.get("pagination")) for p in pages),
     )
@@ -320,7 +320,7 @@ def build_site(
         _check_aliases(included, pages, docs.pages, assets, problems)
     raise_all(problems)
     memo.valid_claims = claims
-    redirects = _redirects(included, config)
+    redirects = _redirects(included, docs.pages, config)
     pages += [page for page, _ in redirects]
 
     feeds = _feeds(stories, sections.values(), authors.values(), by_section, by_author, config)
@@ -620,16 +620,17 @@ def _removed_page(article: Article, sections: Mapping[str, Section]) -> Page:
 
 
 def _redirects(
-    articles: Sequence[Article], config: SiteConfig
+    articles: Sequence[Article], standalone: Sequence[StandalonePage], config: SiteConfig
 ) -> list[tuple[Page, tuple[str, str]]]:
     """A redirect page at each alias (meta refresh, canonical to the new URL, not indexed)."""
     found = []
-    for article in articles:
-        if not article.aliases:
-            continue
-        target = article_url(article.section, article.slug)
-        title = article.title if article.removed is None else REMOVED_TITLE
-        for alias in article.aliases:
+    targets = [
+        (a.aliases, article_url(a.section, a.slug), a.title if a.removed is None else REMOVED_TITLE)
+        for a in articles
+        if a.aliases
+    ] + [(p.aliases, page_url(p.slug), p.title) for p in standalone if p.aliases]
+    for aliases, target, title in targets:
+        for alias in aliases:
             context = {"target": target, "canonical": absolute(target, config.base_url)}
             page = Page(
                 "redirect", alias, "redirect.html", title, "", FrozenDict(context), noindex=True
@@ -871,17 +872,19 @@ def _check_aliases(
     for article in articles:
         owners[url_key(article_url(article.section, article.slug))] = article.source
     first_claim: dict[str, str] = {}
-    for article in articles:
-        if not article.aliases:
-            continue
-        own = url_key(article_url(article.section, article.slug))
+    claimants: list[tuple[Article | StandalonePage, str, str]] = [
+        (a, article_url(a.section, a.slug), "story") for a in articles if a.aliases
+    ]
+    claimants += [(p, page_url(p.slug), "page") for p in standalone if p.aliases]
+    for article, url, noun in claimants:
+        own = url_key(url)
         for index, alias in enumerate(article.aliases):
             key = url_key(alias)
             under = next((p for p in reserved if key.startswith(url_key(p)) and key != own), None)
             folders = ["/".join(key.split("/")[:n]) for n in range(2, key.count("/") + 1)]
             blocked = next((folder for folder in folders if folder in owners), None)
             if key == own:
-                message = f"{alias} is this story's own URL"
+                message = f"{alias} is this {noun}'s own URL"
             elif key in owners:
                 message = f"{alias} is already the URL of {owners[key]}"
             elif first_claim.get(key, article.source) != article.source:
