@@ -18,6 +18,7 @@ from newssite.errors import NewssiteError, UsageError, is_content_failure, probl
 from newssite.model import BuildOptions
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+_SHOWN_INSTANCES = 3  # grouped warnings name this many of their files
 
 DESCRIPTION = """\
 newssite turns a folder of Markdown stories into a complete static news site:
@@ -109,6 +110,23 @@ def make_parser() -> argparse.ArgumentParser:
     )
     article.add_argument("--date", help="publication date (ISO 8601); default: now")
     _site_argument(article)
+
+    imports = commands.add_parser(
+        "import", help="turn a WordPress export or a Hugo or Jekyll site into this site"
+    )
+    imports.add_argument("kind", choices=("wordpress", "hugo", "jekyll"), help="the old system")
+    imports.add_argument(
+        "source", type=Path, help="the WordPress export (.xml), or the Hugo or Jekyll folder"
+    )
+    _site_argument(imports)
+    imports.add_argument(
+        "--uploads", type=Path, metavar="DIR", help="a copy of wp-content/uploads (WordPress)"
+    )
+    imports.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite files an earlier import made and nobody edited since",
+    )
 
     init = commands.add_parser("init", help="create a new site that builds at once")
     init.add_argument("directory", type=Path, help="folder to create")
@@ -351,7 +369,60 @@ def _run_init(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _run_import(args: argparse.Namespace, out: TextIO) -> int:
+    from newssite.importers import import_archive
+
+    if not args.source.exists():
+        raise UsageError(f"{args.source}: no such file or folder")
+    report = import_archive(
+        args.kind, args.source, args.site, uploads=args.uploads, force=args.force
+    )
+    archive = report.archive
+    counts = ", ".join(f"{number} {kind}" for kind, number in report.counts().items())
+    made = "Made a new site" if report.created_site else "Imported"
+    print(f"{made} in {_shown_path(report.site_dir)} from {args.source}: {counts}.", file=out)
+    print(
+        f"  files: {len(report.written)} written, {len(report.unchanged)} unchanged, "
+        f"{len(report.overwritten)} overwritten",
+        file=out,
+    )
+    if report.sections_added:
+        print(f"  sections added to newssite.toml: {', '.join(report.sections_added)}", file=out)
+    for label, paths in (
+        ("edited since the last import, kept as they are", report.kept_edited),
+        ("changed in the archive; run again with --force to update them", report.kept_stale),
+        ("already there and not made by an import, kept as they are", report.kept_foreign),
+    ):
+        if paths:
+            print(f"  {len(paths)} files {label}:", file=out)
+            for path in paths[:10]:
+                print(f"    {path}", file=out)
+            if len(paths) > 10:
+                print(f"    ... and {len(paths) - 10} more", file=out)
+    if archive.skipped:
+        skipped = ", ".join(f"{number} {what}" for what, number in archive.skipped.items())
+        print(f"  skipped: {skipped}", file=out)
+    if archive.query_redirects:
+        print(
+            f"  {len(archive.query_redirects)} old URLs with a query (/?p=ID) cannot be static "
+            "redirects; they are listed in import-redirects.txt for your web server",
+            file=out,
+        )
+    by_kind: dict[str, list[object]] = {}
+    for warning in archive.warnings:
+        by_kind.setdefault(warning.kind, []).append(warning)
+    for kind, warnings in sorted(by_kind.items()):
+        print(f"warning: {kind}: {len(warnings)}", file=out)
+        for warning in warnings[:_SHOWN_INSTANCES * 2]:
+            print(f"  {warning.path} ({warning.title}): {warning.message}", file=out)  # type: ignore[attr-defined]
+        if len(warnings) > _SHOWN_INSTANCES * 2:
+            print(f"  ... and {len(warnings) - _SHOWN_INSTANCES * 2} more", file=out)
+    print("Next: newssite check, then newssite build (see docs/migration.md).", file=out)
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "import": _run_import,
     "build": _run_build,
     "check": _run_check,
     "serve": _run_serve,
