@@ -3,6 +3,7 @@ built by the real CLI; old URLs must resolve to redirect files that point at the
 
 from __future__ import annotations
 
+import json
 import shutil
 import tomllib
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 from PIL import Image
-from tests.conftest import Result, build_ok, run_cli, tree_digest
+from tests.conftest import MakeSite, Result, build_ok, run_cli, story, tree_digest
 
 DATA = Path(__file__).parent / "data" / "import" / "wordpress"
 EXPORT = DATA / "export.xml"
@@ -302,3 +303,31 @@ def test_titles_and_slugs_never_leave_content(tmp_path: Path) -> None:
     }
     assert not (tmp_path / "etc").exists()
     shutil.rmtree(site)
+
+
+def test_the_same_warning_in_many_stories_is_one_line_with_a_count(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    photo = "{src: /photos/small.jpg, alt: Harbour, credit: Lena Hart}"
+    files: dict[str, str | bytes] = {
+        f"content/articles/s{n}.md": story(
+            f"Story {n}", date=f"2026-11-1{n}T10:00:00+02:00", photo=photo
+        )
+        for n in range(5)
+    }
+    site = make_site(files)
+    (site / "static/photos").mkdir(parents=True)
+    Image.new("RGB", (800, 500), "teal").save(site / "static/photos/small.jpg")
+    result = build_ok(site)
+    lines = [line for line in result.err.splitlines() if "800 px wide" in line]
+    assert len(lines) == 1, result.err
+    assert "(5 times: content/articles/s0.md:" in lines[0] and "and 2 more)" in lines[0]
+    assert "content/articles/s3.md" not in lines[0]
+    assert "  5 warnings: photo.src" in result.err
+    check = run_cli("check", "--site", str(site))
+    assert check.code == 0
+    assert len([line for line in check.out.splitlines() if "800 px wide" in line]) == 1
+    assert "  5 warnings: photo.src" in check.out
+    data = json.loads(run_cli("check", "--site", str(site), "--format", "json").out)
+    wide = [p for p in data["problems"] if "800 px wide" in p["message"]]
+    assert sorted(p["path"] for p in wide) == [f"content/articles/s{n}.md" for n in range(5)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import signal
 import sys
 import threading
@@ -204,8 +205,55 @@ def _report_problems(error: BaseException, command: str = "build") -> int:
 
 
 def _print_warnings(warnings: Sequence[NewssiteError], stream: TextIO) -> None:
-    for warning in warnings:
+    repeated, single = _group_repeated(warnings)
+    for warning in single:
         print(f"warning: {warning}", file=stream)
+    for line in _repeated_lines(repeated, "warning"):
+        print(line, file=stream)
+    for line in _kind_summary(warnings):
+        print(line, file=stream)
+
+
+def _group_repeated(
+    problems: Sequence[NewssiteError],
+) -> tuple[list[list[NewssiteError]], list[NewssiteError]]:
+    """The same warning about the same thing in several files (one undersized photo used by
+    1,400 stories) as one group; the rest one by one, in their order."""
+    groups: dict[tuple[str | None, str], list[NewssiteError]] = {}
+    for problem in problems:
+        groups.setdefault((_kind_of(problem), problem.message), []).append(problem)
+    repeated = [group for group in groups.values() if len({p.path for p in group}) > 1]
+    grouped = {id(p) for group in repeated for p in group}
+    return repeated, [p for p in problems if id(p) not in grouped]
+
+
+def _kind_of(problem: NewssiteError) -> str:
+    """A warning's kind is its field without indexes: "aliases[2]" -> "aliases"."""
+    return re.sub(r"\[\d+\]", "", problem.field or "") or "site"
+
+
+def _repeated_lines(groups: Sequence[Sequence[NewssiteError]], level: str) -> list[str]:
+    lines = []
+    for group in groups:
+        first = group[0]
+        where = [f"{p.path}:{p.line}" if p.line else str(p.path) for p in group]
+        shown = ", ".join(where[:_SHOWN_INSTANCES])
+        more = f" and {len(where) - _SHOWN_INSTANCES} more" if len(where) > _SHOWN_INSTANCES else ""
+        field = f"{first.field}: " if first.field else ""
+        prefix = "warning: " if level == "warning" else ""
+        lines.append(f"{prefix}{field}{first.message} ({len(group)} times: {shown}{more})")
+    return lines
+
+
+def _kind_summary(warnings: Sequence[NewssiteError]) -> list[str]:
+    """One line per kind of warning, most frequent first, when there are several."""
+    counts: dict[str, int] = {}
+    for warning in warnings:
+        counts[_kind_of(warning)] = counts.get(_kind_of(warning), 0) + 1
+    if len(warnings) < 2:
+        return []
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [f"  {count} warning{'s' if count != 1 else ''}: {kind}" for kind, count in ordered]
 
 
 def _run_build(args: argparse.Namespace, out: TextIO) -> int:
@@ -296,7 +344,12 @@ def _run_check(args: argparse.Namespace, out: TextIO) -> int:
     else:
         # Errors go to stderr like a build's; the desk's warnings are the report (stdout).
         _print_grouped([item for item in problems if item[1] == "error"], sys.stderr)
-        _print_grouped([item for item in problems if item[1] == "warning"], out)
+        repeated, single = _group_repeated([p for p, kind in problems if kind == "warning"])
+        _print_grouped([(p, level) for p in single], out)
+        for line in _repeated_lines(repeated, level):
+            print(line, file=out)
+        for line in _kind_summary(warnings):
+            print(line, file=out)
         print(_check_summary(pages, len(errors), len(warnings), args.strict), file=out)
     return EXIT_CONTENT if failed else EXIT_OK
 
@@ -408,13 +461,12 @@ def _run_import(args: argparse.Namespace, out: TextIO) -> int:
             "redirects; they are listed in import-redirects.txt for your web server",
             file=out,
         )
-    by_kind: dict[str, list[object]] = {}
-    for warning in archive.warnings:
-        by_kind.setdefault(warning.kind, []).append(warning)
-    for kind, warnings in sorted(by_kind.items()):
+    kinds = sorted({warning.kind for warning in archive.warnings})
+    for kind in kinds:
+        warnings = [warning for warning in archive.warnings if warning.kind == kind]
         print(f"warning: {kind}: {len(warnings)}", file=out)
-        for warning in warnings[:_SHOWN_INSTANCES * 2]:
-            print(f"  {warning.path} ({warning.title}): {warning.message}", file=out)  # type: ignore[attr-defined]
+        for warning in warnings[: _SHOWN_INSTANCES * 2]:
+            print(f"  {warning.path} ({warning.title}): {warning.message}", file=out)
         if len(warnings) > _SHOWN_INSTANCES * 2:
             print(f"  ... and {len(warnings) - _SHOWN_INSTANCES * 2} more", file=out)
     print("Next: newssite check, then newssite build (see docs/migration.md).", file=out)
