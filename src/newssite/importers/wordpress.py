@@ -63,6 +63,7 @@ _NAMESPACES = (  # a part of the namespace URI -> the prefix used here; http or 
 _FORBIDDEN_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
 _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->", re.DOTALL)
 _MORE = re.compile(r"<!--\s*more\b[^>]*-->|<!--\s*noteaser\s*-->", re.IGNORECASE)
+_NEXTPAGE = re.compile(r"<!--\s*nextpage\s*-->", re.IGNORECASE)
 _CAPTION = re.compile(r"\[(caption|wp_caption)([^\]]*)\](.*?)\[/\1\]", re.DOTALL | re.IGNORECASE)
 _EMBED = re.compile(r"\[embed[^\]]*\](.*?)\[/embed\]", re.DOTALL | re.IGNORECASE)
 _SHORTCODE = re.compile(r"\[(/?)([a-zA-Z][\w-]*)((?:\s[^\]\n]*)?)\]")
@@ -269,6 +270,7 @@ class _Context:
     files: dict[str, CopiedFile] = field(default_factory=dict)
     used_attachments: set[str] = field(default_factory=set)
     links: dict[str, str] = field(default_factory=dict)  # old URL -> new file (content/...)
+    attachment_paths: dict[str, str] = field(default_factory=dict)  # URL path -> attachment
     photos: set[str] = field(default_factory=set)
 
 
@@ -298,9 +300,13 @@ def import_wordpress(source: Path, setup: SiteSetup, uploads: Path | None) -> Ar
         if item.get("wp:post_type") == "attachment"
     }
     ctx = _Context(setup, uploads, export, base_path, attachments)
+    for key, attachment in attachments.items():
+        url = attachment.get("wp:attachment_url") or attachment.get("guid")
+        if url:
+            ctx.attachment_paths.setdefault(_SIZED.sub("", unquote(urlsplit(url).path)), key)
     skipped: Counter[str] = Counter()
 
-    sections = _sections(export, setup)
+    sections = _sections(export)
     authors = _authors(export)
     plans = _plan(export, sections, ctx, skipped)
     documents = [
@@ -341,34 +347,37 @@ def import_wordpress(source: Path, setup: SiteSetup, uploads: Path | None) -> Ar
     )
 
 
-def _sections(export: _Export, setup: SiteSetup) -> dict[str, tuple[str, str]]:
-    """Category nicename -> (title, section slug); a site without categories gets "news"."""
+def _sections(export: _Export) -> dict[str, tuple[str, str]]:
+    """Section slug -> (title, category nicename); a site without categories gets "news"."""
     found: dict[str, tuple[str, str]] = {}
-    taken = set(setup.sections)
-    slugs: dict[str, str] = {}
-    for nicename, (title, _, _) in export.categories.items():
-        slug = make_slug(unquote(nicename), "news")
-        if not slug.isascii():
-            slug = make_slug(title, "news")
-            if not slug.isascii():
-                from newssite.urls import slugify
-
-                slug = slugify(slug)
-        slugs[nicename] = slug
-        found[slug] = (title, nicename)
+    names = {nicename: title for nicename, (title, _, _) in export.categories.items()}
     # Categories used by posts but missing from the channel's list (WordPress.com exports).
     for item in export.items:
         for domain, nicename, name in item.categories:
-            if domain == "category" and nicename and nicename not in slugs:
-                slug = make_slug(unquote(nicename), "news")
-                slug = slug if slug.isascii() else make_slug(name, "news")
-                slugs[nicename] = slug
-                found.setdefault(slug, (plain_text(name) or nicename, nicename))
-    del taken
-    result = {slug: (title, nicename) for slug, (title, nicename) in found.items()}
-    if not result:
-        result["news"] = ("News", "")
-    return result
+            if domain == "category" and nicename and nicename not in names:
+                names[nicename] = plain_text(name) or unquote(nicename)
+    for nicename, title in names.items():
+        slug = _section_slug(nicename, title)
+        found.setdefault(slug, (title, nicename))
+    return found or {"news": ("News", "")}
+
+
+# Section URLs newssite uses for its own pages.
+_RESERVED_SECTIONS = frozenset({"page", "authors", "tags", "search", "img", "pagefind", "series"})
+
+
+def _section_slug(nicename: str, title: str) -> str:
+    """A config slug (ASCII: the config takes no other) for a category."""
+    from newssite.urls import InvalidSlugError, slugify
+
+    slug = "news"
+    for text in (unquote(nicename), title):
+        try:
+            slug = slugify(text)
+            break
+        except InvalidSlugError:
+            continue
+    return f"{slug}-section" if slug in _RESERVED_SECTIONS else slug
 
 
 def _section_of(item: _Item, sections: Mapping[str, tuple[str, str]], export: _Export) -> str:
@@ -460,12 +469,12 @@ def _plan(
                 _Plan(item, "page" if published else "draft-page", path, slug, f"/{slug}/", title)
             )
     for plan in plans:
-        link = plan.item.get("link")
-        if link:
-            ctx.links[_link_key(link)] = plan.path
-        guid = plan.item.get("guid")
-        if guid:
-            ctx.links.setdefault(_link_key(guid), plan.path)
+        # Only a published story or page can be the target of a link in another.
+        if plan.item.get("wp:status") not in ("publish", "") or plan.kind not in ("story", "page"):
+            continue
+        for url in (plan.item.get("link"), plan.item.get("guid")):
+            if url:
+                ctx.links.setdefault(_link_key(url), plan.path)
     return plans
 
 
@@ -519,7 +528,8 @@ def _document(
     item = plan.item
     status = item.get("wp:status") or "publish"
     title = plan.title
-    raw = _MORE.split(_BLOCK_COMMENT.sub("", item.get("content:encoded")), maxsplit=1)
+    text = _NEXTPAGE.sub("", _BLOCK_COMMENT.sub("", item.get("content:encoded")))
+    raw = _MORE.split(text, maxsplit=1)
     teaser, content = (raw[0], raw[0] + raw[1]) if len(raw) == 2 else ("", raw[0])
     if not plain_text(item.get("title")):
         title = title or plan.slug.replace("-", " ").capitalize()
@@ -557,7 +567,7 @@ def _document(
                 for d, k, n in item.categories
                 if d in ("post_tag", "category") and sections.get(plan.section, ("", ""))[1] != k
             ]
-        tags = list(dict.fromkeys(tag for tag in tags if tag and make_slug(tag, "")))
+        tags = list(dict.fromkeys(tag for tag in tags if _taggable(tag)))
         if tags:
             meta["tags"] = tags
         photo = _featured(item, plan, ctx)
@@ -606,6 +616,15 @@ def _document(
         tags,
         queries,
     )
+
+
+def _taggable(tag: str) -> bool:
+    from newssite.urls import InvalidSlugError, slugify
+
+    try:
+        return bool(tag and slugify(tag))
+    except InvalidSlugError:
+        return False
 
 
 def _warn(ctx: _Context, kind: str, message: str, plan: _Plan) -> None:
@@ -679,7 +698,9 @@ def _conversion(plan: _Plan, ctx: _Context) -> Conversion:
         return href
 
     def map_image(src: str) -> str:
-        return _local_copy(src, plan, ctx, body=True) or src
+        attachment = _attachment_by_url(src, ctx)
+        attached = attachment.meta.get("_wp_attached_file", "") if attachment else ""
+        return _local_copy(src, plan, ctx, body=True, attached=attached) or src
 
     def credit_of(src: str) -> str:
         attachment = _attachment_by_url(src, ctx)
@@ -695,13 +716,11 @@ def _relative(target: str, folder: str) -> str:
 
 
 def _attachment_by_url(src: str, ctx: _Context) -> _Item | None:
-    wanted = _SIZED.sub("", unquote(urlsplit(src).path))
-    for key, attachment in ctx.attachments.items():
-        url = attachment.get("wp:attachment_url") or attachment.get("guid")
-        if url and unquote(urlsplit(url).path) == wanted:
-            ctx.used_attachments.add(key)
-            return attachment
-    return None
+    key = ctx.attachment_paths.get(_SIZED.sub("", unquote(urlsplit(html.unescape(src)).path)))
+    if key is None:
+        return None
+    ctx.used_attachments.add(key)
+    return ctx.attachments[key]
 
 
 def _credit(attachment: _Item) -> str:
