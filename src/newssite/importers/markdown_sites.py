@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from newssite.importers.common import (
     IMAGE_SUFFIXES,
+    PRIVATE_DIR,
     RESERVED_PREFIXES,
     RESERVED_URLS,
     Archive,
@@ -118,7 +119,9 @@ def make_archive(
             slug = unique(
                 entry.slug, urls, lambda s: url_key(f"/{s}/") + ("#" if _reserved(s) else "")
             )
-            made = _Made(entry, f"content/pages/{slug}.md", slug, f"/{slug}/", "", title)
+            # Standalone pages have no drafts: an unpublished one stays outside content/.
+            folder = f"{PRIVATE_DIR}/pages" if entry.draft else "content/pages"
+            made = _Made(entry, f"{folder}/{slug}.md", slug, f"/{slug}/", "", title)
         else:
             section_title = _section_title(entry)
             section = make_slug(section_title, "news")
@@ -247,7 +250,11 @@ def _document(
         if entry.draft:
             meta["draft"] = True
     elif entry.draft:
-        ctx.warn("unpublished page", "a draft page: imported as a page, which is published", made)
+        ctx.warn(
+            "unpublished page",
+            "a draft page: kept outside content/ (pages have no drafts); move it to publish",
+            made,
+        )
     if made.slug != make_slug(PurePosixPath(made.path).stem, "") or not made.slug.isascii():
         meta["slug"] = made.slug
     aliases = [a for a in dict.fromkeys(entry.old_urls) if usable_alias(a, made.url, claimed)]

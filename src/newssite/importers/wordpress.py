@@ -546,6 +546,8 @@ def _document(
         creator = make_slug(item.get("dc:creator"), "editor") if item.get("dc:creator") else ""
         if not creator or creator not in authors:
             creator = next(iter(sorted(authors)), "editor")
+        if moment is None:
+            _warn(ctx, "no date", "no date in the export: dated 1970-01-01", plan)
         meta["date"] = moment.isoformat() if moment else "1970-01-01T00:00:00+00:00"
         meta["author"] = creator
         meta["section"] = plan.section
