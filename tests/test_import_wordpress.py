@@ -331,3 +331,81 @@ def test_the_same_warning_in_many_stories_is_one_line_with_a_count(
     data = json.loads(run_cli("check", "--site", str(site), "--format", "json").out)
     wide = [p for p in data["problems"] if "800 px wide" in p["message"]]
     assert sorted(p["path"] for p in wide) == [f"content/articles/s{n}.md" for n in range(5)]
+
+
+# The build grew for imported archives: pages take aliases, aliases and slugs hold any
+# letters, and a percent-encoded old path redirects from where a web server looks for it.
+
+
+def test_a_page_takes_aliases_and_an_alias_may_be_percent_encoded_unicode(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(
+        {
+            "content/pages/team.md": "---\ntitle: Our team\naliases: [/about-us/team/, "
+            "'/%CE%BF%CE%BC%CE%AC%CE%B4%CE%B1/']\n---\nAna and Bob.\n",
+            "content/articles/greek.md": story(
+                "Επίπεδο δύο", slug="επίπεδο-2", aliases="[/greek/επίπεδο-2/]"
+            ),
+        }
+    )
+    build_ok(site)
+    output = site / "output"
+    assert redirect_target(output, "/about-us/team/").endswith("/team/")
+    assert redirect_target(output, "/ομάδα/").endswith("/team/")  # decoded
+    assert (output / "news" / "επίπεδο-2" / "index.html").is_file()
+    assert redirect_target(output, "/greek/επίπεδο-2/").endswith("/news/επίπεδο-2/")
+    assert "/ομάδα/ /team/ 301" in (output / "_redirects").read_text(encoding="utf-8")
+
+
+def test_a_page_alias_that_is_another_url_is_an_error_naming_the_file(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(
+        {
+            "content/pages/team.md": "---\ntitle: Our team\naliases: [/news/budget/]\n---\nUs.\n",
+            "content/articles/budget.md": story(),
+        }
+    )
+    result = run_cli("build", "--site", str(site))
+    assert result.code == 1
+    assert "content/pages/team.md:3: aliases[0]: /news/budget/ is already the URL of" in result.err
+    own = make_site({"content/pages/team.md": "---\ntitle: Team\naliases: [/team/]\n---\nUs.\n"})
+    result = run_cli("build", "--site", str(own))
+    assert "aliases[0]: /team/ is this page's own URL" in result.err
+
+
+@pytest.mark.parametrize(
+    ("alias", "problem"),
+    [
+        ("/bad%zz/", "use only letters, digits"),
+        ("/with space/", "use only letters, digits"),
+        ("/%2E%2E/etc/", "'.', '..'"),
+        ("/a\u202eb/", "use only letters, digits"),
+    ],
+    ids=["bad-escape", "space", "encoded-dots", "bidi"],
+)
+def test_aliases_with_other_characters_are_still_refused(
+    make_site: MakeSite, alias: str, problem: str
+) -> None:
+    site = make_site({"content/articles/budget.md": story(aliases=json.dumps([alias]))})
+    result = run_cli("build", "--site", str(site))
+    assert result.code == 1 and problem in result.err and "aliases[0]" in result.err
+
+
+@pytest.mark.parametrize(
+    "slug", ["επίπεδο-2", "київ-новини", "日本語のニュース", "covid-19-в-києві"]
+)
+def test_slugs_of_any_script_build(make_site: MakeSite, slug: str) -> None:
+    site = make_site({"content/articles/a.md": story(slug=json.dumps(slug, ensure_ascii=False))})
+    build_ok(site)
+    assert (site / "output" / "news" / slug / "index.html").is_file()
+
+
+@pytest.mark.parametrize("slug", ["Επίπεδο", "paypal-раураl", "a--b", "cafe\u0301"])
+def test_slugs_with_capitals_mixed_scripts_or_bad_form_are_refused(
+    make_site: MakeSite, slug: str
+) -> None:
+    site = make_site({"content/articles/a.md": story(slug=json.dumps(slug, ensure_ascii=False))})
+    result = run_cli("build", "--site", str(site))
+    assert result.code == 1 and "invalid slug" in result.err
