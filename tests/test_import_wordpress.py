@@ -162,6 +162,8 @@ def test_the_report_counts_and_lists_what_was_skipped(imported: tuple[Path, Resu
     assert "1 attachments not used by any story or page" in result.out
     assert "2 comments" in result.out and "1 menu items" in result.out
     assert "photo left on the old site" in result.out  # no --uploads: the URL is kept
+    # A control character XML forbids (pasted into a post) is dropped, and said so.
+    assert "warning: stray control characters: 1\n  1 characters XML does not allow" in result.out
 
 
 def test_running_again_changes_nothing_and_force_never_overwrites_an_edit(

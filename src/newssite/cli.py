@@ -466,7 +466,8 @@ def _run_import(args: argparse.Namespace, out: TextIO) -> int:
         warnings = [warning for warning in archive.warnings if warning.kind == kind]
         print(f"warning: {kind}: {len(warnings)}", file=out)
         for warning in warnings[: _SHOWN_INSTANCES * 2]:
-            print(f"  {warning.path} ({warning.title}): {warning.message}", file=out)
+            where = f"{warning.path} ({warning.title}): " if warning.path else ""
+            print(f"  {where}{warning.message}", file=out)
         if len(warnings) > _SHOWN_INSTANCES * 2:
             print(f"  ... and {len(warnings) - _SHOWN_INSTANCES * 2} more", file=out)
     print("Next: newssite check, then newssite build (see docs/migration.md).", file=out)

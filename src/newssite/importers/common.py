@@ -239,11 +239,10 @@ def write_archive(
     """Write the archive into site_dir: new files, and changes only where allowed."""
     record_path = site_dir / RECORD_NAME
     record = _read_record(record_path)
-    planned: dict[str, bytes | Path] = {}
+    # Each file's bytes are made when it is written, so the archive is not held twice.
+    planned: dict[str, bytes | Path | Document] = {}
     for document in archive.documents:
-        planned[_safe(document.path, site_dir)] = front_matter(document.meta, document.body).encode(
-            "utf-8"
-        )
+        planned[_safe(document.path, site_dir)] = document
     for copied in archive.files:
         planned.setdefault(_safe(copied.path, site_dir), copied.source)
     if archive.query_redirects:
@@ -259,8 +258,7 @@ def write_archive(
         name: [] for name in ("written", "unchanged", "overwritten", "edited", "stale", "foreign")
     }
     for relative in sorted(planned):
-        content = planned[relative]
-        data = content.read_bytes() if isinstance(content, Path) else content
+        data = _bytes_of(planned.pop(relative))
         digest = _digest(data)
         target = site_dir / relative
         if not target.exists():
@@ -299,6 +297,12 @@ def write_archive(
         tuple(outcome["foreign"]),
         added,
     )
+
+
+def _bytes_of(content: bytes | Path | Document) -> bytes:
+    if isinstance(content, Document):
+        return front_matter(content.meta, content.body).encode("utf-8")
+    return content.read_bytes() if isinstance(content, Path) else content
 
 
 def _safe(relative: str, site_dir: Path) -> str:

@@ -119,6 +119,7 @@ class _Export:
     categories: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # nicename ->
     term_ids: dict[str, str] = field(default_factory=dict)  # term id -> category nicename
     items: list[_Item] = field(default_factory=list)
+    dropped: int = 0  # characters XML forbids, dropped while reading
 
 
 class _CleanStream:
@@ -153,8 +154,10 @@ def read_export(path: Path) -> _Export:
     shown = str(path)
     try:
         with path.open("rb") as raw:
-            for element, parents in _elements(_CleanStream(raw)):
-                _take(element, parents, export)
+            stream = _CleanStream(raw)
+            for element in _elements(stream):
+                _take(element, export)
+            export.dropped = stream.dropped
     except DefusedXmlException as error:
         raise NewssiteError(
             f"refused: the export declares entities or external references ({type(error).__name__}); "
@@ -174,8 +177,9 @@ def read_export(path: Path) -> _Export:
     return export
 
 
-def _elements(stream: _CleanStream) -> Iterator[tuple[Element, list[str]]]:
-    """Each complete element of interest with the names of its parents; cleared after use."""
+def _elements(stream: _CleanStream) -> Iterator[Element]:
+    """Each complete child of <channel> (an item, an author, a category ...), then dropped,
+    so the tree never holds more than one item."""
     stack: list[Element] = []
     names: list[str] = []
     for event, element in iterparse(stream, events=("start", "end")):
@@ -186,12 +190,12 @@ def _elements(stream: _CleanStream) -> Iterator[tuple[Element, list[str]]]:
         stack.pop()
         names.pop()
         if names[-1:] == ["channel"]:
-            yield element, names
+            yield element
             element.clear()
             stack[-1].remove(element)
 
 
-def _take(element: Element, parents: list[str], export: _Export) -> None:
+def _take(element: Element, export: _Export) -> None:
     name = _name(element.tag)
     text = (element.text or "").strip()
     if name == "title":
@@ -327,18 +331,23 @@ def import_wordpress(source: Path, setup: SiteSetup, uploads: Path | None) -> Ar
     comments = sum(item.comments for item in export.items)
     if comments:
         skipped["comments"] = comments
-    used_sections = {plan.section for plan in plans if plan.section}
+    used = [(slug, sections[slug][0]) for slug in sections if slug in {p.section for p in plans}]
+    if not used and not setup.exists:
+        used = [("news", "News")]  # a config needs a section, even for an archive of pages
+    if export.dropped:
+        ctx.warnings.append(
+            ImportWarning(
+                "stray control characters",
+                f"{export.dropped} characters XML does not allow were dropped from the export",
+            )
+        )
     return Archive(
         title=export.title,
         base_url=site_url,
         language=export.language,
         documents=tuple(documents),
         files=tuple(ctx.files[key] for key in sorted(ctx.files)),
-        sections=tuple(
-            (slug, sections[slug][0])
-            for slug in sections
-            if slug in used_sections or (not setup.exists and not used_sections)
-        ),
+        sections=tuple(used),
         warnings=tuple(ctx.warnings),
         skipped=dict(sorted(skipped.items())),
         tags=len({make_slug(tag) for tag in tags}),
@@ -528,7 +537,8 @@ def _document(
     item = plan.item
     status = item.get("wp:status") or "publish"
     title = plan.title
-    text = _NEXTPAGE.sub("", _BLOCK_COMMENT.sub("", item.get("content:encoded")))
+    # The HTML is not needed once converted: dropping it keeps one copy of the archive.
+    text = _NEXTPAGE.sub("", _BLOCK_COMMENT.sub("", item.fields.pop("content:encoded", "")))
     raw = _MORE.split(text, maxsplit=1)
     teaser, content = (raw[0], raw[0] + raw[1]) if len(raw) == 2 else ("", raw[0])
     if not plain_text(item.get("title")):
