@@ -3,6 +3,7 @@ real CLI; their old URLs must resolve to redirect files pointing at the new URLs
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import frontmatter
@@ -156,3 +157,20 @@ def test_a_folder_that_is_no_hugo_site_is_a_clear_error(tmp_path: Path) -> None:
     assert result.code == 1 and "no content/ folder" in result.err
     missing = run_cli("import", "jekyll", str(tmp_path / "nowhere"))
     assert missing.code == 2 and "no such file or folder" in missing.err
+
+
+def test_a_hugo_image_path_that_leaves_the_site_is_not_copied(tmp_path: Path) -> None:
+    source = tmp_path / "hugo"
+    shutil.copytree(DATA / "hugo", source)
+    outside = tmp_path / "secret.png"
+    shutil.copyfile(DATA / "hugo/static/images/harbour.png", outside)
+    post = source / "content/posts/first-post.md"
+    post.write_text(
+        post.read_text().replace("/images/harbour.png", "/../../secret.png"), encoding="utf-8"
+    )
+    site = tmp_path / "site"
+    result = run_cli("import", "hugo", str(source), "--site", str(site))
+    assert result.code == 0, result.err
+    assert "warning: image not found" in result.out
+    assert not any(p.name.startswith("secret") for p in site.rglob("*"))
+    build_ok(site)

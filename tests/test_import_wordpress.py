@@ -229,6 +229,28 @@ def test_an_existing_site_gains_sections_and_keeps_its_config(tmp_path: Path) ->
     build_ok(site, "--future")
 
 
+def test_urls_of_the_sites_own_stories_and_pages_are_left_to_them(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run_cli("init", str(site)).code == 0
+    own = site / "content/articles/2020/01/plain.md"
+    own.parent.mkdir(parents=True)
+    own.write_text(
+        "---\ntitle: Ours\ndate: 2020-01-01\nauthor: editor\nsection: news\n"
+        "slug: plain-permalink-story\n---\nOur own story.\n",
+        encoding="utf-8",
+    )
+    (site / "content/pages/team.md").write_text("---\ntitle: Our team\n---\nUs.\n")
+    result = import_wp(site)
+    assert result.code == 0, result.err
+    imported = meta(site, "content/articles/2024/02/plain-permalink-story-2.md")
+    assert imported["title"] == "Plain permalink story"  # its URL: /news/plain-permalink-story-2/
+    team = meta(site, "content/pages/team-2.md")
+    assert team["aliases"] == ["/about-us/team/"]
+    assert (site / "content/pages/team.md").read_text() == "---\ntitle: Our team\n---\nUs.\n"
+    build_ok(site, "--future")
+    assert redirect_target(site / "output", "/about-us/team/").endswith("/team-2/")
+
+
 def test_https_namespaces_of_wxr_1_0_and_stray_bytes_are_read(tmp_path: Path) -> None:
     text = EXPORT.read_text(encoding="utf-8")
     text = text.replace("http://wordpress.org/export/1.2/", "https://wordpress.org/export/1.0/")

@@ -15,7 +15,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qs, urlsplit
@@ -129,11 +129,29 @@ def site_setup(site_dir: Path) -> SiteSetup:
     config = load_config(site_dir)
     sections = tuple(section.slug for section in config.sections)
     made = _read_record(site_dir / RECORD_NAME)
-    pages = sorted((site_dir / "content" / "pages").glob("*.md"))
-    taken = frozenset(
-        f"/{p.stem}/" for p in pages if p.relative_to(site_dir).as_posix() not in made
-    )
+    taken = frozenset(_urls_of_own_files(site_dir, made))
     return SiteSetup(True, sections, tuple(config.embed_hosts), taken)
+
+
+def _urls_of_own_files(site_dir: Path, made: Mapping[str, str]) -> Iterator[str]:
+    """The URLs and aliases of the site's own stories and pages (not an import's), which an
+    import must leave to them."""
+    import frontmatter
+
+    content = site_dir / "content"
+    for kind in ("articles", "pages"):
+        for path in sorted((content / kind).rglob("*.md")):
+            if path.relative_to(site_dir).as_posix() in made:
+                continue
+            try:
+                meta = frontmatter.loads(path.read_text(encoding="utf-8")).metadata
+                slug = str(meta.get("slug") or slugify(path.stem))
+            except (ValueError, UnicodeDecodeError, yaml.YAMLError, InvalidSlugError):
+                continue
+            yield f"/{meta.get('section')}/{slug}/" if kind == "articles" else f"/{slug}/"
+            aliases = meta.get("aliases")
+            if isinstance(aliases, list):
+                yield from (str(alias) for alias in aliases)
 
 
 # --- text helpers shared by the importers ------------------------------------------------

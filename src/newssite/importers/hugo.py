@@ -156,6 +156,7 @@ def _entry(
         html=path.suffix == ".html",
         bundle=bundle,
         static_roots=(source / "static", source / "assets"),
+        root=source,
     )
 
 

@@ -127,6 +127,7 @@ def _post(path: Path, source: Path, pattern: str, draft: bool, roots: tuple[Path
         draft=draft,
         html=path.suffix == ".html",
         static_roots=roots,
+        root=roots[0],
     )
 
 
@@ -156,6 +157,7 @@ def _page(path: Path, source: Path, style: str, roots: tuple[Path, ...]) -> Entr
         draft=meta.get("published") is False,
         html=path.suffix == ".html",
         static_roots=roots,
+        root=roots[0],
     )
 
 

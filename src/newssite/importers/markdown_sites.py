@@ -53,6 +53,7 @@ class Entry:
     html: bool = False
     bundle: Path | None = None  # a folder whose files go beside the story
     static_roots: tuple[Path, ...] = ()  # where /path images of the old site are
+    root: Path | None = None  # the old site's folder: no file outside it is copied
 
 
 @dataclass
@@ -301,7 +302,15 @@ def local_image(src: str, made: _Made, ctx: Context) -> str | None:
         if entry.bundle is not None:
             candidates.append(entry.bundle / clean)
         candidates.append(entry.source.parent / clean)
-    found = next((c for c in candidates if c.is_file()), None)
+    inside = entry.root.resolve() if entry.root else None
+    found = next(
+        (
+            c
+            for c in candidates
+            if c.is_file() and (inside is None or c.resolve().is_relative_to(inside))
+        ),
+        None,
+    )
     if found is None or found.suffix.lower() not in IMAGE_SUFFIXES:
         ctx.warn("image not found", f"{src} is not in the old site: shown as text", made)
         return ""
