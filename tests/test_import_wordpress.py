@@ -152,6 +152,11 @@ def test_statuses_map_and_private_text_never_reaches_the_site(
             assert b"DRAFT-PAGE-TEXT" not in data, path
     for kind in ("untitled: 1", "private or password-protected: 2", "shortcode kept as text: 1"):
         assert f"warning: {kind}" in result.out
+    report = (site / "import-report.txt").read_text(encoding="utf-8")
+    assert (
+        "private or password-protected: 2\n  import-private/articles/2024/03/secret-memo.md (Secret memo)"
+        in report
+    )
     assert "embed not allowed: 1" in result.out  # the tweet, twitter.com is no embed host
     assert "Secret memo" in result.out
 
@@ -324,6 +329,7 @@ def test_titles_and_slugs_never_leave_content(tmp_path: Path) -> None:
         ".gitignore",
         ".newssite-import.json",
         "import-redirects.txt",
+        "import-report.txt",
     }
     assert not (tmp_path / "etc").exists()
     shutil.rmtree(site)

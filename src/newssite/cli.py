@@ -469,7 +469,10 @@ def _run_import(args: argparse.Namespace, out: TextIO) -> int:
             where = f"{warning.path} ({warning.title}): " if warning.path else ""
             print(f"  {where}{warning.message}", file=out)
         if len(warnings) > _SHOWN_INSTANCES * 2:
-            print(f"  ... and {len(warnings) - _SHOWN_INSTANCES * 2} more", file=out)
+            print(
+                f"  ... and {len(warnings) - _SHOWN_INSTANCES * 2} more (all in import-report.txt)",
+                file=out,
+            )
     print("Next: newssite check, then newssite build (see docs/migration.md).", file=out)
     return EXIT_OK
 

@@ -31,6 +31,7 @@ CONFIG_NAME = "newssite.toml"
 # build never publishes them (standalone pages have no drafts).
 PRIVATE_DIR = "import-private"
 QUERY_REDIRECTS = "import-redirects.txt"
+REPORT_NAME = "import-report.txt"  # every warning of the last import
 DEFAULT_EMBED_HOSTS = ("www.youtube-nocookie.com", "player.vimeo.com")
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp"})
 # URLs that newssite writes itself: an imported page or alias may not take them.
@@ -303,6 +304,7 @@ def write_archive(
     if not created:
         added = _add_sections(site_dir / CONFIG_NAME, archive.sections, setup)
     _write_record(record_path, record)
+    _write_if_changed(site_dir / REPORT_NAME, warnings_text(archive).encode("utf-8"))
     return ImportReport(
         archive,
         site_dir,
@@ -367,9 +369,25 @@ def _read_record(path: Path) -> dict[str, str]:
 
 def _write_record(path: Path, record: Mapping[str, str]) -> None:
     text = json.dumps({"files": dict(sorted(record.items()))}, indent=1, ensure_ascii=False)
-    data = (text + "\n").encode("utf-8")
+    _write_if_changed(path, (text + "\n").encode("utf-8"))
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
     if not path.is_file() or path.read_bytes() != data:
         _write(path, data)
+
+
+def warnings_text(archive: Archive) -> str:
+    """Every warning of the import, grouped by kind, each with the item's title and file."""
+    lines = [f"Warnings of the last import ({len(archive.warnings)})", ""]
+    for kind in sorted({warning.kind for warning in archive.warnings}):
+        found = [warning for warning in archive.warnings if warning.kind == kind]
+        lines.append(f"{kind}: {len(found)}")
+        for warning in found:
+            where = f"{warning.path} ({warning.title}): " if warning.path else ""
+            lines.append(f"  {where}{warning.message}")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _toml_string(text: str) -> str:
