@@ -197,7 +197,7 @@ def _elements(stream: _CleanStream) -> Iterator[Element]:
 
 def _take(element: Element, export: _Export) -> None:
     name = _name(element.tag)
-    text = (element.text or "").strip()
+    text = _text(element).strip()
     if name == "title":
         export.title = plain_text(text)
     elif name == "link":
@@ -239,7 +239,12 @@ def _take(element: Element, export: _Export) -> None:
 
 
 def _children(element: Element) -> dict[str, str]:
-    return {_name(child.tag): (child.text or "").strip() for child in element}
+    return {_name(child.tag): _text(child).strip() for child in element}
+
+
+def _text(element: Element) -> str:
+    """All the text of an element, also inside stray markup (`<title>A <em>b</em></title>`)."""
+    return element.text or "" if len(element) == 0 else "".join(element.itertext())
 
 
 def _item(element: Element) -> _Item:
@@ -248,7 +253,7 @@ def _item(element: Element) -> _Item:
         name = _name(child.tag)
         if name == "category":
             item.categories.append(
-                (child.get("domain", ""), child.get("nicename", ""), (child.text or "").strip())
+                (child.get("domain", ""), child.get("nicename", ""), _text(child).strip())
             )
         elif name == "wp:postmeta":
             values = _children(child)
@@ -256,7 +261,7 @@ def _item(element: Element) -> _Item:
         elif name == "wp:comment":
             item.comments += 1
         else:
-            item.fields[name] = child.text or ""
+            item.fields[name] = _text(child)
     return item
 
 
