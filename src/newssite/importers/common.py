@@ -46,11 +46,21 @@ RESERVED_URLS = frozenset(
 class Document:
     """A Markdown file the import writes: `path` is relative to the site folder."""
 
-    kind: str  # "story", "page", "author", "private"
+    kind: str  # "story", "page", "author"
     path: str
     title: str
     meta: Mapping[str, object]
-    body: str
+    markdown: bytes  # the body as UTF-8: a large archive's text is held once, compactly
+
+    @classmethod
+    def of(
+        cls, kind: str, path: str, title: str, meta: Mapping[str, object], body: str
+    ) -> Document:
+        return cls(kind, path, title, meta, body.encode("utf-8", "surrogatepass"))
+
+    @property
+    def body(self) -> str:
+        return self.markdown.decode("utf-8", "surrogatepass")
 
 
 @dataclass(frozen=True, slots=True)

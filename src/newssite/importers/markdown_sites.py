@@ -157,7 +157,7 @@ def make_archive(
         tags.update(item_tags)
         authors.update(item_authors)
     documents += [
-        Document("author", f"content/authors/{slug}.md", name, {"name": name}, "")
+        Document.of("author", f"content/authors/{slug}.md", name, {"name": name}, "")
         for slug, name in sorted(authors.items())
     ]
     if not sections and not setup.exists:
@@ -261,7 +261,7 @@ def _document(
     aliases = [a for a in dict.fromkeys(entry.old_urls) if usable_alias(a, made.url, claimed)]
     if aliases:
         meta["aliases"] = aliases
-    return Document(entry.kind, made.path, made.title, meta, text), tags, found_authors
+    return Document.of(entry.kind, made.path, made.title, meta, text), tags, found_authors
 
 
 def _rewrite_outside_code(text: str, rewrite: Callable[[str], str]) -> str:

@@ -104,9 +104,15 @@ class _Item:
     categories: list[tuple[str, str, str]] = field(default_factory=list)  # domain, nicename, name
     meta: dict[str, str] = field(default_factory=dict)
     comments: int = 0
+    # The HTML, as UTF-8 until it is converted: a str of text with one curly quote in it
+    # takes two bytes a character, which would hold a large export twice.
+    content: bytes = b""
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "").strip()
+
+    def html(self) -> str:
+        return self.content.decode("utf-8", "surrogatepass")
 
 
 @dataclass
@@ -260,6 +266,8 @@ def _item(element: Element) -> _Item:
             item.meta.setdefault(values.get("wp:meta_key", ""), values.get("wp:meta_value", ""))
         elif name == "wp:comment":
             item.comments += 1
+        elif name == "content:encoded":
+            item.content = _text(child).encode("utf-8", "surrogatepass")
         else:
             item.fields[name] = _text(child)
     return item
@@ -421,7 +429,7 @@ def _author_document(slug: str, name: str, email: str) -> Document:
     meta: dict[str, object] = {"name": name}
     if email and "@" in email:
         meta["email"] = email
-    return Document("author", f"content/authors/{slug}.md", name, meta, "")
+    return Document.of("author", f"content/authors/{slug}.md", name, meta, "")
 
 
 def _plan(
@@ -444,9 +452,7 @@ def _plan(
         if status in ("trash", "auto-draft", "inherit"):
             skipped[f"{status} items"] += 1
             continue
-        title = plain_text(item.get("title")) or first_words(
-            _BLOCK_COMMENT.sub("", item.get("content:encoded"))
-        )
+        title = plain_text(item.get("title")) or first_words(_BLOCK_COMMENT.sub("", item.html()))
         name = unquote(item.get("wp:post_name"))
         fallback = make_slug(title, "") or f"{kind}-{item.get('wp:post_id') or len(plans) + 1}"
         slug = make_slug(name, fallback) if name else fallback
@@ -543,7 +549,8 @@ def _document(
     status = item.get("wp:status") or "publish"
     title = plan.title
     # The HTML is not needed once converted: dropping it keeps one copy of the archive.
-    text = _NEXTPAGE.sub("", _BLOCK_COMMENT.sub("", item.fields.pop("content:encoded", "")))
+    text = _NEXTPAGE.sub("", _BLOCK_COMMENT.sub("", item.html()))
+    item.content = b""
     raw = _MORE.split(text, maxsplit=1)
     teaser, content = (raw[0], raw[0] + raw[1]) if len(raw) == 2 else ("", raw[0])
     if not plain_text(item.get("title")):
@@ -629,7 +636,7 @@ def _document(
     if status == "future":
         _warn(ctx, "scheduled", "scheduled: published by the first build after its date", plan)
     return (
-        Document("story" if kind == "private" else kind, plan.path, title, meta, body),
+        Document.of("story" if kind == "private" else kind, plan.path, title, meta, body),
         tags,
         queries,
     )
