@@ -1,9 +1,10 @@
 """`newssite import wordpress EXPORT.xml`: a WordPress export (WXR 1.0-1.2) as an Archive.
 
 The export is read as a stream (defusedxml's iterparse, which refuses entity expansion and
-external entities); each <item> becomes a small record and its element is cleared, so a
-100 MB export is not held twice. Attachments, categories and authors come first or last in
-real exports, so stories are made once every item has been read.
+external entities), twice: the first pass keeps a small record of each item (its fields,
+categories and metadata, not its text), since attachments, categories and authors come
+before or after the posts that use them; the second pass converts each post's text as it
+comes. A 100 MB export is so never in memory, only the Markdown made of it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
@@ -104,15 +106,11 @@ class _Item:
     categories: list[tuple[str, str, str]] = field(default_factory=list)  # domain, nicename, name
     meta: dict[str, str] = field(default_factory=dict)
     comments: int = 0
-    # The HTML, as UTF-8 until it is converted: a str of text with one curly quote in it
-    # takes two bytes a character, which would hold a large export twice.
-    content: bytes = b""
+    index: int = 0  # the item's place in the export, to find its text in the second pass
+    opening: str = ""  # the first words of its text, for an item without a title
 
     def get(self, name: str) -> str:
         return self.fields.get(name, "").strip()
-
-    def html(self) -> str:
-        return self.content.decode("utf-8", "surrogatepass")
 
 
 @dataclass
@@ -155,15 +153,41 @@ def _name(tag: str) -> str:
 
 
 def read_export(path: Path) -> _Export:
-    """Read a WXR file as a stream; a malformed or hostile file is an error naming its line."""
+    """Everything in a WXR file but the posts' text (read by `item_texts`, a second pass):
+    a malformed or hostile file is an error naming its line."""
     export = _Export()
+    with _reading(path), path.open("rb") as raw:
+        stream = _CleanStream(raw)
+        for element in _elements(stream):
+            _take(element, export)
+        export.dropped = stream.dropped
+    if not export.items and not export.title and not export.authors:
+        raise NewssiteError(
+            "no WordPress channel found: is this a WordPress export (WXR)?", path=str(path)
+        )
+    return export
+
+
+def item_texts(path: Path, wanted: set[int]) -> Iterator[tuple[int, str]]:
+    """The HTML of the wanted items (by place in the export), one at a time: the export's
+    text is never all in memory, only what was made of it."""
+    index = 0
+    with _reading(path), path.open("rb") as raw:
+        for element in _elements(_CleanStream(raw)):
+            if _name(element.tag) != "item":
+                continue
+            index += 1
+            if index in wanted:
+                found = next((c for c in element if _name(c.tag) == "content:encoded"), None)
+                yield index, _text(found) if found is not None else ""
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Turn what the XML parser raises into errors naming the export (and its line)."""
     shown = str(path)
     try:
-        with path.open("rb") as raw:
-            stream = _CleanStream(raw)
-            for element in _elements(stream):
-                _take(element, export)
-            export.dropped = stream.dropped
+        yield
     except DefusedXmlException as error:
         raise NewssiteError(
             f"refused: the export declares entities or external references ({type(error).__name__}); "
@@ -176,11 +200,6 @@ def read_export(path: Path) -> _Export:
         raise NewssiteError(f"not well-formed XML: {reason}", path=shown, line=line) from None
     except OSError as error:
         raise NewssiteError(f"cannot read the export: {error.strerror}", path=shown) from None
-    if not export.items and not export.title and not export.authors:
-        raise NewssiteError(
-            "no WordPress channel found: is this a WordPress export (WXR)?", path=shown
-        )
-    return export
 
 
 def _elements(stream: _CleanStream) -> Iterator[Element]:
@@ -241,7 +260,7 @@ def _take(element: Element, export: _Export) -> None:
         if values.get("wp:term_taxonomy") == "category" and values.get("wp:term_slug"):
             export.term_ids.setdefault(values.get("wp:term_id", ""), values["wp:term_slug"])
     elif name == "item":
-        export.items.append(_item(element))
+        export.items.append(_item(element, len(export.items) + 1))
 
 
 def _children(element: Element) -> dict[str, str]:
@@ -253,8 +272,8 @@ def _text(element: Element) -> str:
     return element.text or "" if len(element) == 0 else "".join(element.itertext())
 
 
-def _item(element: Element) -> _Item:
-    item = _Item()
+def _item(element: Element, index: int) -> _Item:
+    item = _Item(index=index)
     for child in element:
         name = _name(child.tag)
         if name == "category":
@@ -267,7 +286,7 @@ def _item(element: Element) -> _Item:
         elif name == "wp:comment":
             item.comments += 1
         elif name == "content:encoded":
-            item.content = _text(child).encode("utf-8", "surrogatepass")
+            item.opening = first_words(_BLOCK_COMMENT.sub("", _text(child)))
         else:
             item.fields[name] = _text(child)
     return item
@@ -333,8 +352,10 @@ def import_wordpress(source: Path, setup: SiteSetup, uploads: Path | None) -> Ar
     query_redirects = []
     claimed = {url_key(plan.url) for plan in plans} | set(map(url_key, setup.taken_urls))
     claimed |= {url_key(f"/{slug}/") for slug in sections}
-    for plan in plans:
-        document, item_tags, queries = _document(plan, sections, authors, ctx, claimed)
+    by_index = {plan.item.index: plan for plan in plans}
+    for index, html_text in item_texts(source, set(by_index)):
+        plan = by_index[index]
+        document, item_tags, queries = _document(plan, html_text, sections, authors, ctx, claimed)
         documents.append(document)
         tags.update(item_tags)
         query_redirects += queries
@@ -452,7 +473,7 @@ def _plan(
         if status in ("trash", "auto-draft", "inherit"):
             skipped[f"{status} items"] += 1
             continue
-        title = plain_text(item.get("title")) or first_words(_BLOCK_COMMENT.sub("", item.html()))
+        title = plain_text(item.get("title")) or item.opening
         name = unquote(item.get("wp:post_name"))
         fallback = make_slug(title, "") or f"{kind}-{item.get('wp:post_id') or len(plans) + 1}"
         slug = make_slug(name, fallback) if name else fallback
@@ -540,6 +561,7 @@ def _parse_wp_date(text: str) -> datetime | None:
 
 def _document(
     plan: _Plan,
+    html_text: str,
     sections: Mapping[str, tuple[str, str]],
     authors: Mapping[str, tuple[str, str]],
     ctx: _Context,
@@ -548,9 +570,7 @@ def _document(
     item = plan.item
     status = item.get("wp:status") or "publish"
     title = plan.title
-    # The HTML is not needed once converted: dropping it keeps one copy of the archive.
-    text = _NEXTPAGE.sub("", _BLOCK_COMMENT.sub("", item.html()))
-    item.content = b""
+    text = _NEXTPAGE.sub("", _BLOCK_COMMENT.sub("", html_text))
     raw = _MORE.split(text, maxsplit=1)
     teaser, content = (raw[0], raw[0] + raw[1]) if len(raw) == 2 else ("", raw[0])
     if not plain_text(item.get("title")):
