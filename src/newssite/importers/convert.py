@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
+from bs4 import BeautifulSoup
 from markdownify import MarkdownConverter
 
 # (hosts of the page URL, how to make the player URL from it, player hosts in preference order)
@@ -201,6 +202,8 @@ def to_markdown(markup: str, conversion: Conversion) -> str:
         table_infer_header=True,
         strip_document="strip",
     )
-    text = converter.convert(markup)
+    soup = BeautifulSoup(markup, "html.parser")
+    text = converter.convert_soup(soup)
+    soup.decompose()  # a tree is full of cycles: freed now, not at the next full collection
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
