@@ -25,9 +25,12 @@ def import_wp(site: Path, *extra: str, export: Path = EXPORT) -> Result:
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """The fixture export imported, and the site built (into output/) by the real CLI."""
     site = tmp_path_factory.mktemp("wp") / "site"
     result = import_wp(site)
     assert result.code == 0, result.err
+    built = build_ok(site, "--future")
+    assert "error" not in built.err.lower()
     return site, result
 
 
@@ -48,8 +51,6 @@ def test_the_imported_site_builds_without_errors_and_old_urls_redirect(
     imported: tuple[Path, Result],
 ) -> None:
     site, _ = imported
-    result = build_ok(site, "--future")
-    assert "error" not in result.err.lower()
     output = site / "output"
     assert redirect_target(output, "/2024/03/05/council-passes-budget/").endswith(
         "/local-politics/council-passes-budget/"
@@ -129,7 +130,7 @@ def test_html_becomes_clean_markdown(imported: tuple[Path, Result]) -> None:
 
 
 def test_statuses_map_and_private_text_never_reaches_the_site(
-    imported: tuple[Path, Result],
+    imported: tuple[Path, Result], tmp_path: Path
 ) -> None:
     site, result = imported
     assert meta(site, "content/articles/2024/03/pending-story.md")["draft"] is True
@@ -144,8 +145,9 @@ def test_statuses_map_and_private_text_never_reaches_the_site(
         assert not (site / f"content/articles/2024/03/{private}.md").exists()
         assert meta(site, f"import-private/articles/2024/03/{private}.md")["draft"] is True
     assert not (site / "content/pages/coming-soon.md").exists()
-    build_ok(site, "--drafts", "--future")
-    for path in (site / "output").rglob("*"):
+    everything = tmp_path / "everything"
+    build_ok(site, "--drafts", "--future", "--output", str(everything))
+    for path in everything.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
             assert b"PRIVATE-TEXT" not in data and b"PASSWORD-TEXT" not in data, path
