@@ -98,7 +98,7 @@ class Conversion:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (kind, message)
 
 
-def _photo_markdown(src: str, alt: str, caption: str, credit: str) -> str:
+def photo_markdown(src: str, alt: str, caption: str, credit: str) -> str:
     title = caption.strip()
     if credit and not re.search(r"\b(?:photo|credit)\s*:", title, re.IGNORECASE):
         title = f"{title} — Photo: {credit}" if title else f"Photo: {credit}"
@@ -149,7 +149,7 @@ class _Converter(MarkdownConverter):
             return ""
         src = self.conversion.map_image(original)
         credit = self.conversion.credit_of(original)
-        return _photo_markdown(src, image.get("alt") or "", caption, credit)
+        return photo_markdown(src, image.get("alt") or "", caption, credit)
 
     def convert_img(self, el, text, parent_tags):  # type: ignore[no-untyped-def]
         if el.find_parent("figure") is not None:

@@ -18,7 +18,7 @@ import yaml
 
 from newssite.errors import NewssiteError
 from newssite.importers.common import Archive, SiteSetup, make_slug
-from newssite.importers.convert import _photo_markdown
+from newssite.importers.convert import photo_markdown
 from newssite.importers.markdown_sites import (
     Context,
     Entry,
@@ -246,7 +246,7 @@ def _rewrite(text: str, made: _Made, ctx: Context) -> str:
         if name == "figure":
             src = named.get("src", "")
             caption = named.get("caption") or named.get("title", "")
-            return _photo_markdown(src, named.get("alt", ""), caption, named.get("attr", ""))
+            return photo_markdown(src, named.get("alt", ""), caption, named.get("attr", ""))
         if name in ("youtube", "vimeo"):
             video = named.get("id") or (positional[0] if positional else "")
             url = (

@@ -744,7 +744,7 @@ def _conversion(plan: _Plan, ctx: _Context) -> Conversion:
     def map_image(src: str) -> str:
         attachment = _attachment_by_url(src, ctx)
         attached = attachment.meta.get("_wp_attached_file", "") if attachment else ""
-        return _local_copy(src, plan, ctx, body=True, attached=attached) or src
+        return _local_copy(src, plan, ctx, attached=attached) or src
 
     def credit_of(src: str) -> str:
         attachment = _attachment_by_url(src, ctx)
@@ -782,12 +782,7 @@ def _featured(item: _Item, plan: _Plan, ctx: _Context) -> dict[str, str] | None:
         return None
     ctx.used_attachments.add(key)
     url = attachment.get("wp:attachment_url") or attachment.get("guid")
-    src = (
-        _local_copy(
-            url, plan, ctx, body=False, attached=attachment.meta.get("_wp_attached_file", "")
-        )
-        or url
-    )
+    src = _local_copy(url, plan, ctx, attached=attachment.meta.get("_wp_attached_file", "")) or url
     photo = {"src": src}
     alt = plain_text(attachment.meta.get("_wp_attachment_image_alt", ""))
     caption = plain_text(attachment.get("excerpt:encoded"))
@@ -801,9 +796,7 @@ def _featured(item: _Item, plan: _Plan, ctx: _Context) -> dict[str, str] | None:
     return photo
 
 
-def _local_copy(
-    url: str, plan: _Plan, ctx: _Context, *, body: bool, attached: str = ""
-) -> str | None:
+def _local_copy(url: str, plan: _Plan, ctx: _Context, *, attached: str = "") -> str | None:
     """With --uploads: copy the photo beside the story and give its file name; else None."""
     if not url:
         return None
