@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import signal
 import sys
 import threading
@@ -18,6 +19,7 @@ from newssite.errors import NewssiteError, UsageError, is_content_failure, probl
 from newssite.model import BuildOptions
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
+_SHOWN_INSTANCES = 3  # grouped warnings name this many of their files
 
 DESCRIPTION = """\
 newssite turns a folder of Markdown stories into a complete static news site:
@@ -143,6 +145,23 @@ def make_parser() -> argparse.ArgumentParser:
     )
     _site_argument(article)
 
+    imports = commands.add_parser(
+        "import", help="turn a WordPress export or a Hugo or Jekyll site into this site"
+    )
+    imports.add_argument("kind", choices=("wordpress", "hugo", "jekyll"), help="the old system")
+    imports.add_argument(
+        "source", type=Path, help="the WordPress export (.xml), or the Hugo or Jekyll folder"
+    )
+    _site_argument(imports)
+    imports.add_argument(
+        "--uploads", type=Path, metavar="DIR", help="a copy of wp-content/uploads (WordPress)"
+    )
+    imports.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite files an earlier import made and nobody edited since",
+    )
+
     init = commands.add_parser("init", help="create a new site that builds at once")
     init.add_argument("directory", type=Path, help="folder to create")
     init.add_argument("--title", default="The Example Independent", help="the outlet's name")
@@ -219,8 +238,55 @@ def _report_problems(error: BaseException, command: str = "build") -> int:
 
 
 def _print_warnings(warnings: Sequence[NewssiteError], stream: TextIO) -> None:
-    for warning in warnings:
+    repeated, single = _group_repeated(warnings)
+    for warning in single:
         print(f"warning: {warning}", file=stream)
+    for line in _repeated_lines(repeated, "warning"):
+        print(line, file=stream)
+    for line in _kind_summary(warnings):
+        print(line, file=stream)
+
+
+def _group_repeated(
+    problems: Sequence[NewssiteError],
+) -> tuple[list[list[NewssiteError]], list[NewssiteError]]:
+    """The same warning about the same thing in several files (one undersized photo used by
+    1,400 stories) as one group; the rest one by one, in their order."""
+    groups: dict[tuple[str | None, str], list[NewssiteError]] = {}
+    for problem in problems:
+        groups.setdefault((_kind_of(problem), problem.message), []).append(problem)
+    repeated = [group for group in groups.values() if len({p.path for p in group}) > 1]
+    grouped = {id(p) for group in repeated for p in group}
+    return repeated, [p for p in problems if id(p) not in grouped]
+
+
+def _kind_of(problem: NewssiteError) -> str:
+    """A warning's kind is its field without indexes: "aliases[2]" -> "aliases"."""
+    return re.sub(r"\[\d+\]", "", problem.field or "") or "site"
+
+
+def _repeated_lines(groups: Sequence[Sequence[NewssiteError]], level: str) -> list[str]:
+    lines = []
+    for group in groups:
+        first = group[0]
+        where = [f"{p.path}:{p.line}" if p.line else str(p.path) for p in group]
+        shown = ", ".join(where[:_SHOWN_INSTANCES])
+        more = f" and {len(where) - _SHOWN_INSTANCES} more" if len(where) > _SHOWN_INSTANCES else ""
+        field = f"{first.field}: " if first.field else ""
+        prefix = "warning: " if level == "warning" else ""
+        lines.append(f"{prefix}{field}{first.message} ({len(group)} times: {shown}{more})")
+    return lines
+
+
+def _kind_summary(warnings: Sequence[NewssiteError]) -> list[str]:
+    """One line per kind of warning, most frequent first, when there are several."""
+    counts: dict[str, int] = {}
+    for warning in warnings:
+        counts[_kind_of(warning)] = counts.get(_kind_of(warning), 0) + 1
+    if len(warnings) < 2:
+        return []
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [f"  {count} warning{'s' if count != 1 else ''}: {kind}" for kind, count in ordered]
 
 
 def _run_build(args: argparse.Namespace, out: TextIO) -> int:
@@ -333,7 +399,12 @@ def _print_check(
     else:
         # Errors go to stderr like a build's; the desk's warnings are the report (stdout).
         _print_grouped([item for item in problems if item[1] == "error"], sys.stderr)
-        _print_grouped([item for item in problems if item[1] == "warning"], out)
+        repeated, single = _group_repeated([p for p, kind in problems if kind == "warning"])
+        _print_grouped([(p, level) for p in single], out)
+        for line in _repeated_lines(repeated, level):
+            print(line, file=out)
+        for line in _kind_summary(warnings):
+            print(line, file=out)
         print(_check_summary(pages, len(errors), len(warnings), args.strict, since), file=out)
     return EXIT_CONTENT if failed else EXIT_OK
 
@@ -478,7 +549,63 @@ def _run_init(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _run_import(args: argparse.Namespace, out: TextIO) -> int:
+    from newssite.importers import import_archive
+
+    if not args.source.exists():
+        raise UsageError(f"{args.source}: no such file or folder")
+    report = import_archive(
+        args.kind, args.source, args.site, uploads=args.uploads, force=args.force
+    )
+    archive = report.archive
+    counts = ", ".join(f"{number} {kind}" for kind, number in report.counts().items())
+    made = "Made a new site" if report.created_site else "Imported"
+    print(f"{made} in {_shown_path(report.site_dir)} from {args.source}: {counts}.", file=out)
+    print(
+        f"  files: {len(report.written)} written, {len(report.unchanged)} unchanged, "
+        f"{len(report.overwritten)} overwritten",
+        file=out,
+    )
+    if report.sections_added:
+        print(f"  sections added to newssite.toml: {', '.join(report.sections_added)}", file=out)
+    for label, paths in (
+        ("edited since the last import, kept as they are", report.kept_edited),
+        ("changed in the archive; run again with --force to update them", report.kept_stale),
+        ("already there and not made by an import, kept as they are", report.kept_foreign),
+    ):
+        if paths:
+            print(f"  {len(paths)} files {label}:", file=out)
+            for path in paths[:10]:
+                print(f"    {path}", file=out)
+            if len(paths) > 10:
+                print(f"    ... and {len(paths) - 10} more", file=out)
+    if archive.skipped:
+        skipped = ", ".join(f"{number} {what}" for what, number in archive.skipped.items())
+        print(f"  skipped: {skipped}", file=out)
+    if archive.query_redirects:
+        print(
+            f"  {len(archive.query_redirects)} old URLs with a query (/?p=ID) cannot be static "
+            "redirects; they are listed in import-redirects.txt for your web server",
+            file=out,
+        )
+    kinds = sorted({warning.kind for warning in archive.warnings})
+    for kind in kinds:
+        warnings = [warning for warning in archive.warnings if warning.kind == kind]
+        print(f"warning: {kind}: {len(warnings)}", file=out)
+        for warning in warnings[: _SHOWN_INSTANCES * 2]:
+            where = f"{warning.path} ({warning.title}): " if warning.path else ""
+            print(f"  {where}{warning.message}", file=out)
+        if len(warnings) > _SHOWN_INSTANCES * 2:
+            print(
+                f"  ... and {len(warnings) - _SHOWN_INSTANCES * 2} more (all in import-report.txt)",
+                file=out,
+            )
+    print("Next: newssite check, then newssite build (see docs/migration.md).", file=out)
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "import": _run_import,
     "build": _run_build,
     "check": _run_check,
     "serve": _run_serve,

@@ -119,13 +119,17 @@ def make_site(
         if article.removed is not None:
             withdrawn[article.source] = article
             continue
-        story = _made_story(article, sections, resolved, plan.tags, targets, config, publication.now, problems)
+        story = _made_story(
+            article, sections, resolved, plan.tags, targets, config, publication.now, problems
+        )
         stories[article.source] = story
         jsonld[article.source] = news_article_jsonld(story, config)
     pages = {p.source: _resolve_page(p, targets, config, problems) for p in standalone}
     raise_all(problems)
     return Site(
-        info=site_info(config, tuple(sections.values()), plan.standalone, searching=bool(plan.shards)),
+        info=site_info(
+            config, tuple(sections.values()), plan.standalone, searching=bool(plan.shards)
+        ),
         now=publication.now,
         sections=FrozenDict(sections),
         stories=FrozenDict(stories),
@@ -220,7 +224,9 @@ def _check_links(
 def _linked_sources(html: str) -> list[str]:
     if _PLACEHOLDER_PREFIX not in html:
         return []
-    return [m.group("target") for m in _PLACEHOLDER.finditer(html) if m.group("scheme") == SOURCE_SCHEME]
+    return [
+        m.group("target") for m in _PLACEHOLDER.finditer(html) if m.group("scheme") == SOURCE_SCHEME
+    ]
 
 
 def _check_authors(
@@ -502,17 +508,19 @@ def _check_aliases(
     for article in articles:
         owners[url_key(article_url(article.section, article.slug))] = article.source
     first_claim: dict[str, str] = {}
-    for article in articles:
-        if not article.aliases:
-            continue
-        own = url_key(article_url(article.section, article.slug))
+    claimants: list[tuple[Article | StandalonePage, str, str]] = [
+        (a, article_url(a.section, a.slug), "story") for a in articles if a.aliases
+    ]
+    claimants += [(p, page_url(p.slug), "page") for p in standalone if p.aliases]
+    for article, url, noun in claimants:
+        own = url_key(url)
         for index, alias in enumerate(article.aliases):
             key = url_key(alias)
             under = next((p for p in reserved if key.startswith(url_key(p)) and key != own), None)
             folders = ["/".join(key.split("/")[:n]) for n in range(2, key.count("/") + 1)]
             blocked = next((folder for folder in folders if folder in owners), None)
             if key == own:
-                message = f"{alias} is this story's own URL"
+                message = f"{alias} is this {noun}'s own URL"
             elif key in owners:
                 message = f"{alias} is already the URL of {owners[key]}"
             elif first_claim.get(key, article.source) != article.source:
@@ -548,5 +556,3 @@ def make_feed(
         tuple(items[: config.feed_size]),
         subtitle,
     )
-
-

@@ -150,8 +150,10 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
             for a, b, c, d, e, f, g in data["authors"]
         )
         pages = tuple(
-            PageRecord(str(a), str(b), str(c), str(d), str(e), tuple(f), tuple(g), tuple(h))
-            for a, b, c, d, e, f, g, h in data["pages"]
+            PageRecord(
+                str(a), str(b), str(c), str(d), str(e), tuple(f), tuple(g), tuple(h), tuple(i)
+            )
+            for a, b, c, d, e, f, g, h, i in data["pages"]
         )
         digests = data["digests"]
         if not isinstance(digests, dict) or not isinstance(data["inputs"], dict):

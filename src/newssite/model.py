@@ -156,6 +156,7 @@ class StandalonePage:
     links: tuple[str, ...] = ()
     assets: tuple[str, ...] = ()
     lines: Mapping[str, int] = field(default_factory=_empty)  # field -> line, for photo checks
+    aliases: tuple[str, ...] = ()  # old URLs that redirect here
 
 
 @dataclass(frozen=True, slots=True)

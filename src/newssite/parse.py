@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import signal
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -27,7 +28,14 @@ from newssite.model import (
     StandalonePage,
 )
 from newssite.sources import RawDocument, SourceFile, split
-from newssite.urls import SLUG_PATTERN, InvalidSlugError, author_url, explain_bad_slug, slugify
+from newssite.urls import (
+    InvalidSlugError,
+    alias_segment_ok,
+    author_url,
+    explain_bad_slug,
+    is_slug,
+    slugify,
+)
 
 ARTICLE_FIELDS = (
     "title",
@@ -45,12 +53,10 @@ ARTICLE_FIELDS = (
     "aliases",
 )
 AUTHOR_FIELDS = ("name", "role", "avatar", "links", "email", "slug")
-PAGE_FIELDS = ("title", "summary", "slug", "draft")
+PAGE_FIELDS = ("title", "summary", "slug", "draft", "aliases")
 PHOTO_FIELDS = ("src", "alt", "caption", "credit")
 CORRECTION_FIELDS = ("date", "text")
 REMOVAL_FIELDS = ("date", "reason")
-# An alias is an old page URL of this site: a plain path, written into output/ as a redirect.
-_ALIAS = re.compile(r"/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*)?")
 _URL_SCHEMES = frozenset({"http", "https"})
 PARALLEL_THRESHOLD = 200
 # The body `newssite new article` writes; a story that still holds it is not finished.
@@ -298,7 +304,7 @@ def _slug(fields: _Fields, source: SourceFile) -> str:
     explicit = fields.raw.meta.get("slug")
     if explicit is not None:
         text = fields.text("slug")
-        if text and not SLUG_PATTERN.match(text):
+        if text and not is_slug(text):
             fields.error("slug", explain_bad_slug(text))
             return ""
         return text
@@ -507,7 +513,8 @@ def alias_problem(alias: str) -> str | None:
         return "an alias cannot have a query (?) or a fragment (#)"
     if any(part in (".", "..") for part in alias.split("/")) or "//" in alias:
         return "an alias cannot contain '.', '..' or empty path segments"
-    if not _ALIAS.fullmatch(alias):
+    segments = alias.strip("/").split("/")
+    if any(segment.startswith(".") or not alias_segment_ok(segment) for segment in segments):
         return "use only letters, digits, '-', '_', '.' and '/' in an alias"
     last = alias.rstrip("/").rsplit("/", 1)[-1]
     if not alias.endswith("/") and "." in last and not last.endswith((".html", ".htm")):
@@ -525,7 +532,9 @@ def _aliases(fields: _Fields, value: object) -> tuple[str, ...]:
         return ()
     found = []
     for index, item in enumerate(items):
-        alias = item.strip()
+        # An old URL as the browser showed it (/greek/%CE%B5.../) is the same page as its
+        # decoded form, and the decoded path is where a web server looks for the file.
+        alias = unicodedata.normalize("NFC", unquote(item.strip()))
         problem = alias_problem(alias)
         if problem:
             fields.error(f"aliases[{index}]", f"{alias!r}: {problem}")
@@ -682,6 +691,7 @@ def parse_page(raw: RawDocument, ctx: _Context) -> tuple[StandalonePage | None, 
     summary = fields.text("summary")
     slug = _slug(fields, raw.source)
     fields.flag("draft")
+    aliases = _aliases(fields, raw.meta.get("aliases"))
     extra = fields.unknown_keys(PAGE_FIELDS)
     body = _render(fields, ctx, raw)
     if fields.problems or body is None:
@@ -696,6 +706,7 @@ def parse_page(raw: RawDocument, ctx: _Context) -> tuple[StandalonePage | None, 
         links=body.links,
         assets=body.assets,
         lines=_lines_with_images(raw),
+        aliases=aliases,
     )
     return page, fields
 

@@ -131,6 +131,7 @@ class PageRecord(NamedTuple):
     links: tuple[str, ...]
     assets: tuple[str, ...]
     photos: tuple[str, ...]
+    aliases: tuple[str, ...] = ()  # old site paths that redirect here
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +205,15 @@ def author_record(author: Author, document: str, photos: tuple[str, ...] = ()) -
 def page_record(page: StandalonePage, document: str, photos: tuple[str, ...] = ()) -> PageRecord:
     key = _sha(repr(page))
     return PageRecord(
-        page.source, page.slug, page.title, document, key, page.links, page.assets, photos
+        page.source,
+        page.slug,
+        page.title,
+        document,
+        key,
+        page.links,
+        page.assets,
+        photos,
+        page.aliases,
     )
 
 
@@ -612,13 +621,17 @@ class _Planner:
 
     def redirects(self, included: Sequence[StoryRecord]) -> tuple[tuple[str, str], ...]:
         pairs = []
-        for story in included:
-            title = REMOVED_TITLE if story.removed else story.title
-            for alias in story.aliases:
+        claimants = [
+            (story.aliases, story.url, REMOVED_TITLE if story.removed else story.title)
+            for story in included
+        ]
+        claimants += [(p.aliases, page_url(p.slug), p.title) for p in self.records.pages]
+        for aliases, url, title in claimants:
+            for alias in aliases:
                 path = output_path(alias)
                 if path not in self.jobs:  # else an error of graph.check_sources names both
-                    self.add(path, ("redirect", alias, story.url, title), ())
-                pairs.append((alias, story.url))
+                    self.add(path, ("redirect", alias, url, title), ())
+                pairs.append((alias, url))
         return tuple(sorted(pairs))
 
     def sitemaps(self) -> None:

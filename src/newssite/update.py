@@ -197,7 +197,9 @@ def _checks_out(
                 return False  # URL claims and files of their own: checked over every source
         if old is not None and new is not None and old.url != new.url:
             return False
-    if {(p.slug, p.title) for p in before.pages} != {(p.slug, p.title) for p in after.pages}:
+    if {(p.slug, p.title, p.aliases) for p in before.pages} != {
+        (p.slug, p.title, p.aliases) for p in after.pages
+    }:
         return False  # the footer of every page, and URL claims
     if {a.slug for a in before.authors} - {a.slug for a in after.authors}:
         return False

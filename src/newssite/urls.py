@@ -33,11 +33,76 @@ def explain_bad_slug(slug: str) -> str:
     for position, ch in enumerate(slug):
         if unicodedata.category(ch) in _INVISIBLE_CATEGORIES:
             return f"invalid slug: contains invisible or bidi character U+{ord(ch):04X} at position {position}"
-        if not ch.isascii():
+    if unicodedata.normalize("NFC", slug) != slug:
+        position, ch = next(
+            (i, ch) for i, ch in enumerate(slug) if unicodedata.combining(ch) or not ch.isascii()
+        )
+        return (
+            f"invalid slug: character U+{ord(ch):04X} at position {position} is not in "
+            "composed (NFC) form; retype the word"
+        )
+    for word_start, word in _words(slug):
+        scripts = {_script(ch) for ch in word} - {None}
+        if len(scripts) > 1:
+            position, ch = next((i, ch) for i, ch in enumerate(word) if not ch.isascii())
             return (
-                f"invalid slug: contains non-ASCII character U+{ord(ch):04X} at position {position}"
+                f"invalid slug: contains non-ASCII character U+{ord(ch):04X} at position "
+                f"{word_start + position}, in a word that mixes scripts ({', '.join(sorted(scripts))})"
             )
-    return f"invalid slug {slug!r}: use lowercase a-z, 0-9 and single dashes"
+    return f"invalid slug {slug!r}: use lowercase letters, digits and single dashes"
+
+
+def is_slug(text: str) -> bool:
+    """Lowercase letters of any script and digits, in words joined by single dashes, NFC,
+    each word in one script (so a Cyrillic "а" cannot pass for a Latin "a")."""
+    if SLUG_PATTERN.match(text):
+        return True
+    if not text or len(text) > MAX_SLUG_LENGTH or unicodedata.normalize("NFC", text) != text:
+        return False
+    for _, word in _words(text):
+        if not word or not all(_slug_character(ch) for ch in word) or not word[0].isalnum():
+            return False
+        if len({_script(ch) for ch in word} - {None}) > 1:
+            return False
+    return text == text.lower()
+
+
+def _words(text: str) -> list[tuple[int, str]]:
+    found, start = [], 0
+    for word in text.split("-"):
+        found.append((start, word))
+        start += len(word) + 1
+    return found
+
+
+def _slug_character(ch: str) -> bool:
+    if ch.isascii():
+        return ch.isdigit() or "a" <= ch <= "z"
+    return ch.isalnum() or unicodedata.category(ch) in ("Mn", "Mc")
+
+
+_EAST_ASIAN = frozenset(
+    {"CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "HANGUL", "IDEOGRAPHIC", "BOPOMOFO"}
+)
+
+
+def _script(ch: str) -> str | None:
+    """The script of a letter, from its Unicode name ("GREEK SMALL LETTER ALPHA" -> GREEK);
+    None for digits, marks and anything that is not a letter."""
+    if not ch.isalpha():
+        return None
+    script = unicodedata.name(ch, "UNKNOWN").split()[0]
+    return "EAST-ASIAN" if script in _EAST_ASIAN else script
+
+
+def alias_segment_ok(segment: str) -> bool:
+    """A path segment of an old URL: letters of any script, digits and `._~-`."""
+    return all(
+        ch in "._~-"
+        or (ch.isascii() and ch.isalnum())
+        or (not ch.isascii() and (ch.isalnum() or unicodedata.category(ch) in ("Mn", "Mc")))
+        for ch in segment
+    )
 
 
 def article_url(section: str, slug: str) -> str:
