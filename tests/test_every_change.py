@@ -125,6 +125,7 @@ CHANGES: dict[str, Change] = {
     "a photo": replace_photo,
 }
 UPDATES = {"publish", "edit a body", "delete", "re-date", "retag", "an author's bio"}
+FEW_FILES = UPDATES - {"an author's bio"}  # a bio is on each of the author's story pages
 
 
 def build_and_compare(site: Path, name: str) -> str:
@@ -156,5 +157,6 @@ def test_every_kind_of_change_equals_a_clean_build(tmp_path: Path) -> None:
         out = build_and_compare(site, name)
         if name in UPDATES:
             assert out.startswith("Updated "), (name, out)
+        if name in FEW_FILES:
             written = int(re.search(r"\((\d+) written", out).group(1))  # type: ignore[union-attr]
             assert written <= 60, (name, out)

@@ -541,7 +541,11 @@ class _Planner:
         teaser: bool = False,
         extra: str = "",
     ) -> None:
-        """A file made of `job`, showing the `shown` stories (whole, or as teasers)."""
+        """A file made of `job`, showing the `shown` stories (whole, or as teasers). A path
+        planned already keeps its first job: two claims on one URL are an error that
+        graph.check_sources reports, naming both."""
+        if path in self.jobs:
+            return
         bylines = self.bylines
         if teaser:
             keys = "\1".join(s.teaser + "\2" + "\2".join(map(bylines, s.authors)) for s in shown)
@@ -584,6 +588,8 @@ class _Planner:
             shown = [records[source] for source in chosen]
             bylines = self.bylines
             job = ("article", story.source, chosen)
+            if _page_path(story.url) in self.jobs:
+                continue  # two stories at one URL: graph.check_sources names both
             self.jobs[_page_path(story.url)] = job
             self.digests[_page_path(story.url)] = _sha(
                 f"{self._basis(job)}\0{job!r}\0{story.key}\0"
@@ -628,9 +634,7 @@ class _Planner:
         claimants += [(p.aliases, page_url(p.slug), p.title) for p in self.records.pages]
         for aliases, url, title in claimants:
             for alias in aliases:
-                path = output_path(alias)
-                if path not in self.jobs:  # else an error of graph.check_sources names both
-                    self.add(path, ("redirect", alias, url, title), ())
+                self.add(output_path(alias), ("redirect", alias, url, title), ())
                 pairs.append((alias, url))
         return tuple(sorted(pairs))
 
