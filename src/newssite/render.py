@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from newssite import model
 from newssite.cache import BuildCache
@@ -51,12 +52,23 @@ LATEST_COUNT = 20
 EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def render_page(page: Page, site: Site, env: jinja2.Environment, config: SiteConfig) -> Output:
-    """One HTML page; a template problem becomes a NewssiteError naming the template and line."""
+def render_page(
+    page: Page,
+    site: Site,
+    env: jinja2.Environment,
+    config: SiteConfig,
+    teasers: Teasers | None = None,
+) -> Output:
+    """One HTML page; a template problem becomes a NewssiteError naming the template and line.
+
+    List templates place each story's teaser with `teaser_html(story, ...)`: given the
+    build's `teasers`, a teaser made for an earlier page is reused, not rendered again.
+    """
     context = {
         "site": site.info,
         "page": page,
         "canonical": absolute(page.url, config.base_url),
+        "teaser_html": (teasers if teasers is not None else Teasers(env)).html,
         **page.context,
     }
     try:
@@ -79,6 +91,85 @@ def render_page(page: Page, site: Site, env: jinja2.Environment, config: SiteCon
             line=line,
         ) from None
     return Output(output_path(page.url), html.encode("utf-8"))
+
+
+TEASER_TEMPLATE = "teaser.html"
+# How the default theme shows most stories (a card with an h2 or an h3 headline, a line of
+# "Related"): made for every story before the pages are rendered in parallel, so that each
+# is made once per build.
+BULK_TEASERS: tuple[tuple[int, str | None, bool, bool], ...] = (
+    (2, None, True, True),
+    (3, None, True, True),
+    (3, "related", True, True),
+)
+TeaserKey = tuple[str, int, str | None, bool, bool]  # story URL, level, variant, photo, summary
+
+
+class Teasers:
+    """The teaser HTML of each story (teaser.html) for each way a list shows it, made once
+    per build and placed by every list page that shows the story.
+
+    Keyed by the story's URL: one store serves one build (one Site), never two.
+    """
+
+    def __init__(
+        self, env: jinja2.Environment, made: Mapping[TeaserKey, str] | None = None
+    ) -> None:
+        self.env = env
+        self.made: dict[TeaserKey, Markup] = {k: Markup(v) for k, v in (made or {}).items()}
+
+    def html(
+        self,
+        story: Story | Teaser,
+        level: int = 3,
+        variant: str | None = None,
+        show_photo: bool = True,
+        show_summary: bool = True,
+    ) -> Markup:
+        """The story's card; the arguments are those of the theme's `card` macro."""
+        key = (story.url, level, variant, bool(show_photo), bool(show_summary))
+        found = self.made.get(key)
+        if found is None:
+            found = self.made[key] = Markup(
+                self.env.get_template(TEASER_TEMPLATE).render(
+                    story=teaser_of(story),
+                    level=level,
+                    variant=variant,
+                    show_photo=show_photo,
+                    show_summary=show_summary,
+                )
+            )
+        return found
+
+
+def teaser_of(story: Story | Teaser) -> Teaser:
+    """What a list shows of a story: everything but its body, tags and extra fields."""
+    if isinstance(story, Teaser):
+        return story
+    return Teaser(
+        story.title,
+        story.url,
+        story.section,
+        story.date,
+        story.photo,
+        story.summary,
+        story.authors,
+    )
+
+
+def bulk_teasers(
+    stories: Sequence[Story | Teaser], env: jinja2.Environment
+) -> list[tuple[TeaserKey, str]]:
+    """The BULK_TEASERS of each story, made before the pages. A story whose teaser fails
+    is left out: the page that shows it renders it again and reports the error."""
+    teasers = Teasers(env)
+    for story in stories:
+        for level, variant, show_photo, show_summary in BULK_TEASERS:
+            try:
+                teasers.html(story, level, variant, show_photo, show_summary)
+            except Exception:  # reported, with its template line, by a page that shows it
+                continue
+    return [(key, str(html)) for key, html in teasers.made.items()]
 
 
 def _template_name(filename: str | None, config: SiteConfig) -> str | None:
@@ -281,40 +372,62 @@ def _render_pages(
     workers: int,
 ) -> Iterator[tuple[int, Output | NewssiteError]]:
     if workers < 2 or len(todo) < PARALLEL_RENDER_THRESHOLD:
+        teasers = Teasers(env)  # one process: each teaser is made when a page first shows it
         for index in todo:
-            yield index, _render_or_error(pages[index], site, env, config)
+            yield index, _render_or_error(pages[index], site, env, config, teasers)
         return
     # Jinja is pure Python too: a cold build renders on every core. Each worker gets the
-    # site once, builds its own environment, and returns pages in order.
-    size = max(50, len(todo) // (workers * 6))
-    batches = [list(todo[i : i + size]) for i in range(0, len(todo), size)]
+    # site once (forked, not copied), builds its own environment, and returns pages in
+    # order. The teasers lists place are made first, once, and every worker gets them all.
+    made: dict[TeaserKey, str] = {}
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(site, config)
+        max_workers=workers, initializer=_start_worker, initargs=(site, config, made)
     ) as pool:
-        for batch_result in pool.map(_render_batch, batches):
+        for part in pool.map(_teaser_batch, _batches(range(len(site.stories)), workers, 100)):
+            made.update(part)
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(site, config, made)
+    ) as pool:
+        for batch_result in pool.map(_render_batch, _batches(todo, workers, 50)):
             yield from batch_result
 
 
-def _start_worker(site: Site, config: SiteConfig) -> None:
+def _batches(indices: Sequence[int], workers: int, smallest: int) -> list[list[int]]:
+    size = max(smallest, len(indices) // (workers * 6))
+    return [list(indices[i : i + size]) for i in range(0, len(indices), size)]
+
+
+def _start_worker(site: Site, config: SiteConfig, made: Mapping[TeaserKey, str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    _worker.update(site=site, config=config, env=make_environment(config))
+    env = make_environment(config)
+    _worker.update(site=site, config=config, env=env, teasers=Teasers(env, made))
+
+
+def _teaser_batch(indices: list[int]) -> list[tuple[TeaserKey, str]]:
+    site, teasers = _worker["site"], _worker["teasers"]
+    assert isinstance(site, Site) and isinstance(teasers, Teasers)
+    return bulk_teasers([site.stories[index] for index in indices], teasers.env)
 
 
 def _render_batch(indices: list[int]) -> list[tuple[int, Output | NewssiteError]]:
-    site, config, env = _worker["site"], _worker["config"], _worker["env"]
-    assert (
-        isinstance(site, Site)
-        and isinstance(config, SiteConfig)
-        and isinstance(env, jinja2.Environment)
-    )
-    return [(index, _render_or_error(site.pages[index], site, env, config)) for index in indices]
+    site, config, teasers = _worker["site"], _worker["config"], _worker["teasers"]
+    assert isinstance(site, Site) and isinstance(config, SiteConfig)
+    assert isinstance(teasers, Teasers)
+    return [
+        (index, _render_or_error(site.pages[index], site, teasers.env, config, teasers))
+        for index in indices
+    ]
 
 
 def _render_or_error(
-    page: Page, site: Site, env: jinja2.Environment, config: SiteConfig
+    page: Page,
+    site: Site,
+    env: jinja2.Environment,
+    config: SiteConfig,
+    teasers: Teasers | None = None,
 ) -> Output | NewssiteError:
     try:
-        return render_page(page, site, env, config)
+        return render_page(page, site, env, config, teasers)
     except NewssiteError as error:
         return error
 
