@@ -17,7 +17,7 @@ from newssite.graph import StoryMemo, build_site
 from newssite.images import process_photos
 from newssite.model import BuildOptions
 from newssite.parse import parse_all
-from newssite.render import Teasers, render_page, teaser_of
+from newssite.render import BULK_TEASERS, Teasers, bulk_teasers, render_page, teaser_of
 from newssite.sources import discover
 from newssite.templates import make_environment
 
@@ -84,6 +84,14 @@ def test_each_teaser_is_made_once_and_every_list_places_it(make_site: MakeSite) 
     for p in site.pages:  # one page at a time: the same bytes as with the build's teasers
         assert render_page(p, site, env, config, again).data == pages[p.url]
     assert again.made == teasers.made
+
+    # Made in bulk before the pages (as when they render in parallel): the same HTML.
+    bulk = dict(bulk_teasers(site.stories, make_environment(config)))
+    assert {key: bulk[key] for key in teasers.made if key in bulk} == {
+        key: str(html) for key, html in teasers.made.items() if key in bulk
+    }
+    assert len(bulk) == len(site.stories) * len(BULK_TEASERS)
+    assert sum(key in bulk for key in teasers.made) > len(site.stories)
 
     # The same store gives back what it made, and a teaser never sees the story's body.
     first = site.stories[0]
