@@ -342,3 +342,24 @@ def test_odd_but_valid_paths_are_written(tmp_path: Path) -> None:
     )
     assert report.written == 4
     assert tree_digest(tmp_path / "out").keys() == set(paths)
+
+
+def test_the_spool_is_one_flat_folder_with_a_file_per_output(tmp_path: Path) -> None:
+    outputs = [
+        Output("index.html", b"home"),
+        Output("news/a/index.html", b"story a"),
+        Output("news/b/index.html", b"story b"),
+        Output("news/feed.xml", b"<feed/>"),
+        Output("deep/er/still/index.html", b"same"),
+        Output("other/index.html", b"same"),
+    ]
+    with write.spool_folder(tmp_path / "cache") as folder:
+        spooled = [write.spool(output, folder) for output in outputs]
+        entries = list(folder.iterdir())
+        assert all(entry.is_file() for entry in entries)
+        assert len({o.spooled for o in spooled}) == len(entries) == len(outputs)
+        for before, after in zip(outputs, spooled, strict=True):
+            assert after.path == before.path and after.data is None
+            assert Path(str(after.spooled)).parent == folder
+            assert Path(str(after.spooled)).read_bytes() == before.data
+    assert not folder.exists()

@@ -197,14 +197,16 @@ class Story:
 
 @dataclass(frozen=True, slots=True)
 class Teaser:
-    """A story as another page lists it ("Related"): no body, no tags, so an edit to a
-    story's text leaves the pages that point to it unchanged."""
+    """A story as another page lists it (a list's card, "Related"): no body, no tags, so an
+    edit to a story's text leaves the pages that point to it unchanged."""
 
     title: str
     url: str
     section: Section
     date: datetime
     photo: Photo | None = None
+    summary: str = ""  # the dek a list's card shows ("Related" leaves it out)
+    authors: tuple[Author, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import signal
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from newssite.config import SiteConfig
 from newssite.errors import NewssiteError
@@ -37,22 +38,33 @@ from newssite.graph import (
     search_page,
     standalone_page,
 )
-from newssite.model import Output, Page, Pagination, Site, Story
+from newssite.model import Output, Page, Pagination, Site, Story, Teaser
 from newssite.plan import Job, Plan
 from newssite.related import teaser
-from newssite.templates import make_environment
+from newssite.templates import TEASER_TEMPLATE, make_environment
 from newssite.urls import absolute, output_path
 from newssite.write import spool
 
 PARALLEL_RENDER_THRESHOLD = 400
 
 
-def render_page(page: Page, site: Site, env: jinja2.Environment, config: SiteConfig) -> Output:
-    """One HTML page; a template problem becomes a NewssiteError naming the template and line."""
+def render_page(
+    page: Page,
+    site: Site,
+    env: jinja2.Environment,
+    config: SiteConfig,
+    teasers: Teasers | None = None,
+) -> Output:
+    """One HTML page; a template problem becomes a NewssiteError naming the template and line.
+
+    List templates place each story's teaser with `teaser_html(story, ...)`: given the
+    build's `teasers`, a teaser made for an earlier page is reused, not rendered again.
+    """
     context = {
         "site": site.info,
         "page": page,
         "canonical": absolute(page.url, config.base_url),
+        "teaser_html": (teasers if teasers is not None else Teasers(env)).html,
         **page.context,
     }
     try:
@@ -77,6 +89,84 @@ def render_page(page: Page, site: Site, env: jinja2.Environment, config: SiteCon
     return Output(output_path(page.url), html.encode("utf-8"))
 
 
+# How the default theme shows most stories (a card with an h2 or an h3 headline, a line of
+# "Related"): made for every story before the pages are rendered in parallel, so that each
+# is made once per build.
+BULK_TEASERS: tuple[tuple[int, str | None, bool, bool], ...] = (
+    (2, None, True, True),
+    (3, None, True, True),
+    (3, "related", True, True),
+)
+TeaserKey = tuple[str, int, str | None, bool, bool]  # story URL, level, variant, photo, summary
+
+
+class Teasers:
+    """The teaser HTML of each story (teaser.html) for each way a list shows it, made once
+    per build and placed by every list page that shows the story.
+
+    Keyed by the story's URL: one store serves one build (one Site), never two.
+    """
+
+    def __init__(
+        self, env: jinja2.Environment, made: Mapping[TeaserKey, str] | None = None
+    ) -> None:
+        self.env = env
+        self.made: dict[TeaserKey, Markup] = {k: Markup(v) for k, v in (made or {}).items()}
+
+    def html(
+        self,
+        story: Story | Teaser,
+        level: int = 3,
+        variant: str | None = None,
+        show_photo: bool = True,
+        show_summary: bool = True,
+    ) -> Markup:
+        """The story's card; the arguments are those of the theme's `card` macro."""
+        key = (story.url, level, variant, bool(show_photo), bool(show_summary))
+        found = self.made.get(key)
+        if found is None:
+            found = self.made[key] = Markup(
+                self.env.get_template(TEASER_TEMPLATE).render(
+                    story=teaser_of(story),
+                    level=level,
+                    variant=variant,
+                    show_photo=show_photo,
+                    show_summary=show_summary,
+                )
+            )
+        return found
+
+
+def teaser_of(story: Story | Teaser) -> Teaser:
+    """What a list shows of a story: everything but its body, tags and extra fields."""
+    if isinstance(story, Teaser):
+        return story
+    return Teaser(
+        story.title,
+        story.url,
+        story.section,
+        story.date,
+        story.photo,
+        story.summary,
+        story.authors,
+    )
+
+
+def bulk_teasers(
+    stories: Sequence[Story | Teaser], env: jinja2.Environment
+) -> list[tuple[TeaserKey, str]]:
+    """The BULK_TEASERS of each story, made before the pages. A story whose teaser fails
+    is left out: the page that shows it renders it again and reports the error."""
+    teasers = Teasers(env)
+    for story in stories:
+        for level, variant, show_photo, show_summary in BULK_TEASERS:
+            try:
+                teasers.html(story, level, variant, show_photo, show_summary)
+            except Exception:  # reported, with its template line, by a page that shows it
+                continue
+    return [(key, str(html)) for key, html in teasers.made.items()]
+
+
 def _template_name(filename: str | None, config: SiteConfig) -> str | None:
     if not filename:
         return None
@@ -95,7 +185,13 @@ def _template_location(error: BaseException, config: SiteConfig) -> tuple[str | 
 
 
 def render_file(
-    path: str, job: Job, site: Site, plan: Plan, env: jinja2.Environment, config: SiteConfig
+    path: str,
+    job: Job,
+    site: Site,
+    plan: Plan,
+    env: jinja2.Environment,
+    config: SiteConfig,
+    teasers: Teasers | None = None,
 ) -> Output:
     """One file of the plan, made from the stories, authors and pages it shows."""
     kind = job[0]
@@ -132,7 +228,7 @@ def render_file(
         page = redirect_page(str(job[1]), str(job[2]), str(job[3]), config)
     else:
         return _render_other(path, job, site, config)
-    return render_page(page, site, env, config)
+    return render_page(page, site, env, config, teasers)
 
 
 def _render_other(path: str, job: Job, site: Site, config: SiteConfig) -> Output:
@@ -236,39 +332,70 @@ def _render_all(
     workers: int,
 ) -> Iterator[Output | NewssiteError]:
     if workers < 2 or len(paths) < PARALLEL_RENDER_THRESHOLD:
+        teasers = Teasers(env)  # one process: each teaser is made when a page first shows it
         for path in paths:
-            yield _render_or_error(path, plan, site, env, config)
+            yield _render_or_error(path, plan, site, env, config, teasers)
         return
     # Jinja is pure Python: a cold build renders on every core. Each worker gets the plan
-    # and the site once, builds its own environment, and returns files in order.
-    size = max(50, len(paths) // (workers * 6))
-    batches = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+    # and the site once (forked, not copied), builds its own environment, and returns files
+    # in order. The teasers lists place are made first, once, and every worker gets them all.
+    made: dict[TeaserKey, str] = {}
+    stories = list(site.stories)
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(plan, site, config)
+        max_workers=workers, initializer=_start_worker, initargs=(plan, site, config, made)
     ) as pool:
-        for batch_result in pool.map(_render_batch, batches):
+        for part in pool.map(_teaser_batch, _batches(stories, workers, 100)):
+            made.update(part)
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(plan, site, config, made)
+    ) as pool:
+        for batch_result in pool.map(_render_batch, _batches(paths, workers, 50)):
             yield from batch_result
 
 
 _worker: dict[str, object] = {}  # set once in each worker process by _start_worker
 
 
-def _start_worker(plan: Plan, site: Site, config: SiteConfig) -> None:
+def _batches(items: Sequence[str], workers: int, smallest: int) -> list[list[str]]:
+    size = max(smallest, len(items) // (workers * 6))
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _start_worker(
+    plan: Plan, site: Site, config: SiteConfig, made: Mapping[TeaserKey, str]
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    _worker.update(plan=plan, site=site, config=config, env=make_environment(config))
+    env = make_environment(config)
+    _worker.update(plan=plan, site=site, config=config, env=env, teasers=Teasers(env, made))
+
+
+def _teaser_batch(sources: list[str]) -> list[tuple[TeaserKey, str]]:
+    site, teasers = _worker["site"], _worker["teasers"]
+    assert isinstance(site, Site) and isinstance(teasers, Teasers)
+    return bulk_teasers([site.stories[source] for source in sources], teasers.env)
 
 
 def _render_batch(paths: list[str]) -> list[Output | NewssiteError]:
-    plan, site, config, env = _worker["plan"], _worker["site"], _worker["config"], _worker["env"]
+    plan, site, config, teasers = (
+        _worker["plan"],
+        _worker["site"],
+        _worker["config"],
+        _worker["teasers"],
+    )
     assert isinstance(plan, Plan) and isinstance(site, Site) and isinstance(config, SiteConfig)
-    assert isinstance(env, jinja2.Environment)
-    return [_render_or_error(path, plan, site, env, config) for path in paths]
+    assert isinstance(teasers, Teasers)
+    return [_render_or_error(path, plan, site, teasers.env, config, teasers) for path in paths]
 
 
 def _render_or_error(
-    path: str, plan: Plan, site: Site, env: jinja2.Environment, config: SiteConfig
+    path: str,
+    plan: Plan,
+    site: Site,
+    env: jinja2.Environment,
+    config: SiteConfig,
+    teasers: Teasers | None = None,
 ) -> Output | NewssiteError:
     try:
-        return render_file(path, plan.jobs[path], site, plan, env, config)
+        return render_file(path, plan.jobs[path], site, plan, env, config, teasers)
     except NewssiteError as error:
         return error

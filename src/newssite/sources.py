@@ -10,14 +10,24 @@ import hashlib
 import itertools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 import frontmatter
 import yaml
-from yaml.events import AliasEvent
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from newssite.errors import NewssiteError, raise_all
@@ -294,26 +304,32 @@ _FrontMatterLoader.add_implicit_resolver(
 )
 
 
-_FastLoader: type | None = None
-if hasattr(yaml, "CSafeLoader"):
+# libyaml's parser (C), when PyYAML was built with it; else only the pure-Python loader.
+_CParser: type | None = getattr(yaml, "CBaseLoader", None)
 
-    class _CFrontMatterLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
-        """libyaml with the same YAML 1.2 core scalars as _FrontMatterLoader."""
 
-        yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = (
-            _FrontMatterLoader.yaml_implicit_resolvers
-        )
-
-    _FastLoader = _CFrontMatterLoader
+class _Unusual(Exception):
+    """Front matter the quick reader leaves to the careful loader (which explains it)."""
 
 
 def load_front_matter(
     text: str, path: str, first_line: int, lines: dict[str, int]
 ) -> dict[str, object]:
     """Parse front matter YAML into plain Python values, recording the line of every key."""
-    node = _compose_quickly(text)
-    if node is None:
-        node = _compose_carefully(text, path, first_line)
+    quick = load_front_matter_quickly(text, first_line) if _CParser is not None else None
+    if quick is not None:
+        value, quick_lines = quick
+        lines.update(quick_lines)
+        return value
+    return load_front_matter_carefully(text, path, first_line, lines)
+
+
+def load_front_matter_carefully(
+    text: str, path: str, first_line: int, lines: dict[str, int]
+) -> dict[str, object]:
+    """The pure-Python loader: the reference for every value, line and error, and the
+    reader of everything the quick one leaves to it."""
+    node = _compose_carefully(text, path, first_line)
     if node is None:
         return {}
     if not isinstance(node, MappingNode):
@@ -326,22 +342,134 @@ def load_front_matter(
     return value
 
 
-def _compose_quickly(text: str) -> Node | None:
-    """libyaml's parser, for the common case; None when the careful loader must decide.
+def load_front_matter_quickly(
+    text: str, first_line: int
+) -> tuple[dict[str, object], dict[str, int]] | None:
+    """Values and key lines read from libyaml's events, by the careful loader's rules; None
+    for anything it would refuse or must explain (an anchor, an alias, a tag, a syntax
+    error, deep nesting, a duplicate key...): the careful loader then decides, so errors
+    and their lines are the same whichever reader ran.
 
-    Anything unusual (anchors, aliases, deep brackets that could exhaust the C stack,
-    errors to explain) goes to the pure-Python loader, which reports it precisely.
+    Events, not libyaml's node tree: an anchor is seen before anything refers to it (an
+    alias bomb costs nothing), and no nesting reaches the C stack.
     """
-    if _FastLoader is None or "&" in text or "*" in text or text.count("[") + text.count("{") > 64:
-        return None
-    loader = _FastLoader(text)
+    assert _CParser is not None
+    parser = _CParser(text)
     try:
-        node = loader.get_single_node()
-    except yaml.YAMLError:
+        return _values_from_events(parser.get_event, first_line)
+    except (yaml.YAMLError, _Unusual):
         return None
     finally:
-        loader.dispose()
-    return node if node is not None and isinstance(node, MappingNode) else None
+        parser.dispose()
+
+
+def _values_from_events(
+    next_event: Callable[[], Event], first_line: int
+) -> tuple[dict[str, object], dict[str, int]] | None:
+    next_event()  # the stream's start
+    event = next_event()
+    if isinstance(event, StreamEndEvent):
+        return {}, {}
+    event = next_event()  # after the document's start, its root
+    if not isinstance(event, MappingStartEvent):
+        raise _Unusual  # a list or a single value: the careful loader words the error
+    lines: dict[str, int] = {}
+    root = _mapping_from_events(next_event, event, "", first_line, lines, 0)
+    if not isinstance(next_event(), DocumentEndEvent) or not isinstance(
+        next_event(), StreamEndEvent
+    ):
+        raise _Unusual  # a second document
+    return root, lines
+
+
+def _mapping_from_events(
+    next_event: Callable[[], Event],
+    start: MappingStartEvent,
+    name: str,
+    first_line: int,
+    lines: dict[str, int],
+    depth: int,
+) -> dict[str, object]:
+    if depth > MAX_NESTING or start.anchor is not None or start.tag is not None:
+        raise _Unusual
+    result: dict[str, object] = {}
+    while True:
+        event = next_event()
+        if isinstance(event, MappingEndEvent):
+            return result
+        if not isinstance(event, ScalarEvent) or event.anchor is not None:
+            raise _Unusual
+        tag = _scalar_tag(event)
+        key = event.value
+        if tag not in (_STR, _INT) or key in result or _DISALLOWED_CHARACTER.search(key):
+            raise _Unusual
+        dotted = f"{name}.{key}" if name else key
+        lines[dotted] = first_line + event.start_mark.line
+        result[key] = _value_from_events(next_event, dotted, first_line, lines, depth + 1)
+
+
+def _value_from_events(
+    next_event: Callable[[], Event], name: str, first_line: int, lines: dict[str, int], depth: int
+) -> object:
+    event = next_event()
+    if isinstance(event, ScalarEvent):
+        if depth > MAX_NESTING or event.anchor is not None:
+            raise _Unusual
+        return _scalar_value(_scalar_tag(event), event.value)
+    if isinstance(event, MappingStartEvent):
+        return _mapping_from_events(next_event, event, name, first_line, lines, depth)
+    if not isinstance(event, SequenceStartEvent):
+        raise _Unusual  # an alias
+    if depth > MAX_NESTING or event.anchor is not None or event.tag is not None:
+        raise _Unusual
+    items: list[object] = []
+    while True:
+        event = next_event()
+        if isinstance(event, SequenceEndEvent):
+            return items
+        if isinstance(event, ScalarEvent):
+            if depth + 1 > MAX_NESTING or event.anchor is not None:
+                raise _Unusual
+            items.append(_scalar_value(_scalar_tag(event), event.value))
+        elif isinstance(event, MappingStartEvent):
+            item_name = f"{name}[{len(items)}]"
+            items.append(
+                _mapping_from_events(next_event, event, item_name, first_line, lines, depth + 1)
+            )
+        elif isinstance(event, SequenceStartEvent):
+            raise _Unusual  # lists of lists: no field has them; the careful loader reads them
+        else:
+            raise _Unusual
+
+
+def _scalar_tag(event: ScalarEvent) -> str:
+    """The tag the careful loader resolves for an untagged scalar: its implicit resolvers,
+    tried as PyYAML's BaseResolver tries them (plain scalars only)."""
+    if event.tag is not None:
+        raise _Unusual
+    value = event.value
+    if event.implicit[0]:
+        for tag, pattern in _FrontMatterLoader.yaml_implicit_resolvers.get(value[:1], ()):
+            if pattern.match(value):
+                return tag
+    return _STR
+
+
+def _scalar_value(tag: str, value: str) -> object:
+    """A resolved scalar as Python, as _scalar makes it; _Unusual where _scalar raises."""
+    if tag == _STR:
+        if _DISALLOWED_CHARACTER.search(value):
+            raise _Unusual
+        return value
+    if tag == _BOOL:
+        return value.lower() == "true"
+    if tag == _NULL:
+        return None
+    if tag == _INT:
+        return int(value, 10)
+    if tag == _FLOAT:
+        return float(value)
+    raise _Unusual
 
 
 def _compose_carefully(text: str, path: str, first_line: int) -> Node | None:

@@ -12,9 +12,11 @@ import jinja2
 from jinja2 import meta
 
 from newssite.config import SiteConfig
+from newssite.model import Photo
 from newssite.urls import absolute, href, json_feed_url
 
 THEME_STATIC_URL = "/theme/"
+TEASER_TEMPLATE = "teaser.html"  # a story as lists and "Related" show it (render.Teasers)
 _MONTHS = (
     "January",
     "February",
@@ -88,10 +90,13 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         auto_reload=False,
     )
     zone = config.timezone
+    base_path = config.base_path  # a property: worked out once, not for every link
     env.filters.update(
-        url=lambda path: href(str(path), config.base_path),
+        url=lambda path: href(str(path), base_path),
+        srcset=lambda photo, mime: srcset(photo, mime, base_path),
+        fallback_mime=fallback_mime,
         absurl=lambda path: absolute(str(path), config.base_url),
-        theme_asset=lambda name: href(THEME_STATIC_URL + str(name), config.base_path),
+        theme_asset=lambda name: href(THEME_STATIC_URL + str(name), base_path),
         json_feed=lambda atom_url: json_feed_url(str(atom_url)),
         isodate=lambda moment: local(moment, zone).isoformat(),
         longdate=lambda moment: long_date(local(moment, zone)),
@@ -100,6 +105,21 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         datetime=lambda moment: f"{ap_date(local(moment, zone))}, {ap_time(local(moment, zone))}",
     )
     return env
+
+
+def srcset(photo: Photo, mime: str | None, base_path: str) -> str:
+    """ "/img/k-480.webp 480w, /img/k-960.webp 960w": a photo's files of one type (in code:
+    every picture of a page needs two, and a template loop costs more than the page's text)."""
+    return ", ".join(
+        f"{href(file.url, base_path)} {file.width}w"
+        for file in photo.renditions
+        if file.mime == mime
+    )
+
+
+def fallback_mime(photo: Photo) -> str | None:
+    """The type of a photo's files for browsers without WebP (JPEG or PNG), or None."""
+    return next((file.mime for file in photo.renditions if file.mime != "image/webp"), None)
 
 
 def local(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -131,7 +151,8 @@ def ap_time(moment: datetime) -> str:
 def template_digests(config: SiteConfig, names: Iterable[str]) -> dict[str, str]:
     """For each template of `names`, a digest of its source and of every template it
     extends, includes or imports, as the site's theme resolves them: a page rendered with
-    it changes only when one of these does (or the config, or the page's inputs)."""
+    it changes only when one of these does (or the config, or the page's inputs). The
+    teaser template, which pages place through `teaser_html`, counts for every page."""
     env = make_environment(config)
     loader = env.loader
     assert loader is not None
@@ -163,6 +184,7 @@ def template_digests(config: SiteConfig, names: Iterable[str]) -> dict[str, str]
     for name in names:
         seen: set[str] = set()
         closure(name, seen)
+        closure(TEASER_TEMPLATE, seen)
         digest = hashlib.sha256(name.encode())
         for used in sorted(seen):
             digest.update(f"\0{used}\1{source(used)}".encode("utf-8", "surrogatepass"))

@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import pickle
+import posixpath
 import shutil
 import signal
 import subprocess
@@ -186,15 +187,17 @@ def spool(output: Output, folder: Path) -> Output:
     """The output with its bytes in a file under folder (see spool_folder), not in memory."""
     if output.data is None:
         return output
-    file = folder / output.path
+    # Flat, named by a digest of the output's path: no folder to make per page (a mkdir
+    # each cost 1.6 s of a 2,000-story build), and one name per output of the build.
+    name = hashlib.sha256(output.path.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    file = f"{folder}/{name}{posixpath.splitext(output.path)[1]}"
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
         _write_file(file, output.data, output.path)
     except OSError as error:
         raise NewssiteError(
             f"{error.strerror or error} (output/ was left as it was)", path=str(folder)
         ) from None
-    return Output(output.path, None, spooled=str(file), digest=_digest(output.data))
+    return Output(output.path, None, spooled=file, digest=_digest(output.data))
 
 
 def remove_dead_builds_folders(parent: Path, prefixes: tuple[str, ...]) -> None:
