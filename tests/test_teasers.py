@@ -13,6 +13,7 @@ from conftest import DEFAULT_CONFIG, MakeSite, build_ok, story
 from newssite.build import _publication
 from newssite.cache import BuildCache
 from newssite.config import load_config
+from newssite.graph import make_site as made_site
 from newssite.images import process_photos
 from newssite.model import BuildOptions
 from newssite.parse import parse_all
@@ -69,7 +70,7 @@ def test_each_teaser_is_made_once_and_every_list_places_it(make_site: MakeSite) 
     docs, photos = process_photos(docs, config, write=False)
     publication = _publication(options)
     plan = make_plan(records_of(docs, photos), config, publication)
-    site = make_site(plan, docs.articles, docs.authors, docs.pages, config, publication)
+    site = made_site(plan, docs.articles, docs.authors, docs.pages, config, publication)
     env = make_environment(config)
     teasers = Teasers(env)
     html_files = [path for path in plan.jobs if path.endswith(".html")]
