@@ -104,6 +104,32 @@ def warm_runs(
     return results
 
 
+def newsroom_runs(
+    site: Path, stories: list[Path], run: Callable[[], Measure], repeat: int = REPEAT
+) -> dict[str, Measure]:
+    """The other changes a newsroom makes: deleting a story, an author's bio, a template
+    (each `repeat` times but the template, the median reported)."""
+    deletes = []
+    for number in range(repeat):
+        pick(stories, 0.3 + number / 100).unlink()
+        deletes.append(run())
+    authors = sorted((site / "content/authors").glob("*.md"))
+    bios = []
+    for number in range(repeat):
+        author = authors[number % len(authors)] if authors else None
+        if author is not None:
+            author.write_text(author.read_text() + f"\nA line added to the bio, {number + 1}.\n")
+            bios.append(run())
+    override = site / "themes/default/templates/article.html"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    packaged = REPO / "themes/default/templates/article.html"
+    override.write_text(packaged.read_text() + "{# edited by the benchmark #}\n")
+    template = run()
+    override.unlink()
+    results = {"delete one story": median_of(deletes), "edit article.html": template}
+    return results | ({"edit an author's bio": median_of(bios)} if bios else {})
+
+
 def newssite_runs(site: Path) -> dict[str, Measure]:
     output = site / "output"
     shutil.rmtree(output, ignore_errors=True)
@@ -112,7 +138,19 @@ def newssite_runs(site: Path) -> dict[str, Measure]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1780000000"}
     results = {"cold build": measure(command, output, env)}
     stories = sorted((site / "content/articles").rglob("*.md"))
-    return results | warm_runs(stories, lambda: measure(command, output, env))
+    results |= warm_runs(stories, lambda: measure(command, output, env))
+    stories = sorted((site / "content/articles").rglob("*.md"))
+    results |= newsroom_runs(site, stories, lambda: measure(command, output, env))
+    config = site / "newssite.toml"
+    text = config.read_text()
+    config.write_text(
+        re.sub(r"(?m)^search\s*=.*$", "", text).replace("\n[[", "\nsearch = false\n\n[[", 1)
+    )
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(site / ".newssite-cache", ignore_errors=True)
+    results["cold build, search = false"] = measure(command, output, env)
+    config.write_text(text)
+    return results
 
 
 def hugo_binary() -> str | None:
