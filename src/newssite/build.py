@@ -252,6 +252,7 @@ def index_basis(config: SiteConfig, options: BuildOptions) -> str:
     settings = (
         __version__,
         library_versions(),
+        repr(config),
         options.drafts,
         options.future,
         options.base_url,
