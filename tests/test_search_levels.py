@@ -5,11 +5,9 @@ from __future__ import annotations
 import random
 
 from newssite.levels import (
-    GROWTH,
     NEWEST_BUDGET,
     Entry,
     Layout,
-    Level,
     budget,
     canonical_layout,
     next_layout,
