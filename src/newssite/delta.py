@@ -81,7 +81,7 @@ from newssite.render import (
     sitemap_index_of,
     sitemap_parts,
 )
-from newssite.search import index_part, require_pagefind
+from newssite.search import index_levels
 from newssite.sources import MAX_FILE_BYTES, SourceFile, is_ignored_name
 from newssite.templates import make_environment
 from newssite.urls import (
@@ -835,7 +835,7 @@ def update(
             outputs = [make_file(path, after.jobs[path], made, site) for path in paths]
             outputs = [o for o in outputs if not _same_as_file(o, config.output, survey.files)]
         with stage("search"):
-            search_outputs, search_gone = _update_search(before, after, outputs, config, cache)
+            search_outputs, search_gone = _update_search(after, outputs, config, cache)
         with stage("write"), spool_folder(config.cache_dir) as spool_dir:
             outputs += search_outputs
             removed = set(gone) | set(search_gone)
@@ -1016,38 +1016,17 @@ def _same_as_file(output: Output, root: Path, files: Mapping[str, os.stat_result
 
 
 def _update_search(
-    before: PlanSummary,
-    after: Plan,
-    outputs: Sequence[Output],
-    config: SiteConfig,
-    cache: BuildCache,
+    after: Plan, outputs: Sequence[Output], config: SiteConfig, cache: BuildCache
 ) -> tuple[list[Output], list[str]]:
-    """The parts of the search index whose pages changed, indexed again; and the files of
-    the parts that are no more."""
-    binary = require_pagefind(config)
-    if binary is None or not after.shards:
-        return [], []
-    previous = cache.search_index()
-    changed = {output.path: output for output in outputs}
-    parts = dict(previous)
-    made: list[Output] = []
-    gone: list[str] = []
-    for number, shard in enumerate(after.shards):
-        paths = [output_path(url) for url in shard.pages]
-        if (
-            before.shards.get(shard.url) == _digest(shard.pages)
-            and shard.url in previous
-            and changed.keys().isdisjoint(paths)
-        ):
-            continue
-        pages = {path: changed.get(path) or Output(path, None) for path in paths}
-        files = index_part(binary, shard, number == 0, pages, config)
-        made += files
-        kept = {output.path for output in files}
-        gone += [path for path in previous.get(shard.url, ("", {}))[1] if path not in kept]
-        parts[shard.url] = ("", dict.fromkeys(kept))  # "": the next whole build indexes it
-    current = {shard.url for shard in after.shards}
-    for url in [url for url in parts if url not in current]:
-        gone += list(parts.pop(url)[1])
-    cache.remember_search_index(parts)
-    return made, gone
+    """The levels of the search index whose stories changed, indexed again (search.py
+    decides which); and the files of the last build's levels that are no more."""
+    # newssite-search glue (issue 14): output/ is as the last build left it (checked).
+    return index_levels(after.shards, outputs, config, cache, _EVERYTHING)
+
+
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_EVERYTHING = _Everything()
