@@ -100,7 +100,14 @@ def index_search(
     its files in output/ are `intact`. The other levels are indexed `workers` at a time.
     """
     made, _ = index_levels(
-        site.search, outputs, config, cache, intact, workers, yielding=yielding, interrupted=interrupted
+        site.search,
+        outputs,
+        config,
+        cache,
+        intact,
+        workers,
+        yielding=yielding,
+        interrupted=interrupted,
     )
     return made
 
