@@ -351,7 +351,7 @@ def test_only_published_stories_enter_the_index(
         "title": "Lighthouse keepers retire",
         "section": "News",
         "date": "Nov. 20, 2026",
-        "published": str(int(datetime(2026, 11, 20, 8, tzinfo=UTC).timestamp())),
+        "published": f"{int(datetime(2026, 11, 20, 8, tzinfo=UTC).timestamp()):011d}/news/published/",
         "author": "Ana Ruiz",
     }
     assert record["filters"] == {"section": ["News"], "author": ["Ana Ruiz"]}

@@ -7,8 +7,13 @@ search index this way, by what it finds, since an update lays out its levels oth
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +96,154 @@ def test_two_clean_builds_of_a_site_with_filters_are_the_same(
     one = tree_digest(tmp_path / "one")
     assert any(path.startswith("pagefind/filter/") for path in one)
     assert one == tree_digest(tmp_path / "two") == tree_digest(tmp_path / "three")
+
+
+# After a newsroom's history: the same results as one index made afresh
+
+
+def secret(n: int) -> str:
+    """A word only story n's text holds (letters only: Pagefind splits on digits)."""
+    return "zq" + "".join("abcdefghij"[int(d)] for d in f"{n:04d}") + "x"
+
+
+def history_story(n: int, date: str, version: int = 0, **extra: str) -> str:
+    return story(
+        f"Story {n}",
+        date=date,
+        section=("news", "sports")[n % 2],
+        body=f"Harbor council report {secret(n)} version {secret(9000 + version)}.\n"
+        f"\nThe ferry and the {('storm', 'school', 'budget')[n % 3]} again.\n",
+        **extra,
+    )
+
+
+def day(n: int) -> str:
+    return f"2026-{1 + n // 28 % 10:02d}-{1 + n % 28:02d}T{n % 24:02d}:00:00Z"
+
+
+QUERIES = ["harbor", "council report", "storm", "school", "budget ferry"]
+
+
+@contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """Serve a folder at http://127.0.0.1:PORT/."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def browser_results(output: Path, queries: list[str]) -> dict[str, list[str]]:
+    """query -> result URLs on the search page, newest first and by best match (a set)."""
+    from playwright.sync_api import sync_playwright
+
+    from conftest import CHROMIUM_ARGS
+    from test_discovery import settle
+
+    found: dict[str, list[str]] = {}
+    with serve(output) as home, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page()
+            for query in queries:
+                for order in ("newest", "best"):
+                    page.goto(f"{home}search/?q={query.replace(' ', '+')}&sort={order}")
+                    settle(page)
+                    total = int(page.inner_text("#search_status").split()[0].replace("No", "0"))
+                    while (count := len(page.query_selector_all(".search-result"))) < total:
+                        page.click(".search-more__button")
+                        page.wait_for_function(
+                            "n => document.querySelectorAll('.search-result').length >= n",
+                            arg=min(total, count + 10),
+                        )
+                    links = [
+                        a.get_attribute("href") or ""
+                        for a in page.query_selector_all(".search-result__title a")
+                    ]
+                    found[f"{query} ({order})"] = links if order == "newest" else sorted(links)
+                    found[f"{query} (status)"] = [page.inner_text("#search_status")]
+        finally:
+            browser.close()
+    return found
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("seed", [3, 4])
+def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index_finds(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    import random
+    import shutil
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    rng = random.Random(seed)
+    site = make_site(
+        {f"content/articles/s{n:04d}.md": history_story(n, day(n)) for n in range(130)}
+    )
+    articles = site / "content/articles"
+    assert run_cli("build", "--site", str(site)).code == 0
+    versions: dict[int, int] = {}
+    gone: set[int] = set()  # stories search must not find
+    published = 130
+    for step in range(16):
+        roll = rng.random()
+        live = sorted(set(range(published)) - gone)
+        if step in (5, 11):  # a busy day: enough to fill tier 0, which is merged
+            for n in range(published, published + 60):
+                (articles / f"s{n:04d}.md").write_text(history_story(n, day(n)))
+            published += 60
+        elif roll < 0.3:
+            (articles / f"s{published:04d}.md").write_text(history_story(published, day(200)))
+            published += 1
+        elif roll < 0.55:
+            n = rng.choice(live)
+            versions[n] = versions.get(n, 0) + 1
+            (articles / f"s{n:04d}.md").write_text(history_story(n, day(n), versions[n]))
+        elif roll < 0.7:  # re-dated
+            n = rng.choice(live)
+            (articles / f"s{n:04d}.md").write_text(
+                history_story(n, day(rng.randrange(300)), versions.get(n, 0))
+            )
+        elif roll < 0.8:
+            n = rng.choice(live)
+            removed = "{date: '2026-11-25T09:00:00Z', reason: Legal.}"
+            (articles / f"s{n:04d}.md").write_text(history_story(n, day(n), removed=removed))
+            gone.add(n)
+        elif roll < 0.9:
+            n = rng.choice(live)
+            (articles / f"s{n:04d}.md").write_text(history_story(n, day(n), draft="true"))
+            gone.add(n)
+        else:  # scheduled: dated after now
+            n = rng.choice(live)
+            (articles / f"s{n:04d}.md").write_text(history_story(n, "2027-02-01T10:00:00Z"))
+            gone.add(n)
+        result = run_cli("build", "--site", str(site))
+        assert result.code == 0, result.err
+        output = site / "output"
+        text = all_index_text(output)
+        for n in gone:
+            assert secret(n).encode() not in text, (step, n)  # in no level, hidden or not
+    listing = json.loads((site / "output/pagefind/levels.json").read_text())
+    assert len(listing["levels"]) >= 2  # the history left more than one level
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".newssite-cache"))
+    assert run_cli("build", "--site", str(clean)).code == 0
+    assert json.loads((clean / "output/pagefind/levels.json").read_text())["levels"] == [
+        {"folder": "pagefind/", "hidden": []}
+    ]
+    assert searchable(site / "output") == searchable(clean / "output")
+    queries = [*QUERIES, secret(3), secret(9001), secret(9002)]
+    assert browser_results(site / "output", queries) == browser_results(clean / "output", queries)

@@ -4,7 +4,7 @@ A reader's search loads one index chunk per word from every bundle, and a build 
 every bundle whose stories changed. So the index comes in a few levels of geometric size,
 log-structured: a new or edited story goes into the small newest level (tier 0); a level
 that outgrows its budget is merged into the next one, so a tier holds at most
-NEWEST_BUDGET * GROWTH**tier stories and 100,000 stories take at most five levels.
+NEWEST_BUDGET * GROWTH**tier stories and 100,000 stories take at most four levels.
 
 An edited story's old entry stays in its older level until that level is merged, hidden by
 a short list the search script reads. A story that leaves search (taken down, made a
@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-NEWEST_BUDGET = 100  # stories in tier 0: publishing re-indexes this many at most
-GROWTH = 16  # each tier holds this many times the one before
+NEWEST_BUDGET = 40  # stories in tier 0: publishing re-indexes this many at most
+GROWTH = 20  # each tier holds this many times the one before
 STALE_SHARE = 20  # a level with more hidden entries than 1/20 of it (and STALE_MIN) is redone
 STALE_MIN = 32
 

@@ -249,7 +249,8 @@ function bestFirst(levels) {
 }
 
 function published(fragment) {
-  return Number((fragment.meta && fragment.meta.published) || 0);
+  // "<11-digit timestamp><url>": compared as text, newest first, then by URL.
+  return String((fragment.meta && fragment.meta.published) || "");
 }
 
 function render(fragment) {
