@@ -302,6 +302,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="keep corpora here (default: a temporary folder)")
     parser.add_argument("--publishes", type=int, default=12)
     parser.add_argument("--queries", nargs="*", default=QUERIES)
+    parser.add_argument("--keep", action="store_true", help="keep the built sites in --work")
     args = parser.parse_args()
     os.environ["PYTHONPATH"] = str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")
     with tempfile.TemporaryDirectory() as temporary:
@@ -311,7 +312,7 @@ def main() -> None:
         sources = [args.site] if args.site else [make_corpus(n, work) for n in args.articles]
         for source in sources:
             run(source, work, args.publishes, args.queries)
-            for name in ("levels", "one-index", "held"):
+            for name in () if args.keep else ("levels", "one-index", "held"):
                 shutil.rmtree(work / name, ignore_errors=True)
 
 
