@@ -42,7 +42,7 @@ from typing import Any
 from newssite.cache import BuildCache
 from newssite.config import CONFIG_NAME, SiteConfig
 from newssite.errors import NewssiteError
-from newssite.levels import Entry, Layout, Level, next_layout, searchable_entries
+from newssite.levels import Entry, Layout, Level, next_layout
 from newssite.model import Output, SearchShard, Site
 from newssite.urls import output_path
 from newssite.write import remove_dead_builds_folders
@@ -135,7 +135,7 @@ def index_levels(
     parts = dict(cache.search_index()) if cache is not None else {}
     records = _records(parts, stamp)
     previous = _layout_of(records)
-    shown = {url: entry.key for url, (_, entry) in searchable_entries(previous).items()}
+    shown = {url: key for record in records.values() for url, key in record.shown()}
     current = {url: _page_key(url, rendered, shown, config) for url in search[0].pages}
     layout = next_layout(previous if previous.levels else None, current)
     top = max(level.tier for level in layout.levels)
@@ -181,7 +181,8 @@ def index_levels(
         files = found[tier]
         assert files is not None
         made += files
-        record = _Record(_signature(level, folders[tier]), fragments[tier])
+        hidden = frozenset(entry.url for entry in layout.hidden_in(tier))
+        record = _Record(_signature(level, folders[tier]), fragments[tier], hidden)
         new_parts[folders[tier]] = (
             record.dumps(stamp),
             {o.path: o.data if keep_bytes else None for o in files},
@@ -204,6 +205,11 @@ class _Record:
 
     signature: tuple[object, ...]  # folder, tier and entries
     fragments: dict[str, str]  # url -> Pagefind's fragment id, for the hidden list
+    hidden: frozenset[str] = frozenset()  # urls of the entries search hides (old versions)
+
+    def shown(self) -> list[tuple[str, str]]:
+        """(url, key) of the entries search shows: each story's page as the build knew it."""
+        return [(u, k) for u, k in self.signature[2] if u not in self.hidden]  # type: ignore[attr-defined]
 
     def dumps(self, stamp: str) -> str:
         folder, tier, entries = self.signature
@@ -212,7 +218,10 @@ class _Record:
                 "stamp": stamp,
                 "folder": folder,
                 "tier": tier,
-                "entries": [[u, k, self.fragments.get(u, "")] for u, k in entries],  # type: ignore[attr-defined]
+                "entries": [
+                    [u, k, self.fragments.get(u, ""), int(u in self.hidden)]
+                    for u, k in entries  # type: ignore[attr-defined]
+                ],
             },
             ensure_ascii=False,
         )
@@ -233,9 +242,10 @@ def _records(
             data = json.loads(described)
             if data["stamp"] != stamp or data["folder"] != folder:
                 return {}
-            entries = tuple((str(u), str(k)) for u, k, _ in data["entries"])
-            fragments = {str(u): str(f) for u, _, f in data["entries"] if f}
-            records[folder] = _Record((folder, int(data["tier"]), entries), fragments)
+            entries = tuple((str(u), str(k)) for u, k, _, _ in data["entries"])
+            fragments = {str(u): str(f) for u, _, f, _ in data["entries"] if f}
+            hidden = frozenset(str(u) for u, _, _, gone in data["entries"] if gone)
+            records[folder] = _Record((folder, int(data["tier"]), entries), fragments, hidden)
         except (ValueError, KeyError, TypeError):
             return {}
     return records
