@@ -33,10 +33,10 @@ from conftest import (
 )
 from newssite.build import preview_files
 from newssite.cache import BuildCache
-from newssite.model import BuildOptions, SearchShard, Section, Story, Tag
+from newssite.model import BuildOptions, Section, Story, Tag
 from newssite.related import related_stories
-from newssite.search_parts import search_shards
 from sitecheck import parse_html, xml
+from test_search_index import same_site, searchable
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -315,11 +315,9 @@ def newsroom_files() -> dict[str, str]:
 
 
 def search_parts(output: Path) -> list[str]:
-    """The parts of the search index that the search page merges, oldest first."""
-    page = parse_html(output / "search/index.html")
-    box = page.find(".//*[@id='search']")
-    assert box is not None
-    return [box.get("data-bundle", ""), *box.get("data-merge", "").split()]
+    """The levels of the search index (pagefind/levels.json), the largest first."""
+    listing = json.loads((output / "pagefind/levels.json").read_text())
+    return ["/" + level["folder"] for level in listing["levels"]]
 
 
 def indexed(output: Path) -> dict[str, dict[str, Any]]:
@@ -349,7 +347,10 @@ def test_only_published_stories_enter_the_index(
         "title": "Lighthouse keepers retire",
         "section": "News",
         "date": "Nov. 20, 2026",
+        "published": f"{int(datetime(2026, 11, 20, 8, tzinfo=UTC).timestamp()):011d}/news/published/",
+        "author": "Ana Ruiz",
     }
+    assert record["filters"] == {"section": ["News"], "author": ["Ana Ruiz"]}
     assert "Ana covers city hall" not in record["content"]  # author boxes are not indexed
     assert "Nov. 20, 2026" not in record["content"]  # the date is shown from the meta
     assert "By Ana Ruiz" in record["content"]  # a reporter's name finds their stories
@@ -359,7 +360,8 @@ def test_only_published_stories_enter_the_index(
     )
     for secret in (DRAFT_PHRASE, SCHEDULED_PHRASE, REMOVED_PHRASE, "Secret draft"):
         assert secret.encode() not in everything
-    assert (output / "pagefind/pagefind-ui.js").is_file()
+    assert (output / "pagefind/pagefind.js").is_file()
+    assert not (output / "pagefind/pagefind-ui.js").exists()  # search.js is the UI
     assert (output / "search/index.html").is_file()
 
 
@@ -495,8 +497,9 @@ def test_incremental_builds_of_a_split_index_equal_clean_builds(
     for number, edit in enumerate(edits):
         edit()
         build(site)
-        assert tree_digest(site / "output") == clean_build(site, tmp_path / f"clean{number}")
-    assert len(indexed(site / "output")) == 205 - 1 + 1 - 1
+        clean_build(site, tmp_path / f"clean{number}")
+        assert same_site(site / "output", tmp_path / f"clean{number}/output") == []
+    assert len(searchable(site / "output")) == 205 - 1 + 1 - 1
 
 
 def test_the_preview_keeps_the_index_in_memory(
@@ -513,32 +516,6 @@ def test_the_preview_keeps_the_index_in_memory(
     outputs = preview_files(site, options, cache).outputs
     assert {o.path: o.data for o in outputs if o.path.startswith("pagefind/")} == index
     assert not (site / "output").exists()
-
-
-def test_the_index_comes_in_parts_that_stay_put() -> None:
-    urls = [f"/news/s{n}/" for n in range(3000)]
-    shards = search_shards(urls)
-    assert [page for shard in shards for page in shard.pages] == urls
-    assert shards[0].url == "/pagefind/"
-    assert len({shard.url for shard in shards}) == len(shards)
-    sizes = [len(shard.pages) for shard in shards]
-    assert max(sizes) <= 500 and 6 <= len(shards) <= 30, sizes
-    assert all(size <= 25 for size in sizes[-3:])  # the newest stories come in small parts
-
-    def changed(after: tuple[SearchShard, ...]) -> set[SearchShard]:
-        return set(after) - set(shards)
-
-    # Publishing a story changes the newest part only.
-    assert len(changed(search_shards([*urls, "/news/new/"]))) == 1
-    # Adding, removing or re-dating an old story changes its own block (or splits or joins
-    # it), never the parts after it, which keep their names and stories.
-    for at in (5, 700, 1500, 2200):
-        assert len(changed(search_shards([*urls[:at], "/news/old/", *urls[at:]]))) <= 2, at
-        assert len(changed(search_shards(urls[:at] + urls[at + 1 :]))) <= 2, at
-        moved = [*urls[:at], *urls[at + 1 : at + 40], urls[at], *urls[at + 40 :]]
-        assert len(changed(search_shards(moved))) <= 4, at  # left one block, joined another
-    assert search_shards(urls[:5]) == (SearchShard("/pagefind/", tuple(urls[:5])),)
-    assert search_shards([]) == ()
 
 
 def numbered_stories(count: int, phrase: str = "") -> dict[str, str]:
@@ -560,7 +537,7 @@ def test_publishing_one_story_with_search_on_writes_few_files(make_site: MakeSit
     build(site)
     output = site / "output"
     before = tree_digest(output)
-    search_parts_before = [part.lstrip("/") for part in search_parts(output)[:-1]]
+    assert search_parts(output) == ["/pagefind/"]  # a clean build: one level
     assert len(indexed(output)) == 120
     (site / "content/articles/new.md").write_text(
         story("Breaking", date="2026-11-25T10:00:00+02:00", tags="[T1, T2]")
@@ -570,22 +547,25 @@ def test_publishing_one_story_with_search_on_writes_few_files(make_site: MakeSit
     assert "/news/new/" in indexed(output)
     after = tree_digest(output)
     changed = sorted(p for p in after if p.startswith("pagefind/") and before.get(p) != after[p])
-    # Only the newest part of the index (stories 100 to 120) was made again.
-    newest = search_parts(output)[-1].lstrip("/")
-    assert newest != "pagefind/" and newest not in search_parts_before, newest
-    assert changed and all(p.startswith(newest) for p in changed), changed
-    assert len(changed) <= 12, changed
+    # The story went into a new, small newest level; the large one was left as it was.
+    assert search_parts(output) == ["/pagefind/", "/pagefind/level-0/"]
+    newest = "pagefind/level-0/"
+    assert changed and all(p.startswith(newest) or p == "pagefind/levels.json" for p in changed)
+    assert len(changed) <= 10, changed
 
 
 # Search in a browser
 
 
-# Pagefind's UI says "Searching for ..." until the search has ended, then how many it found.
-RESULTS_SETTLED = (
-    "() => !!document.querySelector('.pagefind-ui__message')"
-    " && !document.querySelector('.pagefind-ui__message').textContent.startsWith('Searching')"
-    " && !document.querySelector('.pagefind-ui__loading')"
-)
+def settle(page: Any) -> None:
+    """Wait until the search on the page has shown its results (or that there are none)."""
+    page.wait_for_function(
+        "() => { const s = document.getElementById('search_status').textContent;"
+        " if (!s || s === 'Searching…') return false;"
+        " if (/^No stories/.test(s)) return true;"
+        " const n = Math.min(10, parseInt(s, 10));"
+        " return document.querySelectorAll('.search-result').length >= n; }"
+    )
 
 
 @pytest.mark.browser
@@ -600,38 +580,50 @@ def test_the_search_page_finds_a_story_by_a_phrase_of_its_body(make_site: MakeSi
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(home)
         page.click("nav a[href='/ledger/search/']")
-        page.wait_for_selector(".pagefind-ui__search-input")
-        page.fill(".pagefind-ui__search-input", BODY_PHRASE)
-        page.wait_for_selector(".pagefind-ui__result")
-        page.wait_for_function(RESULTS_SETTLED)
-        results = page.query_selector_all(".pagefind-ui__result")
+        page.fill("#search_q", BODY_PHRASE)
+        page.wait_for_selector(".search-result")
+        settle(page)
+        results = page.query_selector_all(".search-result")
         assert len(results) == 1
         [result] = results
-        link = result.query_selector(".pagefind-ui__result-link")
+        link = result.query_selector(".search-result__title a")
         assert link is not None and link.inner_text() == "Lighthouse keepers retire"
         assert link.get_attribute("href") == "/ledger/news/published/"
-        tags = [t.inner_text() for t in result.query_selector_all(".pagefind-ui__result-tag")]
-        assert sorted(tags) == ["Date: Nov. 20, 2026", "Section: News"]
-        assert BODY_PHRASE.split()[0] in result.inner_text()
+        text = result.inner_text()
+        assert "News" in text and "Nov. 20, 2026" in text and "By Ana Ruiz" in text
+        assert BODY_PHRASE.split()[0] in text
+        assert page.url == f"{home}search/?q={BODY_PHRASE.replace(' ', '+')}"
         for phrase in (SCHEDULED_PHRASE, DRAFT_PHRASE, REMOVED_PHRASE):
             page.goto(f"{home}search/?q={phrase.replace(' ', '+')}")
-            page.wait_for_function(RESULTS_SETTLED)
-            assert page.query_selector_all(".pagefind-ui__result") == [], phrase
-            assert "No results" in page.inner_text(".pagefind-ui__message")
+            settle(page)
+            assert page.query_selector_all(".search-result") == [], phrase
+            assert page.is_visible(".search-empty a[href='/ledger/news/']")
         page.goto(f"{home}search/?q=lighthouse")
-        page.wait_for_selector(".pagefind-ui__result")
-        page.click(".pagefind-ui__result-link")
+        page.wait_for_selector(".search-result")
+        page.click(".search-result__title a")
         page.wait_for_url(f"{home}news/published/")
+        page.go_back()
+        page.wait_for_selector(".search-result")
+        assert page.input_value("#search_q") == "lighthouse"
     assert errors == []
 
 
 @pytest.mark.browser
-def test_search_finds_stories_in_every_part_of_the_index(make_site: MakeSite) -> None:
-    site = make_site(numbered_stories(130, phrase="kittiwake colony census"))
+def test_search_finds_stories_in_every_level_and_hides_old_versions(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(numbered_stories(130))
     build(site, "--base-url", "https://gazette.example/ledger/")
-    parts = [part.removeprefix("/ledger") for part in search_parts(site / "output")]
-    assert len(parts) == 6 and parts[0] == "/pagefind/", parts
-    assert all((site / f"output{part}pagefind-entry.json").is_file() for part in parts)
+    articles = site / "content/articles"
+    (articles / "s000.md").write_text(
+        (articles / "s000.md").read_text().replace("word0", "kittiwake colony census")
+    )
+    (articles / "new.md").write_text(
+        story("New", date="2026-11-25T10:00:00Z", body="The kittiwake colony census.\n")
+    )
+    build(site, "--base-url", "https://gazette.example/ledger/")
+    parts = search_parts(site / "output")
+    assert parts == ["/pagefind/", "/pagefind/level-0/"], parts
     errors: list[str] = []
     with static_server(site / "output", prefix="ledger") as origin, launch_chromium() as browser:
         home = f"{origin}/ledger/"
@@ -639,11 +631,13 @@ def test_search_finds_stories_in_every_part_of_the_index(make_site: MakeSite) ->
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(f"{home}search/?q=kittiwake+colony+census")
-        page.wait_for_selector(".pagefind-ui__result")
-        page.wait_for_function(RESULTS_SETTLED)
-        links = sorted(
+        settle(page)
+        links = [
             link.get_attribute("href") or ""
-            for link in page.query_selector_all(".pagefind-ui__result-link")
-        )
-        assert links == ["/ledger/news/s000/", "/ledger/sports/s129/"]
+            for link in page.query_selector_all(".search-result__title a")
+        ]
+        assert links == ["/ledger/news/new/", "/ledger/news/s000/"]  # newest first
+        page.goto(f"{home}search/?q=word0")  # only in the old version of s000
+        settle(page)
+        assert page.query_selector_all(".search-result") == []
     assert errors == []

@@ -138,9 +138,7 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
                     made = set(read.todo)
                     outputs += [Output(path, None) for path in plan.jobs if path not in made]
                 with timer("search"):
-                    outputs += index_search(
-                        site, outputs, config, cache, survey.intact, _workers(), plan.digests
-                    )
+                    outputs += index_search(site, outputs, config, cache, survey.intact, _workers())
                 with timer("write"):
                     copies = static_copies(config, site, outputs)
                     copies = publish_photos(read.photos, plan.photos, copies, config)
@@ -336,7 +334,7 @@ def preview_files(
     memo.digests = dict(plan.digests)
     outputs = [memo.files[path] for path in plan.jobs]
     if search:
-        outputs += index_search(site, outputs, config, cache, digests=plan.digests)
+        outputs += index_search(site, outputs, config, cache)
     copies = publish_photos(photos, plan.photos, static_copies(config, site, outputs), config)
     return Preview(plan, site, outputs, copies, docs.warnings)
 
@@ -357,7 +355,6 @@ def search_files(
         preview.outputs,
         config,
         cache,
-        digests=preview.plan.digests,
         yielding=True,
         interrupted=interrupted,
     )

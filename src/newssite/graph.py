@@ -400,9 +400,9 @@ def not_found_page() -> Page:
     return Page("notfound", NOT_FOUND_URL, "404.html", "Page not found", noindex=True)
 
 
-def search_page(bundle_url: str, merged_urls: tuple[str, ...], config: SiteConfig) -> Page:
+def search_page(bundle_url: str, config: SiteConfig) -> Page:
     description = f"Search the stories of {config.title}."
-    context = FrozenDict({"bundle_url": bundle_url, "merged_urls": merged_urls})
+    context = FrozenDict({"bundle_url": bundle_url})
     return Page("search", SEARCH_URL, "search.html", "Search", description, context)
 
 

@@ -58,6 +58,7 @@ _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGN
 _FRAME_WITHOUT_SRC = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.DOTALL)
 _IMAGE_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 _IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")
+_TABLE_START = re.compile(r"<table(?=[\s>])")
 FIGURE_CLASS = "photo photo--inline"
 # "Caption text — Photo: Jane Doe/Agency": the credit follows the last "Photo:" or "Credit:".
 _CREDIT = re.compile(
@@ -318,6 +319,8 @@ class MarkupRenderer:
         self._rewriter.assets = []
         raw_html = self._md.convert(text)
         safe_html = raw_html if self.settings.trusted_html else sanitize(raw_html, self.settings)
+        if "<table" in safe_html:
+            safe_html = _scrollable_tables(safe_html)
         plain = _plain_text(safe_html)
         return RenderedBody(
             html=safe_html,
@@ -343,6 +346,15 @@ def sanitize(html: str, settings: MarkupSettings) -> str:
     clean = _FRAME_WITHOUT_SRC.sub("", clean)
     clean = _IMAGE_WITHOUT_SRC.sub("", clean)
     return _IMAGE_WITHOUT_ALT.sub('<img alt=""', clean)
+
+
+def _scrollable_tables(html: str) -> str:
+    """Each table in a box that scrolls sideways on a narrow screen, and that a keyboard
+    can reach and scroll (a scrolling region must be focusable, WCAG 2.1.1)."""
+    html = _TABLE_START.sub(
+        '<div class="table-scroll" role="region" aria-label="Table" tabindex="0"><table', html
+    )
+    return html.replace("</table>", "</table></div>")
 
 
 def _attribute_filter(embed_hosts: tuple[str, ...]) -> Callable[[str, str, str], str | None]:

@@ -447,9 +447,7 @@ def make_plan(
     planner.standalone()
     planner.add(output_path(NOT_FOUND_URL), ("notfound",), ())
     if shards:
-        planner.add(
-            output_path(SEARCH_URL), ("search", shards[0].url, tuple(s.url for s in shards[1:])), ()
-        )
+        planner.add(output_path(SEARCH_URL), ("search", shards[0].url), ())
         planner.entries.append(SitemapEntry(SEARCH_URL, None, False))
     redirects = planner.redirects(included)
     planner.sitemaps()

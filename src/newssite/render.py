@@ -223,7 +223,7 @@ def render_file(
     elif kind == "notfound":
         page = not_found_page()
     elif kind == "search":
-        page = search_page(str(job[1]), job[2], config)  # type: ignore[arg-type]
+        page = search_page(str(job[1]), config)
     elif kind == "redirect":
         page = redirect_page(str(job[1]), str(job[2]), str(job[3]), config)
     else:

@@ -5,19 +5,19 @@ article pages are linked or written into a scratch folder in the build cache, Pa
 indexes them there, and its files come back as Outputs that go through the normal write
 stage, so a failed build never leaves a half-made index in output/.
 
-The index comes in parts (graph.search_shards): blocks of the archive whose ends the
-stories themselves decide (by a hash of their URLs), then the newest few. Publishing a
-story re-indexes only the last part, and adding or removing an old one only its block,
-so a build rewrites a handful of files, not every chunk of one big index. A part whose
-pages did not change is kept as it is: its fingerprint hashes the fingerprints of the
-pages it was made from.
+The index comes in a few levels (levels.py): Pagefind bundles of geometric size. The
+largest is /pagefind/ and carries the search scripts; the others are /pagefind/level-N/.
+A publish or an edit re-indexes the small newest level; a reader's search loads one chunk
+per word from each level (search.js merges them and hides the old versions listed in
+/pagefind/levels.json). The layout is kept in the build cache from build to build (each
+level's entries, with the content key of each page and the Pagefind fragment it became);
+a build without it makes the canonical layout, one level.
+
+Pagefind writes its filter indexes in a random order; they are written again here in a
+fixed one (canonical_filters), so two builds of the same pages give the same bytes.
 
 What the sizes trade (measured with Pagefind 1.5.2): Pagefind spends ~2.3 ms of one core
-per story, most of it building and gzipping the word index, not parsing HTML, so an edit
-costs the size of its part. Pagefind cuts a part's words into chunks by running counts of
-word positions, so words added near the top of a story move every later chunk boundary and
-rename most of the part's chunks. A reader's search loads one chunk (~25 kB) per word from
-every part, and search.js loads the parts in parallel.
+per story, most of it building and gzipping the word index, not parsing HTML.
 
 Why the binary and not Pagefind's Python API: that client reads one reply per 0.1 s (50
 add_custom_record calls take 5 s), its service spends no less CPU than the binary, and
@@ -26,18 +26,23 @@ records would bypass the theme's data-pagefind-* markup.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Container, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from newssite.cache import BuildCache
 from newssite.config import CONFIG_NAME, SiteConfig
 from newssite.errors import NewssiteError
+from newssite.levels import Entry, Layout, Level, next_layout
 from newssite.model import Output, SearchShard, Site
 from newssite.urls import output_path
 from newssite.write import remove_dead_builds_folders
@@ -79,109 +84,245 @@ def index_search(
     cache: BuildCache | None = None,
     intact: Container[str] = (),
     workers: int = 1,
-    digests: Mapping[str, str] | None = None,
     *,
     yielding: bool = False,
     interrupted: Callable[[], bool] | None = None,
 ) -> list[Output]:
-    """The files of every part of the search index (site.search); [] when search is off.
+    """The files of every level of the search index (site.search); [] when search is off.
 
     With `yielding` (the preview), Pagefind runs at the lowest CPU priority, so the browser
     reloading the pages just published and the preview server come first. When
     `interrupted()` turns true (a newer edit waits), Pagefind is stopped and
     SearchInterrupted raised.
 
-    `digests` are the plan's (plan.py): a page's digest stands for its bytes. With a cache,
-    a part whose pages did not change is reused: in memory (the preview),
-    or as Output(path, None) when its files in output/ are `intact`. The other parts are
-    indexed `workers` at a time (Pagefind runs on about one core).
+    With a cache, the layout of the last build is carried on (levels.py), and a level whose
+    stories did not change is reused: in memory (the preview), or as Output(path, None) when
+    its files in output/ are `intact`. The other levels are indexed `workers` at a time.
     """
+    made, _ = index_levels(
+        site.search,
+        outputs,
+        config,
+        cache,
+        intact,
+        workers,
+        yielding=yielding,
+        interrupted=interrupted,
+    )
+    return made
+
+
+def index_levels(
+    search: Sequence[SearchShard],
+    outputs: Sequence[Output],
+    config: SiteConfig,
+    cache: BuildCache | None,
+    intact: Container[str],
+    workers: int = 1,
+    *,
+    yielding: bool = False,
+    interrupted: Callable[[], bool] | None = None,
+) -> tuple[list[Output], list[str]]:
+    """The files of the search index's levels, and the files of the last build's levels
+    that are no more. `outputs` holds the rendered pages; a story page not among them is
+    as the last build left it in output/."""
     binary = require_pagefind(config)
-    if binary is None or not site.search:  # search off, or nothing to find
-        return []
+    if binary is None or not search:  # search off, or nothing to find
+        return [], []
     remove_dead_builds_folders(config.cache_dir, (SCRATCH_PREFIX,))  # of killed builds
     rendered = {output.path: output for output in outputs}
-    known = digests or {}
-    previous = cache.search_index() if cache is not None else {}
-    keep_bytes = cache is not None and cache.directory is None
-    fingerprints = [
-        _shard_fingerprint(binary, shard, number == 0, rendered, known)
-        for number, shard in enumerate(site.search)
-    ]
-    found = [
-        _reusable(previous.get(shard.url), fingerprint, intact)
-        for shard, fingerprint in zip(site.search, fingerprints, strict=True)
-    ]
+    stamp = _binary_stamp(binary)
+    parts = dict(cache.search_index()) if cache is not None else {}
+    records = _records(parts, stamp)
+    previous = _layout_of(records)
+    shown = {url: key for record in records.values() for url, key in record.shown()}
+    current = {url: _page_key(url, rendered, shown, config) for url in search[0].pages}
+    layout = next_layout(previous if previous.levels else None, current)
+    top = max(level.tier for level in layout.levels)
+    folders = {level.tier: _level_url(level.tier, top) for level in layout.levels}
+    levels = {level.tier: level for level in layout.levels}
+    found: dict[int, list[Output] | None] = {}
+    fragments: dict[int, dict[str, str]] = {}  # tier -> url -> fragment id (current entries)
+    for tier, level in levels.items():
+        record = records.get(folders[tier])
+        signature = _signature(level, folders[tier])
+        if record is not None and record.signature == signature:
+            found[tier] = _reusable(parts[folders[tier]][1], intact)
+            fragments[tier] = record.fragments
+        else:
+            found[tier] = None
 
-    def index(number: int) -> list[Output]:
+    def index(tier: int) -> list[Output]:
         if interrupted is not None and interrupted():
             raise SearchInterrupted
-        shard = site.search[number]
-        paths = [output_path(url) for url in shard.pages]
+        paths = [output_path(entry.url) for entry in levels[tier].entries]
+        pages = {path: rendered.get(path) or Output(path, None) for path in paths}
+        folder = folders[tier]
         return _run_pagefind(
             binary,
             paths,
-            rendered,
+            pages,
             config,
-            shard.url,
-            ui=number == 0,
+            folder,
+            ui=folder == SEARCH_ROOT,
             yielding=yielding,
             interrupted=interrupted,
         )
 
-    todo = [number for number, files in enumerate(found) if files is None]
+    todo = [tier for tier, files in found.items() if files is None]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for number, files in zip(todo, pool.map(index, todo), strict=True):
-            found[number] = files
+        for tier, files in zip(todo, pool.map(index, todo), strict=True):
+            found[tier] = files
+            fragments[tier] = _fragment_ids(files)
+    keep_bytes = cache is not None and cache.directory is None
     made: list[Output] = []
-    parts: dict[str, tuple[str, dict[str, bytes | None]]] = {}
-    for shard, fingerprint, files in zip(site.search, fingerprints, found, strict=True):
+    new_parts: dict[str, tuple[str, dict[str, bytes | None]]] = {}
+    for tier, level in levels.items():
+        files = found[tier]
         assert files is not None
         made += files
-        parts[shard.url] = (fingerprint, {o.path: o.data if keep_bytes else None for o in files})
+        hidden = frozenset(entry.url for entry in layout.hidden_in(tier))
+        record = _Record(_signature(level, folders[tier]), fragments[tier], hidden)
+        new_parts[folders[tier]] = (
+            record.dumps(stamp),
+            {o.path: o.data if keep_bytes else None for o in files},
+        )
+    made.append(_levels_file(layout, folders, fragments))
+    kept = {o.path for o in made}
+    gone = sorted({path for _, files in parts.values() for path in files if path not in kept})
     if cache is not None:
-        cache.remember_search_index(parts)
-    return made
+        cache.remember_search_index(new_parts)
+    return made, gone
 
 
-def index_part(
-    binary: Path, shard: SearchShard, first: bool, rendered: dict[str, Output], config: SiteConfig
-) -> list[Output]:
-    """The files of one part of the search index; `rendered` holds its pages (Output(path,
-    None) for a page as it is in output/). `first`: the part that carries the UI."""
-    paths = [output_path(url) for url in shard.pages]
-    return _run_pagefind(binary, paths, rendered, config, shard.url, ui=first)
+SEARCH_ROOT = "/pagefind/"  # graph.SEARCH_BUNDLE_URL: the largest level, with the scripts
+LEVELS_FILE = "pagefind/levels.json"  # the levels and their hidden entries, for search.js
 
 
-def _shard_fingerprint(
-    binary: Path,
-    shard: SearchShard,
-    with_ui: bool,
-    rendered: dict[str, Output],
-    known: Mapping[str, str],
-) -> str:
-    """What a part of the index is made from: the pagefind binary and its pages' fingerprints."""
+@dataclass(frozen=True, slots=True)
+class _Record:
+    """A level as the cache keeps it (as its part's fingerprint): what it was made from."""
+
+    signature: tuple[object, ...]  # folder, tier and entries
+    fragments: dict[str, str]  # url -> Pagefind's fragment id, for the hidden list
+    hidden: frozenset[str] = frozenset()  # urls of the entries search hides (old versions)
+
+    def shown(self) -> list[tuple[str, str]]:
+        """(url, key) of the entries search shows: each story's page as the build knew it."""
+        return [(u, k) for u, k in self.signature[2] if u not in self.hidden]  # type: ignore[attr-defined]
+
+    def dumps(self, stamp: str) -> str:
+        folder, tier, entries = self.signature
+        return json.dumps(
+            {
+                "stamp": stamp,
+                "folder": folder,
+                "tier": tier,
+                "entries": [
+                    [u, k, self.fragments.get(u, ""), int(u in self.hidden)]
+                    for u, k in entries  # type: ignore[attr-defined]
+                ],
+            },
+            ensure_ascii=False,
+        )
+
+
+def _signature(level: Level, folder: str) -> tuple[object, ...]:
+    return (folder, level.tier, tuple((e.url, e.key) for e in level.entries))
+
+
+def _records(
+    parts: Mapping[str, tuple[str, dict[str, bytes | None]]], stamp: str
+) -> dict[str, _Record]:
+    """The last build's levels, from the cache ({} when made by another Pagefind, or by an
+    older newssite: the next layout is the canonical one)."""
+    records = {}
+    for folder, (described, _) in parts.items():
+        try:
+            data = json.loads(described)
+            if data["stamp"] != stamp or data["folder"] != folder:
+                return {}
+            entries = tuple((str(u), str(k)) for u, k, _, _ in data["entries"])
+            fragments = {str(u): str(f) for u, _, f, _ in data["entries"] if f}
+            hidden = frozenset(str(u) for u, _, _, gone in data["entries"] if gone)
+            records[folder] = _Record((folder, int(data["tier"]), entries), fragments, hidden)
+        except (ValueError, KeyError, TypeError):
+            return {}
+    return records
+
+
+def _layout_of(records: Mapping[str, _Record]) -> Layout:
+    levels = []
+    for record in records.values():
+        _, tier, entries = record.signature
+        levels.append(Level(tier, tuple(sorted(Entry(u, k) for u, k in entries))))  # type: ignore[arg-type, attr-defined]
+    tiers = [level.tier for level in levels]
+    if len(set(tiers)) != len(tiers) or not all(level.entries for level in levels):
+        return Layout(())
+    return Layout(tuple(sorted(levels, key=lambda level: level.tier)))
+
+
+def _level_url(tier: int, top: int) -> str:
+    return SEARCH_ROOT if tier == top else f"{SEARCH_ROOT}level-{tier}/"
+
+
+def _binary_stamp(binary: Path) -> str:
     stat = binary.stat()
-    digest = hashlib.sha256(
-        f"{binary}\0{stat.st_size}\0{stat.st_mtime_ns}\0{shard.url}\0{with_ui}".encode()
-    )
-    for path in map(output_path, shard.pages):
-        made = rendered[path]
-        page = known.get(path) or made.digest or ""
-        if not page and made.data is not None:
-            page = hashlib.sha256(made.data).hexdigest()
-        digest.update(f"\0{path}\0{page}".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    return f"{binary}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def _reusable(
-    previous: tuple[str, dict[str, bytes | None]] | None,
-    fingerprint: str,
-    intact: Container[str],
-) -> list[Output] | None:
-    if previous is None or previous[0] != fingerprint:
-        return None
-    files = previous[1]
+def _page_key(
+    url: str, rendered: Mapping[str, Output], shown: Mapping[str, str], config: SiteConfig
+) -> str:
+    """The content key of a story's page: the sha256 of its bytes, made now or, for a page
+    as the last build left it, as the last layout knew it."""
+    path = output_path(url)
+    made = rendered.get(path)
+    if made is not None and made.data is not None:
+        return hashlib.sha256(made.data).hexdigest()
+    if made is not None and made.digest:
+        return made.digest
+    if url in shown:
+        return shown[url]
+    published = Path(made.spooled) if made is not None and made.spooled else config.output / path
+    try:
+        return hashlib.sha256(published.read_bytes()).hexdigest()
+    except OSError as error:
+        raise NewssiteError(
+            f"{error.strerror or error} while preparing the search index"
+            " (output/ was left as it was)",
+            path=str(published),
+            field="search",
+        ) from None
+
+
+def _fragment_ids(files: Sequence[Output]) -> dict[str, str]:
+    """url -> the id Pagefind gave each page's fragment (its file name)."""
+    ids = {}
+    for output in files:
+        if "/fragment/" in output.path and output.data is not None:
+            record = json.loads(gzip.decompress(output.data)[len(_SIGNATURE) :])
+            ids[record["url"]] = output.path.rsplit("/", 1)[1].removesuffix(".pf_fragment")
+    return ids
+
+
+def _levels_file(
+    layout: Layout, folders: Mapping[int, str], fragments: Mapping[int, Mapping[str, str]]
+) -> Output:
+    """pagefind/levels.json: each level's folder (the largest first, which carries the
+    scripts) and the fragments search.js hides in it (older versions of edited stories)."""
+    levels = [
+        {
+            "folder": folders[level.tier].lstrip("/"),
+            "hidden": sorted(fragments[level.tier][e.url] for e in layout.hidden_in(level.tier)),
+        }
+        for level in sorted(layout.levels, key=lambda level: -level.tier)
+    ]
+    data = json.dumps({"levels": levels}, separators=(",", ":")) + "\n"
+    return Output(LEVELS_FILE, data.encode())
+
+
+def _reusable(files: Mapping[str, bytes | None], intact: Container[str]) -> list[Output] | None:
     if not all(data is not None or path in intact for path, data in files.items()):
         return None  # someone changed the published files
     return [Output(path, data) for path, data in sorted(files.items())]
@@ -303,12 +444,116 @@ def _place(destination: Path, data: bytes | None, published: Path) -> None:
 
 
 def _read_bundle(bundle: Path, folder: str, *, ui: bool) -> list[Output]:
-    """Pagefind's files as Outputs under `folder`; the parts merged into the first one need
-    only their index (the first part's scripts and WebAssembly search them all)."""
-    outputs = []
+    """Pagefind's files as Outputs under `folder`, its filter indexes in a fixed order. The
+    levels merged into the largest need only their index: the largest carries the search
+    scripts and WebAssembly (search.js is the UI: Pagefind's own UI files are left out)."""
+    files = {}
     for path in sorted(bundle.rglob("*")):
         relative = path.relative_to(bundle).as_posix()
         index_file = "/" in relative or relative.endswith((".pf_meta", "-entry.json"))
-        if path.is_file() and (ui or index_file):
-            outputs.append(Output(f"{folder}/{relative}", path.read_bytes()))
-    return outputs
+        script = relative in _SCRIPTS or relative.startswith("wasm.")
+        if path.is_file() and (index_file or (ui and script)):
+            files[relative] = path.read_bytes()
+    return [Output(f"{folder}/{name}", data) for name, data in canonical_filters(files).items()]
+
+
+_SCRIPTS = ("pagefind.js", "pagefind-worker.js")
+_SIGNATURE = b"pagefind_dcd"
+_ENTRY = "pagefind-entry.json"
+
+
+def canonical_filters(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """A Pagefind bundle with its filter indexes (and the metadata that names them) written
+    in a fixed order: Pagefind 1.5 writes each filter's values in a random order, so the
+    same pages would give other bytes, and other file names, every build."""
+    metas = [name for name in files if name.endswith(".pf_meta") and "/" not in name]
+    filters = [name for name in files if name.startswith("filter/")]
+    if len(metas) != 1 or not filters or _ENTRY not in files:
+        return dict(files)
+    out = {name: data for name, data in files.items() if name not in filters}
+    renamed = {}
+    for name in filters:
+        key, values = _cbor_decode(_unpacked(files[name]))
+        data = _packed(_cbor_encode([key, sorted(values, key=lambda pair: pair[0])]))
+        language = name.removeprefix("filter/").split("_", 1)[0]
+        new = f"{language}_{hashlib.sha256(data).hexdigest()[:7]}"
+        renamed[name.removeprefix("filter/").removesuffix(".pf_filter")] = new
+        out[f"filter/{new}.pf_filter"] = data
+    [meta] = metas
+    record = _cbor_decode(_unpacked(files[meta]))
+    record[3] = sorted([[key, renamed.get(hash_, hash_)] for key, hash_ in record[3]])
+    data = _packed(_cbor_encode(record))
+    old = meta.removeprefix("pagefind.").removesuffix(".pf_meta")
+    new = f"{old.split('_', 1)[0]}_{hashlib.sha256(data).hexdigest()[:10]}"
+    del out[meta]
+    out[f"pagefind.{new}.pf_meta"] = data
+    out[_ENTRY] = files[_ENTRY].replace(f'"{old}"'.encode(), f'"{new}"'.encode())
+    return dict(sorted(out.items()))
+
+
+def _unpacked(data: bytes) -> bytes:
+    raw = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+    if not raw.startswith(_SIGNATURE):
+        raise ValueError("not a Pagefind file")
+    return raw[len(_SIGNATURE) :]
+
+
+def _packed(raw: bytes) -> bytes:
+    return gzip.compress(_SIGNATURE + raw, mtime=0)
+
+
+def _cbor_decode(data: bytes) -> Any:
+    """The CBOR Pagefind writes (integers, strings, arrays), as Python values."""
+    value, end = _cbor_item(data, 0)
+    if end != len(data):
+        raise ValueError("trailing bytes")
+    return value
+
+
+def _cbor_item(data: bytes, at: int) -> tuple[Any, int]:
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if info < 24:
+        length = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        length = int.from_bytes(data[at : at + size], "big")
+        at += size
+    else:
+        raise ValueError(f"CBOR item {data[at - 1]:#x}")
+    if major == 0:
+        return length, at
+    if major in (2, 3):
+        chunk = data[at : at + length]
+        return (bytes(chunk) if major == 2 else chunk.decode("utf-8")), at + length
+    if major in (4, 5):
+        items = []
+        for _ in range(length * (2 if major == 5 else 1)):
+            item, at = _cbor_item(data, at)
+            items.append(item)
+        if major == 5:
+            raise ValueError("CBOR map")
+        return items, at
+    raise ValueError(f"CBOR major type {major}")
+
+
+def _cbor_encode(value: Any) -> bytes:
+    if isinstance(value, bool) or value is None:
+        raise ValueError("CBOR simple value")
+    if isinstance(value, int):
+        return _cbor_head(0, value)
+    if isinstance(value, bytes):
+        return _cbor_head(2, len(value)) + value
+    if isinstance(value, str):
+        encoded = value.encode("utf-8")
+        return _cbor_head(3, len(encoded)) + encoded
+    return _cbor_head(4, len(value)) + b"".join(map(_cbor_encode, value))
+
+
+def _cbor_head(major: int, length: int) -> bytes:
+    if length < 24:
+        return bytes([major << 5 | length])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if length < 1 << (8 * size):
+            return bytes([major << 5 | info]) + length.to_bytes(size, "big")
+    raise ValueError("CBOR length")

@@ -1,0 +1,137 @@
+"""The levels of the search index: which stories each Pagefind bundle holds, build to build.
+
+A reader's search loads one index chunk per word from every bundle, and a build re-indexes
+every bundle whose stories changed. So the index comes in a few levels of geometric size,
+log-structured: a new or edited story goes into the small newest level (tier 0); a level
+that outgrows its budget is merged into the next one, so a tier holds at most
+NEWEST_BUDGET * GROWTH**tier stories and 100,000 stories take at most four levels.
+
+An edited story's old entry stays in its older level until that level is merged, hidden by
+a short list the search script reads. A story that leaves search (taken down, made a
+draft, scheduled again, deleted) is purged at once: its level is indexed again without it,
+so its text is in no published file.
+
+This module only decides; search.py indexes the levels and keeps the layout in the cache
+folder. A build without a layout (a clean build) makes the canonical one: every story in
+the one tier big enough to hold them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+NEWEST_BUDGET = 40  # stories in tier 0: publishing re-indexes this many at most
+GROWTH = 20  # each tier holds this many times the one before
+STALE_SHARE = 20  # a level with more hidden entries than 1/20 of it (and STALE_MIN) is redone
+STALE_MIN = 32
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Entry:
+    """A story's page as a level indexed it: its URL and the content key of that page."""
+
+    url: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    tier: int
+    entries: tuple[Entry, ...]  # sorted
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The levels, newest (smallest tier) first, and the entries of each that search hides."""
+
+    levels: tuple[Level, ...]
+    hidden: tuple[tuple[int, Entry], ...] = ()  # (tier, entry): an older version of a story
+
+    def hidden_in(self, tier: int) -> tuple[Entry, ...]:
+        return tuple(entry for at, entry in self.hidden if at == tier)
+
+
+def budget(tier: int) -> int:
+    return NEWEST_BUDGET * GROWTH**tier
+
+
+def canonical_layout(current: Mapping[str, str]) -> Layout:
+    """Every searchable story (URL -> content key) in the smallest tier that holds them all."""
+    if not current:
+        return Layout(())
+    tier = 0
+    while budget(tier) < len(current):
+        tier += 1
+    return Layout((Level(tier, _entries(current)),))
+
+
+def next_layout(previous: Layout | None, current: Mapping[str, str]) -> Layout:
+    """The layout for the searchable stories now (URL -> content key of its page), from the
+    last build's: new and edited stories go to tier 0, a tier over budget is merged into
+    the next, a story no longer searchable leaves its level (which is indexed again)."""
+    if previous is None or not previous.levels or not current:
+        return canonical_layout(current)
+    tiers = {level.tier: list(level.entries) for level in previous.levels}
+    live: dict[str, int] = {}  # URL -> the tier holding its current version
+    for tier in sorted(tiers):  # newest first: a duplicate in an older tier is stale
+        for entry in tiers[tier]:
+            if current.get(entry.url) == entry.key and entry.url not in live:
+                live[entry.url] = tier
+    touched = set()
+    for tier, entries in tiers.items():
+        kept = [e for e in entries if e.url in current]  # purged: no longer searchable
+        if len(kept) != len(entries):
+            tiers[tier], touched = kept, touched | {tier}
+    added = [Entry(url, key) for url, key in current.items() if url not in live]
+    if added:
+        tiers.setdefault(0, []).extend(added)
+        touched.add(0)
+        live.update((entry.url, 0) for entry in added)
+
+    def is_live(tier: int, entry: Entry) -> bool:
+        return live.get(entry.url) == tier and current[entry.url] == entry.key
+
+    top = max(tiers)
+    tier = 0
+    while tier <= top:
+        entries = tiers.get(tier, [])
+        fresh = [e for e in entries if is_live(tier, e)]
+        stale = len(entries) - len(fresh)
+        if tier in touched or stale > max(STALE_MIN, len(entries) // STALE_SHARE):
+            tiers[tier], entries = fresh, fresh  # indexed again: old versions go
+            touched.add(tier)
+        if len(entries) > budget(tier):
+            merged = [e for e in tiers.get(tier + 1, []) if is_live(tier + 1, e)]
+            for entry in fresh:
+                live[entry.url] = tier + 1
+            tiers[tier + 1] = merged + fresh
+            tiers[tier] = []
+            touched.add(tier + 1)
+            top = max(top, tier + 1)
+        tier += 1
+    levels = tuple(
+        Level(tier, tuple(sorted(entries))) for tier, entries in sorted(tiers.items()) if entries
+    )
+    hidden = tuple(
+        (level.tier, entry)
+        for level in levels
+        for entry in level.entries
+        if not is_live(level.tier, entry)
+    )
+    return Layout(levels, hidden)
+
+
+def searchable_entries(layout: Layout) -> dict[str, tuple[int, Entry]]:
+    """URL -> (tier, entry) of the version of each story that search shows."""
+    hidden = set(layout.hidden)
+    return {
+        entry.url: (level.tier, entry)
+        for level in layout.levels
+        for entry in level.entries
+        if (level.tier, entry) not in hidden
+    }
+
+
+def _entries(current: Mapping[str, str]) -> tuple[Entry, ...]:
+    return tuple(sorted(Entry(url, key) for url, key in current.items()))

@@ -1,0 +1,249 @@
+"""The search index in levels, read back from the files a build wrote.
+
+`searchable(output)` is what search can show: every level's fragments less those that
+pagefind/levels.json hides. Tests that hold an update against a clean build compare the
+search index this way, by what it finds, since an update lays out its levels otherwise.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import FIXED_EPOCH, MakeSite, run_cli, story, tree_digest
+
+SIGNATURE = b"pagefind_dcd"
+
+
+def searchable(output: Path) -> dict[str, dict[str, Any]]:
+    """URL -> what search shows of it (text, meta, filters), over every level."""
+    listing = json.loads((output / "pagefind/levels.json").read_text())
+    found: dict[str, dict[str, Any]] = {}
+    for level in listing["levels"]:
+        hidden = set(level["hidden"])
+        for path in sorted((output / level["folder"] / "fragment").glob("*.pf_fragment")):
+            if path.stem in hidden:
+                continue
+            record = json.loads(gzip.decompress(path.read_bytes())[len(SIGNATURE) :])
+            assert record["url"] not in found, f"two versions of {record['url']} shown"
+            found[record["url"]] = {k: record[k] for k in ("content", "meta", "filters")}
+    return found
+
+
+def all_index_text(output: Path) -> bytes:
+    """Every byte of the search index, its gzipped files unpacked, hidden entries included."""
+    data = b""
+    for path in sorted((output / "pagefind").rglob("*")):
+        if path.is_file():
+            raw = path.read_bytes()
+            data += gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+    return data
+
+
+def without_search(tree: dict[str, str]) -> dict[str, str]:
+    """A tree_digest less the search index, which an update lays out in other levels."""
+    return {path: digest for path, digest in tree.items() if not path.startswith("pagefind/")}
+
+
+def same_site(site_output: Path, clean_output: Path) -> list[str]:
+    """What differs between an updated output/ and a clean build's: files byte for byte
+    outside the search index, and what search finds in it."""
+    found, expected = tree_digest(site_output), tree_digest(clean_output)
+    problems = [
+        path
+        for path in sorted(set(without_search(found)) | set(without_search(expected)))
+        if found.get(path) != expected.get(path)
+    ]
+    if (clean_output / "pagefind").exists() or (site_output / "pagefind").exists():
+        shown, wanted = searchable(site_output), searchable(clean_output)
+        problems += [
+            f"search: {url}"
+            for url in sorted(set(shown) | set(wanted))
+            if shown.get(url) != wanted.get(url)
+        ]
+    return problems
+
+
+def numbered(count: int, start: int = 0) -> dict[str, str]:
+    return {
+        f"content/articles/s{n:04d}.md": story(
+            f"Story {n}",
+            date=f"2026-{1 + n // 600:02d}-{1 + n // 24 % 25:02d}T{n % 24:02d}:00:00Z",
+            section=("news", "sports")[n % 2],
+            body=f"Paragraph {n} about the harbor, the council and word{n}.\n",
+        )
+        for n in range(start, start + count)
+    }
+
+
+def test_two_clean_builds_of_a_site_with_filters_are_the_same(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    site = make_site(numbered(60))
+    for name in ("one", "two", "three"):
+        result = run_cli("build", "--site", str(site), "--output", str(tmp_path / name))
+        assert result.code == 0, result.err
+    one = tree_digest(tmp_path / "one")
+    assert any(path.startswith("pagefind/filter/") for path in one)
+    assert one == tree_digest(tmp_path / "two") == tree_digest(tmp_path / "three")
+
+
+# After a newsroom's history: the same results as one index made afresh
+
+
+def secret(n: int) -> str:
+    """A word only story n's text holds (letters only: Pagefind splits on digits)."""
+    return "zq" + "".join("abcdefghij"[int(d)] for d in f"{n:04d}") + "x"
+
+
+def history_story(n: int, date: str, version: int = 0, **extra: str) -> str:
+    return story(
+        f"Story {n}",
+        date=date,
+        section=("news", "sports")[n % 2],
+        body=f"Harbor council report {secret(n)} version {secret(9000 + version)}.\n"
+        f"\nThe ferry and the {('storm', 'school', 'budget')[n % 3]} again.\n",
+        **extra,
+    )
+
+
+def day(n: int) -> str:
+    return f"2026-{1 + n // 28 % 10:02d}-{1 + n % 28:02d}T{n % 24:02d}:00:00Z"
+
+
+QUERIES = ["harbor", "council report", "storm", "school", "budget ferry"]
+
+
+@contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """Serve a folder at http://127.0.0.1:PORT/."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def browser_results(output: Path, queries: list[str]) -> dict[str, list[str]]:
+    """query -> result URLs on the search page, newest first and by best match (a set)."""
+    from playwright.sync_api import sync_playwright
+
+    from conftest import CHROMIUM_ARGS
+    from test_discovery import settle
+
+    found: dict[str, list[str]] = {}
+    with serve(output) as home, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page()
+            for query in queries:
+                for order in ("newest", "best"):
+                    page.goto(f"{home}search/?q={query.replace(' ', '+')}&sort={order}")
+                    settle(page)
+                    total = int(page.inner_text("#search_status").split()[0].replace("No", "0"))
+                    while (count := len(page.query_selector_all(".search-result"))) < total:
+                        page.click(".search-more__button")
+                        page.wait_for_function(
+                            "n => document.querySelectorAll('.search-result').length >= n",
+                            arg=min(total, count + 10),
+                        )
+                    links = [
+                        a.get_attribute("href") or ""
+                        for a in page.query_selector_all(".search-result__title a")
+                    ]
+                    found[f"{query} ({order})"] = links if order == "newest" else sorted(links)
+                    found[f"{query} (status)"] = [page.inner_text("#search_status")]
+        finally:
+            browser.close()
+    return found
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("seed", [3, 4])
+def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index_finds(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    import random
+    import shutil
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    rng = random.Random(seed)
+    site = make_site(
+        {f"content/articles/s{n:04d}.md": history_story(n, day(n)) for n in range(130)}
+    )
+    articles = site / "content/articles"
+    assert run_cli("build", "--site", str(site)).code == 0
+    versions: dict[int, int] = {}
+    gone: set[int] = set()  # stories search must not find
+    published = 130
+    for step in range(16):
+        roll = rng.random()
+        live = sorted(set(range(published)) - gone)
+        if step in (5, 11):  # a busy day: enough to fill tier 0, which is merged
+            for n in range(published, published + 60):
+                (articles / f"s{n:04d}.md").write_text(history_story(n, day(n)))
+            published += 60
+        elif roll < 0.3:
+            (articles / f"s{published:04d}.md").write_text(history_story(published, day(200)))
+            published += 1
+        elif roll < 0.55:
+            n = rng.choice(live)
+            versions[n] = versions.get(n, 0) + 1
+            (articles / f"s{n:04d}.md").write_text(history_story(n, day(n), versions[n]))
+        elif roll < 0.7:  # re-dated
+            n = rng.choice(live)
+            (articles / f"s{n:04d}.md").write_text(
+                history_story(n, day(rng.randrange(300)), versions.get(n, 0))
+            )
+        elif roll < 0.8:
+            n = rng.choice(live)
+            removed = "{date: '2026-11-25T09:00:00Z', reason: Legal.}"
+            (articles / f"s{n:04d}.md").write_text(history_story(n, day(n), removed=removed))
+            gone.add(n)
+        elif roll < 0.9:
+            n = rng.choice(live)
+            (articles / f"s{n:04d}.md").write_text(history_story(n, day(n), draft="true"))
+            gone.add(n)
+        else:  # scheduled: dated after now
+            n = rng.choice(live)
+            (articles / f"s{n:04d}.md").write_text(history_story(n, "2027-02-01T10:00:00Z"))
+            gone.add(n)
+        result = run_cli("build", "--site", str(site))
+        assert result.code == 0, result.err
+        output = site / "output"
+        text = all_index_text(output)
+        for n in gone:
+            assert secret(n).encode() not in text, (step, n)  # in no level, hidden or not
+    listing = json.loads((site / "output/pagefind/levels.json").read_text())
+    assert len(listing["levels"]) >= 2  # the history left more than one level
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".newssite-cache"))
+    assert run_cli("build", "--site", str(clean)).code == 0
+    assert json.loads((clean / "output/pagefind/levels.json").read_text())["levels"] == [
+        {"folder": "pagefind/", "hidden": []}
+    ]
+    assert searchable(site / "output") == searchable(clean / "output")
+    queries = [*QUERIES, secret(3), secret(9001), secret(9002)]
+    assert browser_results(site / "output", queries) == browser_results(clean / "output", queries)
