@@ -4,7 +4,8 @@ The export is read as a stream (defusedxml's iterparse, which refuses entity exp
 external entities), twice: the first pass keeps a small record of each item (its fields,
 categories and metadata, not its text), since attachments, categories and authors come
 before or after the posts that use them; the second pass converts each post's text as it
-comes. A 100 MB export is so never in memory, only the Markdown made of it.
+comes and hands it on to be written at once. A 100 MB export is so never in memory, nor
+the Markdown made of it: only a small record of each item.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import html
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -321,8 +322,12 @@ class _Plan:
     section: str = ""
 
 
-def import_wordpress(source: Path, setup: SiteSetup, uploads: Path | None) -> Archive:
-    """Turn a WordPress export into stories, pages, authors and sections."""
+def import_wordpress(
+    source: Path, setup: SiteSetup, uploads: Path | None, put: Callable[[Document], None]
+) -> Archive:
+    """Turn a WordPress export into stories, pages, authors and sections. Each document is
+    given to `put` as soon as it is made (and not kept): the Archive returned has none, only
+    what the report, the redirects and the config need."""
     if uploads is not None and not uploads.is_dir():
         raise NewssiteError(
             "--uploads must be a folder (a copy of wp-content/uploads)", path=str(uploads)
@@ -345,9 +350,8 @@ def import_wordpress(source: Path, setup: SiteSetup, uploads: Path | None) -> Ar
     sections = _sections(export)
     authors = _authors(export)
     plans = _plan(export, sections, ctx, skipped)
-    documents = [
-        _author_document(slug, name, email) for slug, (name, email) in sorted(authors.items())
-    ]
+    for slug, (name, email) in sorted(authors.items()):
+        put(_author_document(slug, name, email))
     tags: set[str] = set()
     query_redirects = []
     claimed = {url_key(plan.url) for plan in plans} | set(map(url_key, setup.taken_urls))
@@ -356,7 +360,7 @@ def import_wordpress(source: Path, setup: SiteSetup, uploads: Path | None) -> Ar
     for index, html_text in item_texts(source, set(by_index)):
         plan = by_index[index]
         document, item_tags, queries = _document(plan, html_text, sections, authors, ctx, claimed)
-        documents.append(document)
+        put(document)
         tags.update(item_tags)
         query_redirects += queries
     unused = [key for key in attachments if key not in ctx.used_attachments]
@@ -379,7 +383,7 @@ def import_wordpress(source: Path, setup: SiteSetup, uploads: Path | None) -> Ar
         title=export.title,
         base_url=site_url,
         language=export.language,
-        documents=tuple(documents),
+        documents=(),
         files=tuple(ctx.files[key] for key in sorted(ctx.files)),
         sections=tuple(used),
         warnings=tuple(ctx.warnings),
