@@ -3,9 +3,14 @@ built by the real CLI; old URLs must resolve to redirect files that point at the
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import threading
+import time
 import tomllib
+import tracemalloc
 from pathlib import Path
 
 import frontmatter
@@ -444,3 +449,124 @@ def test_slugs_with_capitals_mixed_scripts_or_bad_form_are_refused(
     site = make_site({"content/articles/a.md": story(slug=json.dumps(slug, ensure_ascii=False))})
     result = run_cli("build", "--site", str(site))
     assert result.code == 1 and "invalid slug" in result.err
+
+
+# --- streaming: each story is written as it is converted; a failed import changes nothing ---
+
+GENERATED_HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Generated Gazette</title><link>https://gazette.example</link>
+"""
+SENTENCE = "The council met on Tuesday to talk about the harbour and the night bus. "
+
+
+def generated_export(posts: int, *, sentences: int = 10, first: int = 0) -> str:
+    """An export of `posts` stories of one paragraph each, numbered from `first`."""
+    items = [
+        f"<item><title>Story {n}</title><link>https://gazette.example/story-{n}/</link>"
+        f"<dc:creator>ana</dc:creator><content:encoded><![CDATA[<p>{SENTENCE * sentences}"
+        f"</p>]]></content:encoded><wp:post_id>{n + 1}</wp:post_id>"
+        f"<wp:post_date>2020-01-02 10:00:00</wp:post_date><wp:post_name>story-{n}</wp:post_name>"
+        "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>\n"
+        for n in range(first, first + posts)
+    ]
+    return GENERATED_HEAD + "".join(items) + "</channel></rss>\n"
+
+
+def feed_twice(fifo: Path, first: str, second: str) -> threading.Thread:
+    """Serve an export through a named pipe (as `<(zcat export.xml.gz)` does): the import
+    reads it twice, and the second reading gets `second`."""
+    os.mkfifo(fifo)
+
+    def reading() -> bool:  # whether the import has the pipe open
+        for fd in Path("/proc/self/fd").iterdir():
+            with contextlib.suppress(OSError):
+                if Path(os.readlink(fd)) == fifo:
+                    return True
+        return False
+
+    def serve() -> None:
+        with fifo.open("w", encoding="utf-8") as pipe:
+            pipe.write(first)
+        while reading():  # the first reading is not over until the import closes the pipe
+            time.sleep(0.01)
+        with fifo.open("w", encoding="utf-8") as pipe:  # waits for the second reading
+            pipe.write(second)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_failure_late_in_the_second_pass_changes_nothing_and_a_rerun_finishes(
+    tmp_path: Path,
+) -> None:
+    good = generated_export(300)
+    lines = good.splitlines()
+    late = len(lines) - 5  # the 296th story: malformed only when the export is read again
+    broken = lines[late].replace("</title>", "</titel>")
+    bad = "\n".join([*lines[:late], broken, *lines[late + 1 :]])
+
+    # Into a new folder: nothing is left, not even the folder.
+    site = tmp_path / "site"
+    feeder = feed_twice(tmp_path / "first.pipe", good, bad)
+    failed = import_wp(site, export=tmp_path / "first.pipe")
+    feeder.join(timeout=60)
+    assert failed.code == 1
+    assert f"first.pipe:{late + 1}: not well-formed XML" in failed.err
+    assert not site.exists()
+
+    # Into a site an earlier import made, with an edited story: the site stays as it was.
+    older = tmp_path / "older.xml"
+    older.write_text(generated_export(100), encoding="utf-8")
+    assert import_wp(site, export=older).code == 0
+    edited = site / "content/articles/2020/01/story-7.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nAn editor's note.\n")
+    before = tree_digest(site)
+    feeder = feed_twice(tmp_path / "second.pipe", good, bad)
+    failed = import_wp(site, export=tmp_path / "second.pipe")
+    feeder.join(timeout=60)
+    assert failed.code == 1 and "not well-formed XML" in failed.err
+    assert tree_digest(site) == before  # no story, record, report or staging folder added
+    assert not (site / ".newssite-import-staging").exists()
+
+    # Running it again (the export read whole twice) finishes the job, edits kept ...
+    export = tmp_path / "export.xml"
+    export.write_text(good, encoding="utf-8")
+    again = import_wp(site, export=export)
+    assert again.code == 0, again.err
+    assert "300 stories" in again.out and "200 written" in again.out
+    assert "An editor's note." in edited.read_text(encoding="utf-8")
+    assert len(list((site / "content/articles").rglob("*.md"))) == 300
+    # ... and then nothing is left to do.
+    done = tree_digest(site)
+    assert "0 written" in import_wp(site, export=export).out
+    assert tree_digest(site) == done
+    build_ok(site)
+
+
+def import_peak(folder: Path, posts: int) -> tuple[int, int]:
+    """The export's size and the import's peak of Python memory (tracemalloc), in bytes."""
+    from newssite.importers import import_archive
+
+    folder.mkdir()
+    export = folder / "export.xml"
+    export.write_text(generated_export(posts, sentences=200), encoding="utf-8")
+    tracemalloc.start()
+    try:
+        import_archive("wordpress", export, folder / "site")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(list((folder / "site/content/articles").rglob("*.md"))) == posts
+    return export.stat().st_size, peak
+
+
+def test_memory_does_not_grow_with_the_text_of_the_export(tmp_path: Path) -> None:
+    import_peak(tmp_path / "warm", 3)  # the modules an import uses, loaded before measuring
+    small_size, small_peak = import_peak(tmp_path / "small", 50)
+    large_size, large_peak = import_peak(tmp_path / "large", 500)
+    # Only a small record of each story stays in memory (its fields, file and digest), not its
+    # text nor its Markdown: the peak grows by far less than the export does.
+    assert large_peak - small_peak < 0.5 * (large_size - small_size), (small_peak, large_peak)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newssite.importers.common import ImportReport, site_setup, write_archive
+from newssite.importers.common import ImportReport, site_setup, site_writer, write_archive
 
 KINDS = ("wordpress", "hugo", "jekyll")
 
@@ -17,8 +17,11 @@ def import_archive(
     if kind == "wordpress":
         from newssite.importers.wordpress import import_wordpress
 
-        archive = import_wordpress(source, setup, uploads)
-    elif kind == "hugo":
+        # Each story is written as soon as it is converted: an export's text is never all
+        # in memory, nor what was made of it.
+        with site_writer(site_dir, setup, force=force) as writer:
+            return writer.finish(import_wordpress(source, setup, uploads, writer.put))
+    if kind == "hugo":
         from newssite.importers.hugo import import_hugo
 
         archive = import_hugo(source, setup)

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qs, urlsplit
@@ -32,6 +33,8 @@ CONFIG_NAME = "newssite.toml"
 PRIVATE_DIR = "import-private"
 QUERY_REDIRECTS = "import-redirects.txt"
 REPORT_NAME = "import-report.txt"  # every warning of the last import
+# Where an import's files wait until every one of them is made (then they are moved in).
+STAGING_DIR = ".newssite-import-staging"
 DEFAULT_EMBED_HOSTS = ("www.youtube-nocookie.com", "player.vimeo.com")
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp"})
 # URLs that newssite writes itself: an imported page or alias may not take them.
@@ -118,9 +121,10 @@ class ImportReport:
     kept_stale: tuple[str, ...]  # the import would change them: run again with --force
     kept_foreign: tuple[str, ...]  # not made by the import: never overwritten
     sections_added: tuple[str, ...]
+    kinds: Mapping[str, int] = field(default_factory=dict)  # the archive's documents, by kind
 
     def counts(self) -> dict[str, int]:
-        kinds = Counter(document.kind for document in self.archive.documents)
+        kinds = Counter(self.kinds)
         return {
             "stories": kinds["story"],
             "pages": kinds["page"],
@@ -266,67 +270,132 @@ def write_archive(
     archive: Archive, site_dir: Path, setup: SiteSetup, *, force: bool = False
 ) -> ImportReport:
     """Write the archive into site_dir: new files, and changes only where allowed."""
-    record_path = site_dir / RECORD_NAME
-    record = _read_record(record_path)
-    # Each file's bytes are made when it is written, so the archive is not held twice.
-    planned: dict[str, bytes | Path | Document] = {}
-    for document in archive.documents:
-        planned[_safe(document.path, site_dir)] = document
-    for copied in archive.files:
-        planned.setdefault(_safe(copied.path, site_dir), copied.source)
-    if archive.query_redirects:
-        lines = [f"{old} {new}" for old, new in sorted(set(archive.query_redirects))]
-        planned[QUERY_REDIRECTS] = ("\n".join(lines) + "\n").encode("utf-8")
+    with site_writer(site_dir, setup, force=force) as writer:
+        for document in archive.documents:
+            writer.put(document)
+        return writer.finish(archive)
 
-    created = not setup.exists
-    if created:
-        planned[CONFIG_NAME] = _new_config(archive, setup).encode("utf-8")
-        planned[".gitignore"] = _GITIGNORE.encode("utf-8")
 
-    outcome: dict[str, list[str]] = {
-        name: [] for name in ("written", "unchanged", "overwritten", "edited", "stale", "foreign")
-    }
-    for relative in sorted(planned):
-        data = _bytes_of(planned.pop(relative))
+@contextmanager
+def site_writer(site_dir: Path, setup: SiteSetup, *, force: bool = False) -> Iterator[SiteWriter]:
+    """A writer that takes each document as soon as it is made. What it writes waits in a
+    staging folder inside the site until `finish` moves it into place, then writes the
+    config, the record and the report: an import that fails (bad XML late in the export, a
+    full disk, Ctrl-C) leaves the site exactly as it was, and running it again does it all."""
+    staging = site_dir / STAGING_DIR
+    _remove(staging)  # what an interrupted import left
+    existed = site_dir.exists()
+    writer = SiteWriter(site_dir, setup, force, _read_record(site_dir / RECORD_NAME))
+    try:
+        yield writer
+    finally:
+        _remove(staging)
+        if not existed and site_dir.is_dir() and not any(site_dir.iterdir()):
+            site_dir.rmdir()  # a failed import into a new folder leaves no folder
+
+
+@dataclass
+class SiteWriter:
+    """Decides for each file of an import whether it may be written (new, or made by an
+    earlier import and unedited with --force), and stages it; only small records are kept:
+    each file's path and digest, never its text."""
+
+    site_dir: Path
+    setup: SiteSetup
+    force: bool
+    record: dict[str, str]
+    staged: list[str] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    kinds: Counter[str] = field(default_factory=Counter)
+    outcome: dict[str, list[str]] = field(
+        default_factory=lambda: {
+            name: []
+            for name in ("written", "unchanged", "overwritten", "edited", "stale", "foreign")
+        }
+    )
+
+    def put(self, document: Document) -> None:
+        """A story, page or author, written (staged) now: its text is not kept."""
+        self.kinds[document.kind] += 1
+        self._put(_safe(document.path, self.site_dir), document)
+
+    def _put(self, relative: str, content: bytes | Path | Document) -> None:
+        if relative in self.seen:  # the first file made for a path wins
+            return
+        self.seen.add(relative)
+        data = _bytes_of(content)
         digest = _digest(data)
-        target = site_dir / relative
+        target = self.site_dir / relative
         if not target.exists():
-            _write(target, data)
-            record[relative] = digest
-            outcome["written"].append(relative)
-            continue
+            self._stage(relative, data)
+            self.record[relative] = digest
+            self.outcome["written"].append(relative)
+            return
         current = _digest(target.read_bytes())
         if current == digest:
-            record.setdefault(relative, digest)
-            outcome["unchanged"].append(relative)
-        elif relative not in record:
-            outcome["foreign"].append(relative)
-        elif record[relative] != current:
-            outcome["edited"].append(relative)
-        elif force:
-            _write(target, data)
-            record[relative] = digest
-            outcome["overwritten"].append(relative)
+            self.record.setdefault(relative, digest)
+            self.outcome["unchanged"].append(relative)
+        elif relative not in self.record:
+            self.outcome["foreign"].append(relative)
+        elif self.record[relative] != current:
+            self.outcome["edited"].append(relative)
+        elif self.force:
+            self._stage(relative, data)
+            self.record[relative] = digest
+            self.outcome["overwritten"].append(relative)
         else:
-            outcome["stale"].append(relative)
+            self.outcome["stale"].append(relative)
 
-    added: tuple[str, ...] = ()
-    if not created:
-        added = _add_sections(site_dir / CONFIG_NAME, archive.sections, setup)
-    _write_record(record_path, record)
-    _write_if_changed(site_dir / REPORT_NAME, warnings_text(archive).encode("utf-8"))
-    return ImportReport(
-        archive,
-        site_dir,
-        created,
-        tuple(outcome["written"]),
-        tuple(outcome["unchanged"]),
-        tuple(outcome["overwritten"]),
-        tuple(outcome["edited"]),
-        tuple(outcome["stale"]),
-        tuple(outcome["foreign"]),
-        added,
-    )
+    def _stage(self, relative: str, data: bytes) -> None:
+        target = self.site_dir / STAGING_DIR / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.staged.append(relative)
+
+    def finish(self, archive: Archive) -> ImportReport:
+        """Stage the rest (photos, redirects, a new site's config), move every staged file
+        into place, then write the sections, the record and the report, in that order."""
+        for copied in archive.files:
+            self._put(_safe(copied.path, self.site_dir), copied.source)
+        if archive.query_redirects:
+            lines = [f"{old} {new}" for old, new in sorted(set(archive.query_redirects))]
+            self._put(QUERY_REDIRECTS, ("\n".join(lines) + "\n").encode("utf-8"))
+        created = not self.setup.exists
+        if created:
+            self._put(".gitignore", _GITIGNORE.encode("utf-8"))
+            # Staged last, so moved last: a new site is no site until its config is there.
+            self._put(CONFIG_NAME, _new_config(archive, self.setup).encode("utf-8"))
+        staging = self.site_dir / STAGING_DIR
+        for relative in self.staged:
+            target = self.site_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (staging / relative).replace(target)
+        added: tuple[str, ...] = ()
+        if not created:
+            added = _add_sections(self.site_dir / CONFIG_NAME, archive.sections, self.setup)
+        _write_record(self.site_dir / RECORD_NAME, self.record)
+        _write_if_changed(self.site_dir / REPORT_NAME, warnings_text(archive).encode("utf-8"))
+        sorted_outcome = {name: tuple(sorted(paths)) for name, paths in self.outcome.items()}
+        return ImportReport(
+            archive,
+            self.site_dir,
+            created,
+            sorted_outcome["written"],
+            sorted_outcome["unchanged"],
+            sorted_outcome["overwritten"],
+            sorted_outcome["edited"],
+            sorted_outcome["stale"],
+            sorted_outcome["foreign"],
+            added,
+            dict(self.kinds),
+        )
+
+
+def _remove(folder: Path) -> None:
+    import shutil
+
+    if folder.is_dir():
+        shutil.rmtree(folder)
 
 
 def _bytes_of(content: bytes | Path | Document) -> bytes:

@@ -4,7 +4,8 @@ The export is read as a stream (defusedxml's iterparse, which refuses entity exp
 external entities), twice: the first pass keeps a small record of each item (its fields,
 categories and metadata, not its text), since attachments, categories and authors come
 before or after the posts that use them; the second pass converts each post's text as it
-comes. A 100 MB export is so never in memory, only the Markdown made of it.
+comes and hands it on to be written at once. A 100 MB export is so never in memory, nor
+the Markdown made of it: only a small record of each item.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import html
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -84,6 +85,17 @@ _SIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")
 _IMG_SRC = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _CREDIT_META = re.compile(r's:6:"credit";s:\d+:"([^"]*)"')
 _UPLOADS = "/wp-content/uploads/"
+# What the record of an item keeps (the rest, such as a page builder's copy of the text in
+# its metadata, can be as large as the post): kept for every item until the end.
+_KEPT_FIELDS = frozenset(
+    {"title", "link", "guid", "pubDate", "dc:creator", "excerpt:encoded", "wp:attachment_url"}
+    | {"wp:post_id", "wp:post_type", "wp:status", "wp:post_name", "wp:post_password"}
+    | {"wp:post_date", "wp:post_date_gmt"}
+)
+_KEPT_META = frozenset(
+    {"_thumbnail_id", "_wp_attached_file", "_wp_attachment_metadata"}
+    | {"_wp_attachment_image_alt", "_yoast_wpseo_primary_category"}
+)
 _STORY_TYPES = frozenset({"post"})
 _SKIPPED_TYPES = {
     "nav_menu_item": "menu items",
@@ -100,7 +112,7 @@ _SKIPPED_TYPES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     fields: dict[str, str] = field(default_factory=dict)
     categories: list[tuple[str, str, str]] = field(default_factory=list)  # domain, nicename, name
@@ -274,6 +286,7 @@ def _text(element: Element) -> str:
 
 def _item(element: Element, index: int) -> _Item:
     item = _Item(index=index)
+    content = None
     for child in element:
         name = _name(child.tag)
         if name == "category":
@@ -282,13 +295,16 @@ def _item(element: Element, index: int) -> _Item:
             )
         elif name == "wp:postmeta":
             values = _children(child)
-            item.meta.setdefault(values.get("wp:meta_key", ""), values.get("wp:meta_value", ""))
+            if values.get("wp:meta_key") in _KEPT_META:
+                item.meta.setdefault(values["wp:meta_key"], values.get("wp:meta_value", ""))
         elif name == "wp:comment":
             item.comments += 1
         elif name == "content:encoded":
-            item.opening = first_words(_BLOCK_COMMENT.sub("", _text(child)))
-        else:
+            content = child
+        elif name in _KEPT_FIELDS:
             item.fields[name] = _text(child)
+    if content is not None and not plain_text(item.get("title")):
+        item.opening = first_words(_BLOCK_COMMENT.sub("", _text(content)))
     return item
 
 
@@ -321,8 +337,12 @@ class _Plan:
     section: str = ""
 
 
-def import_wordpress(source: Path, setup: SiteSetup, uploads: Path | None) -> Archive:
-    """Turn a WordPress export into stories, pages, authors and sections."""
+def import_wordpress(
+    source: Path, setup: SiteSetup, uploads: Path | None, put: Callable[[Document], None]
+) -> Archive:
+    """Turn a WordPress export into stories, pages, authors and sections. Each document is
+    given to `put` as soon as it is made (and not kept): the Archive returned has none, only
+    what the report, the redirects and the config need."""
     if uploads is not None and not uploads.is_dir():
         raise NewssiteError(
             "--uploads must be a folder (a copy of wp-content/uploads)", path=str(uploads)
@@ -345,27 +365,30 @@ def import_wordpress(source: Path, setup: SiteSetup, uploads: Path | None) -> Ar
     sections = _sections(export)
     authors = _authors(export)
     plans = _plan(export, sections, ctx, skipped)
-    documents = [
-        _author_document(slug, name, email) for slug, (name, email) in sorted(authors.items())
-    ]
+    for slug, (name, email) in sorted(authors.items()):
+        put(_author_document(slug, name, email))
     tags: set[str] = set()
     query_redirects = []
     claimed = {url_key(plan.url) for plan in plans} | set(map(url_key, setup.taken_urls))
     claimed |= {url_key(f"/{slug}/") for slug in sections}
+    comments = sum(item.comments for item in export.items)
+    in_use = {plan.section for plan in plans}
     by_index = {plan.item.index: plan for plan in plans}
+    # From here each post's record is dropped once its file is written.
+    del plans
+    export.items.clear()
     for index, html_text in item_texts(source, set(by_index)):
-        plan = by_index[index]
+        plan = by_index.pop(index)
         document, item_tags, queries = _document(plan, html_text, sections, authors, ctx, claimed)
-        documents.append(document)
+        put(document)
         tags.update(item_tags)
         query_redirects += queries
     unused = [key for key in attachments if key not in ctx.used_attachments]
     if unused:
         skipped["attachments not used by any story or page"] = len(unused)
-    comments = sum(item.comments for item in export.items)
     if comments:
         skipped["comments"] = comments
-    used = [(slug, sections[slug][0]) for slug in sections if slug in {p.section for p in plans}]
+    used = [(slug, sections[slug][0]) for slug in sections if slug in in_use]
     if not used and not setup.exists:
         used = [("news", "News")]  # a config needs a section, even for an archive of pages
     if export.dropped:
@@ -379,7 +402,7 @@ def import_wordpress(source: Path, setup: SiteSetup, uploads: Path | None) -> Ar
         title=export.title,
         base_url=site_url,
         language=export.language,
-        documents=tuple(documents),
+        documents=(),
         files=tuple(ctx.files[key] for key in sorted(ctx.files)),
         sections=tuple(used),
         warnings=tuple(ctx.warnings),
