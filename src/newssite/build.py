@@ -126,7 +126,9 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
             read = _read(change, previous, config, cache, publication, basis, survey, timer, theme)
             if read is None:  # the change cannot be checked without the whole archive
                 timer.fold_since(attempt)
-                read = _read(None, previous, config, cache, publication, basis, survey, timer, theme)
+                read = _read(
+                    None, previous, config, cache, publication, basis, survey, timer, theme
+                )
             assert read is not None
             docs, records, plan, site = read.docs, read.records, read.plan, read.site
             gc.freeze()
@@ -387,7 +389,9 @@ def check(site_dir: Path, options: BuildOptions, *, editorial: bool = False) -> 
     return _report(plan, warnings, nothing, len(outputs) + len(copies), config, _StageTimer())
 
 
-def _needed_documents(docs: Documents, plan: Plan, todo: Iterable[str]) -> tuple[list[Article], tuple[Author, ...], tuple[StandalonePage, ...]]:
+def _needed_documents(
+    docs: Documents, plan: Plan, todo: Iterable[str]
+) -> tuple[list[Article], tuple[Author, ...], tuple[StandalonePage, ...]]:
     """The stories the files at `todo` show, with every author and page (few, and cheap)."""
     needed = needed_sources(plan, todo)
     return [a for a in docs.articles if a.source in needed], docs.authors, docs.pages

@@ -263,7 +263,6 @@ def render_latest(stories: Sequence[Story], config: SiteConfig) -> Output:
 def render_redirects(redirects: Sequence[tuple[str, str]], config: SiteConfig) -> Output:
     """`_redirects` (Netlify's format, read by several hosts): one `/old /new 301` per alias."""
     lines = [
-        f"{href(old, config.base_path)} {href(new, config.base_path)} 301"
-        for old, new in redirects
+        f"{href(old, config.base_path)} {href(new, config.base_path)} 301" for old, new in redirects
     ]
     return Output("_redirects", ("\n".join(lines) + "\n").encode("utf-8"))

@@ -122,8 +122,7 @@ def apply_change(before: Records, change: Change, docs: Documents, store: PhotoS
     )
     pages = {p.source: p for p in before.pages if p.source not in read}
     pages.update(
-        (p.source, page_record(p, documents[p.source], shown_photos(p, store)))
-        for p in docs.pages
+        (p.source, page_record(p, documents[p.source], shown_photos(p, store))) for p in docs.pages
     )
     return Records(
         stories,
@@ -182,7 +181,11 @@ def shown_documents(
         tuple(doc for doc, _ in found.values() if isinstance(doc, StandalonePage)),
     )
     cached, _ = process_photos(cached, config)
-    return [*cached.articles, *docs.articles], cached.authors + docs.authors, cached.pages + docs.pages
+    return (
+        [*cached.articles, *docs.articles],
+        cached.authors + docs.authors,
+        cached.pages + docs.pages,
+    )
 
 
 def _checks_out(
