@@ -48,6 +48,7 @@ from newssite.plan import (
     Publication,
     age_notice,
     describe_days,
+    linked_sources,
 )
 from newssite.search_parts import SEARCH_BUNDLE_URL
 from newssite.urls import (
@@ -208,7 +209,7 @@ def _check_links(
     """Every story, page or author a text links to by its file must be on the site."""
     documents: list[tuple[str, Iterable[str]]] = [(a.source, a.links) for a in articles]
     documents += [(p.source, p.links) for p in standalone]
-    documents += [(a.source, _linked_sources(a.bio_html)) for a in authors]
+    documents += [(a.source, linked_sources(a.bio_html)) for a in authors]
     for source, links in documents:
         for target in links:
             if target not in plan.targets:
@@ -219,14 +220,6 @@ def _check_links(
                         field="body",
                     )
                 )
-
-
-def _linked_sources(html: str) -> list[str]:
-    if _PLACEHOLDER_PREFIX not in html:
-        return []
-    return [
-        m.group("target") for m in _PLACEHOLDER.finditer(html) if m.group("scheme") == SOURCE_SCHEME
-    ]
 
 
 def _check_authors(

@@ -22,6 +22,7 @@ from typing import NamedTuple, TypeVar
 
 from newssite.config import SiteConfig
 from newssite.images import PhotoStore, shown_photos
+from newssite.markup import SOURCE_SCHEME
 from newssite.model import (
     Article,
     Asset,
@@ -198,7 +199,7 @@ def story_record(article: Article, document: str, photos: tuple[str, ...] = ()) 
 def author_record(author: Author, document: str, photos: tuple[str, ...] = ()) -> AuthorRecord:
     key = _sha(repr(author))
     byline = _sha(repr(replace(author, bio_html="", bio_text="", lines={})))
-    links = _links_of(author.bio_html)
+    links = linked_sources(author.bio_html)
     return AuthorRecord(author.slug, author.source, document, key, byline, links, photos)
 
 
@@ -240,10 +241,8 @@ def _slug(record: AuthorRecord | PageRecord) -> str:
     return record.slug
 
 
-def _links_of(html: str) -> tuple[str, ...]:
-    """The sources an author's bio links to (markup.py leaves them as placeholders)."""
-    from newssite.markup import SOURCE_SCHEME
-
+def linked_sources(html: str) -> tuple[str, ...]:
+    """The sources a rendered text links to (markup.py leaves them as placeholders)."""
     found = []
     start = html.find(SOURCE_SCHEME)
     while start != -1:
