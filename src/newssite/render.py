@@ -41,9 +41,9 @@ from newssite.graph import (
 from newssite.model import Output, Page, Pagination, Site, Story, Teaser
 from newssite.plan import Job, Plan
 from newssite.related import teaser
+from newssite.spool import spool
 from newssite.templates import TEASER_TEMPLATE, make_environment
 from newssite.urls import absolute, output_path
-from newssite.write import spool
 
 PARALLEL_RENDER_THRESHOLD = 400
 

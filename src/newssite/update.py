@@ -21,6 +21,7 @@ from newssite.config import SiteConfig
 from newssite.images import PhotoStore, process_photos, shown_photos
 from newssite.last_plan import LastPlan, load_last_plan
 from newssite.model import Article, Author, StandalonePage
+from newssite.output_state import OutputSurvey, update_interrupted
 from newssite.parse import Documents
 from newssite.plan import (
     GENERATED_URLS,
@@ -39,7 +40,6 @@ from newssite.plan import (
 from newssite.sources import CONTENT_KINDS, MAX_FILE_BYTES, SourceFile, is_ignored_name
 from newssite.templates import theme_dirs
 from newssite.urls import list_page_url, url_key
-from newssite.write import OutputSurvey, update_interrupted
 
 __all__ = ["paths_to_make"]
 
