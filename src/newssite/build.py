@@ -55,6 +55,7 @@ from newssite.templates import THEME_STATIC_URL, template_digests, theme_dirs
 from newssite.update import (
     Change,
     apply_change,
+    changed_stories,
     find_change,
     paths_to_make,
     related_changes_from,
@@ -202,7 +203,7 @@ def _read(
             return _Reading(docs, photos, records, plan, todo, site, updated=False)
         assert previous is not None
         records = apply_change(previous.records, change, docs, photos)
-        chosen_from = related_changes_from(change, previous.records, records, publication)
+        chosen_from = related_changes_from(change.paths(), previous.records, records, publication)
         plan = make_plan(
             records, config, publication, basis, previous.related, chosen_from, templates=theme
         )
@@ -285,6 +286,12 @@ class PreviewMemo:
 
     digests: dict[str, str] = field(default_factory=dict)
     files: dict[str, Output] = field(default_factory=dict)
+    # The last rebuild's records and related stories, and the settings they were read with:
+    # a rebuild with the same settings takes from them what its changed sources leave.
+    basis: str = ""
+    records: Records | None = None
+    related: Mapping[str, tuple[str, ...]] | None = None
+    template_references: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,10 +324,19 @@ def preview_files(
     docs = parse_all(discover(config.site_dir, known_sources), config, cache, workers=_workers())
     cache.forget_parsed_except(docs.keys)
     docs, photos = process_photos(docs, config, workers=_workers(), cache=cache)
-    records = records_of(docs, photos)
     basis = index_basis(config, options)
-    plan = make_plan(records, config, publication, basis, templates=theme_digests(config))
+    earlier = memo.records if memo.basis == basis else None
+    records = records_of(docs, photos, earlier)
+    related, chosen_from = None, None
+    if earlier is not None:
+        related = memo.related
+        chosen_from = related_changes_from(
+            changed_stories(earlier, records), earlier, records, publication
+        )
+    theme = theme_digests(config, memo.template_references)
+    plan = make_plan(records, config, publication, basis, related, chosen_from, templates=theme)
     check_sources(docs.articles, docs.authors, docs.pages, plan)
+    memo.basis, memo.records, memo.related = basis, records, plan.related
     todo = paths_to_make(memo.digests, plan, memo.files)
     site = make_site(plan, *_needed_documents(docs, plan, todo), config, publication)
     made = render_files(todo, plan, site, config, workers=_workers())
@@ -405,9 +421,11 @@ def _workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def theme_digests(config: SiteConfig) -> dict[str, str]:
+def theme_digests(
+    config: SiteConfig, references: dict[str, tuple[str | None, ...]] | None = None
+) -> dict[str, str]:
     """Each page template's digest, with all it extends, includes and imports."""
-    return template_digests(config, PAGE_TEMPLATES)
+    return template_digests(config, PAGE_TEMPLATES, references)
 
 
 def now_from_clock(environ: dict[str, str] | None = None) -> datetime:

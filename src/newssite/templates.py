@@ -148,11 +148,19 @@ def ap_time(moment: datetime) -> str:
     return f"{text} {zone}".strip()
 
 
-def template_digests(config: SiteConfig, names: Iterable[str]) -> dict[str, str]:
+def template_digests(
+    config: SiteConfig,
+    names: Iterable[str],
+    references: dict[str, tuple[str | None, ...]] | None = None,
+) -> dict[str, str]:
     """For each template of `names`, a digest of its source and of every template it
     extends, includes or imports, as the site's theme resolves them: a page rendered with
     it changes only when one of these does (or the config, or the page's inputs). The
-    teaser template, which pages place through `teaser_html`, counts for every page."""
+    teaser template, which pages place through `teaser_html`, counts for every page.
+
+    `references` keeps what each template source refers to (by a digest of the source),
+    so that a template is parsed once, and once only across calls given the same dict."""
+    references = {} if references is None else references
     env = make_environment(config)
     loader = env.loader
     assert loader is not None
@@ -171,10 +179,13 @@ def template_digests(config: SiteConfig, names: Iterable[str]) -> dict[str, str]
         if name in seen or text is None:
             return
         seen.add(name)
-        try:
-            referenced = list(meta.find_referenced_templates(env.parse(text)))
-        except jinja2.TemplateSyntaxError:
-            return  # rendering reports it, with the line
+        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        if key not in references:
+            try:
+                references[key] = tuple(meta.find_referenced_templates(env.parse(text)))
+            except jinja2.TemplateSyntaxError:
+                references[key] = ()  # rendering reports it, with the line
+        referenced: Iterable[str | None] = references[key]
         if None in referenced:  # a template named at run time: it may be any of them
             referenced = loader.list_templates()
         for other in referenced:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -132,19 +132,25 @@ def apply_change(before: Records, change: Change, docs: Documents, store: PhotoS
 
 
 def related_changes_from(
-    change: Change, before: Records, after: Records, publication: Publication
+    changed: Iterable[str], before: Records, after: Records, publication: Publication
 ) -> tuple[float, datetime, str] | None:
     """The oldest place (plan.chronological) where a change reaches what related stories
     are chosen by: a story there or after it may get other related stories, none before it
     (a story's related stories are chosen among the stories before it)."""
     places = []
-    for source in change.paths():
+    for source in changed:
         old, new = before.stories.get(source), after.stories.get(source)
         same = old is not None and new is not None and _related_by(old) == _related_by(new)
         if same and publication.includes(old) == publication.includes(new):  # type: ignore[arg-type]
             continue
         places += [chronological(r) for r in (old, new) if r is not None]
     return min(places, default=None)
+
+
+def changed_stories(before: Records, after: Records) -> set[str]:
+    """The stories whose records differ between two readings of the sources."""
+    sources = before.stories.keys() | after.stories.keys()
+    return {s for s in sources if before.stories.get(s) != after.stories.get(s)}
 
 
 def _related_by(story: StoryRecord) -> tuple[object, ...]:
