@@ -88,7 +88,9 @@ def review_stories(
         publication = Publication(now, options.drafts, options.future)
         plan = make_plan(records_of(docs, photos), config, publication)
         check_sources(docs.articles, docs.authors, docs.pages, plan)
-        site = make_site(plan, docs.articles, docs.authors, docs.pages, config, publication)
+        site = make_site(
+            plan, docs.articles, docs.authors, docs.pages, config, publication, docs.updates
+        )
         outputs = render_files(_focus_paths(plan, docs, focused), plan, site, config)
     except Exception as error:
         if not is_content_failure(error):
