@@ -422,3 +422,16 @@ def test_an_open_live_page_offers_and_inserts_a_new_update(
             assert "Third." in (tab.text_content("#update-c") or "")
         finally:
             context.close()
+
+
+def test_removing_the_last_update_after_a_build_is_an_error(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            f"{LIVE}/index.md": live_story(),
+            f"{LIVE}/updates/a.md": update("2026-11-26T09:00:00+02:00"),
+        }
+    )
+    build_ok(site)
+    (site / f"{LIVE}/updates/a.md").unlink()
+    errors = errors_of(site)
+    assert any(e.startswith(f"{LIVE}/index.md:6: live: ") for e in errors), errors

@@ -215,7 +215,8 @@ def _checks_out(
             return False  # an update outside a live story: a whole build reports it
         if _is_live(before, source) != _is_live(after, source):
             return False
-        touched = after.updates[source].story if source in after.updates else source
+        either = after.updates.get(source) or before.updates.get(source)
+        touched = either.story if either is not None else source
         if _is_live(after, touched) and not any(u.story == touched for u in after.updates.values()):
             return False  # a live story without updates: a whole build reports it
         old, new = before.stories.get(source), after.stories.get(source)
