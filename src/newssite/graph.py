@@ -217,13 +217,15 @@ def _check_live(
     """Every update belongs to a live story, every live story has updates, and an update's
     author and links are known."""
     live = {a.source for a in articles if a.live}
+    stories = {a.source for a in articles}
     with_updates = {u.story for u in updates}
     for update in updates:
         if update.story not in live:
+            found = "is not a live story" if update.story in stories else "does not exist"
             problems.append(
                 NewssiteError(
-                    f"an update file, but {update.story} is not a live story "
-                    "(a live story is <slug>/index.md with live: true)",
+                    f"an update of a live story, but {update.story} {found}"
+                    " (a live story is <slug>/index.md with live: true)",
                     path=update.source,
                     line=1,
                     field="updates",

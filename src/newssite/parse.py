@@ -440,7 +440,10 @@ def parse_update(raw: RawDocument, ctx: _Context) -> tuple[LiveUpdate | None, _F
     pinned = fields.flag("pinned")
     photo = _photo(fields, "photo", meta.get("photo"), ctx)
     fields.unknown_keys(UPDATE_FIELDS)
-    _check_finished(fields, raw)
+    if raw.body.strip():
+        _check_finished(fields, raw)
+    else:
+        fields.problems.append(_body_problem(raw, 0, "the update has no text"))
     body = _render(fields, ctx, raw)
     if fields.problems or moment is None or body is None:
         return None, fields
