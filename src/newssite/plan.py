@@ -451,10 +451,9 @@ def make_plan(
     now = publication.now
     live = live_plans(records, publication)
     written = records.stories
-    records = replace(
-        records,
-        stories={source: _with_updates(r, live, records) for source, r in written.items()},
-    )
+    if live:
+        shown = {source: _with_updates(written[source], live, records) for source in live}
+        records = replace(records, stories={**written, **shown})
     stories = records.stories.values()
     included = sorted((s for s in stories if publication.includes(s)), key=chronological)
     included.reverse()
