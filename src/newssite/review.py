@@ -251,7 +251,10 @@ def _context_articles(
 
 
 def _slug_of_name(path: str) -> str:
-    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    parts = path.rsplit("/", 2)
+    stem = parts[-1].removesuffix(".md")
+    if stem == "index" and len(parts) == 3:
+        stem = parts[1]  # a story folder: <slug>/index.md
     if SLUG_PATTERN.match(stem):
         return stem  # most file names are slugs already: slugify is far slower
     try:
