@@ -25,8 +25,14 @@ def front_matter(path: Path) -> dict[str, object]:
     return dict(sources.split(source).meta)
 
 
+def story_files() -> list[Path]:
+    """The demo's stories: not the updates of its live story (in an updates/ folder)."""
+    found = (REPO / "content/articles").rglob("*.md")
+    return [path for path in found if path.parent.name != "updates"]
+
+
 def test_the_demo_is_a_real_newsroom() -> None:
-    stories = [front_matter(p) for p in (REPO / "content/articles").rglob("*.md")]
+    stories = [front_matter(p) for p in story_files()]
     assert len(stories) >= 20
     assert len({s["section"] for s in stories}) >= 4
     assert len(list((REPO / "content/authors").glob("*.md"))) >= 5
@@ -38,6 +44,14 @@ def test_the_demo_is_a_real_newsroom() -> None:
     assert sum(1 for s in stories if str(s["date"]) > "2027") == 1
     assert sum(1 for s in stories if s.get("photo")) >= 10
     assert all(s.get("tags") for s in stories)
+    assert any(s["section"] == "opinion" for s in stories)  # its section's type: opinion
+    assert any(s.get("type") == "analysis" for s in stories)
+    assert any(s.get("byline") and not s.get("author") for s in stories)
+    live = [p for p in story_files() if front_matter(p).get("live") is True]
+    assert len(live) == 1
+    updates = [front_matter(p) for p in (live[0].parent / "updates").glob("*.md")]
+    assert len(updates) >= 8
+    assert sum(1 for u in updates if u.get("pinned") is True) == 1
 
 
 def test_the_demo_builds_with_no_warnings_and_no_broken_links(demo: Path) -> None:

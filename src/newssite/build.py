@@ -43,6 +43,7 @@ from newssite.plan import (
     Publication,
     Records,
     clock_moments,
+    live_moments,
     make_plan,
     needed_sources,
     records_of,
@@ -153,9 +154,8 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
     result = _report(plan, docs.warnings, report, len(outputs) + len(copies), config, timer)
     if read.updated:
         result = replace(result, updated=True, warnings=_still_warned(last, docs, change))
-    moments = clock_moments(
-        (r.date for r in records.stories.values()), (s.date for s in plan.published), config
-    )
+    dates = [r.date for r in records.stories.values()] + live_moments(records)
+    moments = clock_moments(dates, (s.date for s in plan.published), config)
     _save_record(config, inputs, result, clock_window(publication.now, moments), report.files)
     return result
 
@@ -197,9 +197,10 @@ def _read(
         if change is None:
             records = records_of(docs, photos)
             plan = make_plan(records, config, publication, basis, templates=theme)
-            check_sources(docs.articles, docs.authors, docs.pages, plan)
+            check_sources(docs.articles, docs.authors, docs.pages, plan, docs.updates)
             todo = paths_to_make(before, plan, survey.intact)
-            site = make_site(plan, *_needed_documents(docs, plan, todo), config, publication)
+            needed = _needed_documents(docs, plan, todo)
+            site = make_site(plan, *needed, config, publication, docs.updates)
             return _Reading(docs, photos, records, plan, todo, site, updated=False)
         assert previous is not None
         records = apply_change(previous.records, change, docs, photos)
@@ -211,7 +212,7 @@ def _read(
         shown = shown_documents(previous, records, change, plan, todo, docs, cache, config, survey)
         if shown is None:
             return None
-        site = make_site(plan, *shown, config, publication)
+        site = make_site(plan, *shown[:3], config, publication, shown[3])
         return _Reading(docs, photos, records, plan, todo, site, updated=True)
 
 
@@ -335,10 +336,11 @@ def preview_files(
         )
     theme = theme_digests(config, memo.template_references)
     plan = make_plan(records, config, publication, basis, related, chosen_from, templates=theme)
-    check_sources(docs.articles, docs.authors, docs.pages, plan)
+    check_sources(docs.articles, docs.authors, docs.pages, plan, docs.updates)
     memo.basis, memo.records, memo.related = basis, records, plan.related
     todo = paths_to_make(memo.digests, plan, memo.files)
-    site = make_site(plan, *_needed_documents(docs, plan, todo), config, publication)
+    needed = _needed_documents(docs, plan, todo)
+    site = make_site(plan, *needed, config, publication, docs.updates)
     made = render_files(todo, plan, site, config, workers=_workers())
     memo.files = {path: memo.files[path] for path in plan.jobs if path in memo.files}
     memo.files.update((output.path, output) for output in made)
@@ -385,8 +387,10 @@ def check(site_dir: Path, options: BuildOptions, *, editorial: bool = False) -> 
     records = records_of(docs, photos)
     basis = index_basis(config, options)
     plan = make_plan(records, config, publication, basis, templates=theme_digests(config))
-    check_sources(docs.articles, docs.authors, docs.pages, plan)
-    site = make_site(plan, docs.articles, docs.authors, docs.pages, config, publication)
+    check_sources(docs.articles, docs.authors, docs.pages, plan, docs.updates)
+    site = make_site(
+        plan, docs.articles, docs.authors, docs.pages, config, publication, docs.updates
+    )
     outputs = render_files(list(plan.jobs), plan, site, config, workers=_workers())
     copies = publish_photos(photos, plan.photos, static_copies(config, site, outputs), config)
     warnings = docs.warnings

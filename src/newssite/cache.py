@@ -30,9 +30,11 @@ from newssite.model import (
     Author,
     Correction,
     FrozenDict,
+    LiveUpdate,
     Photo,
     Removal,
     Rendition,
+    Sponsor,
     StandalonePage,
 )
 
@@ -40,7 +42,7 @@ from newssite.model import (
 CACHE_FORMAT = 3
 CACHE_FILE = "build.sqlite"
 FEW_KEYS = 200  # fewer documents than this are looked up by key, not by reading them all
-Document = Article | Author | StandalonePage
+Document = Article | Author | StandalonePage | LiveUpdate
 
 
 def cache_salt(*parts: object) -> str:
@@ -379,6 +381,7 @@ _STORED: Mapping[str, _StoredKind] = {
     "articles": _stored_kind(Article, "body_html"),
     "authors": _stored_kind(Author, "bio_html"),
     "pages": _stored_kind(StandalonePage, "body_html"),
+    "updates": _stored_kind(LiveUpdate, "body_html"),
 }
 # Unreadable entries are missed, never trusted: whatever a damaged value raises.
 _UNREADABLE = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
@@ -387,6 +390,7 @@ _UNREADABLE = (ValueError, TypeError, KeyError, IndexError, AttributeError, Recu
 def _model_layout() -> str:
     """The fields and types of every stored record: a change to the model changes the salt."""
     kinds = [Article, Author, StandalonePage, Photo, Rendition, Correction, Removal]
+    kinds += [LiveUpdate, Sponsor]
     return repr([(kind.__name__, list(get_type_hints(kind).items())) for kind in kinds])
 
 

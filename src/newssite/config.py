@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newssite.errors import NewssiteError, UsageError, raise_all
+from newssite.model import STORY_TYPES
 
 CONFIG_NAME = "newssite.toml"
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -25,6 +26,7 @@ class SectionConfig:
     slug: str
     title: str
     description: str = ""
+    type: str = "news"  # the story type of its stories that set none (model.STORY_TYPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,7 @@ class SiteConfig:
     trusted_html: bool = False
     stale_after_days: int | None = None  # label stories older than this; None: no label
     search: bool = True  # index published stories with Pagefind and add a /search/ page
+    opinion_disclaimer: str = ""  # shown on opinion pieces
 
     @property
     def base_path(self) -> str:
@@ -81,9 +84,10 @@ _TOP_LEVEL_TYPES: dict[str, type | tuple[type, ...]] = {
     "trusted_html": bool,
     "stale_after_days": int,
     "search": bool,
+    "opinion_disclaimer": str,
 }
 _REQUIRED = ("title", "base_url", "timezone", "sections")
-_SECTION_TYPES: dict[str, type] = {"slug": str, "title": str, "description": str}
+_SECTION_TYPES: dict[str, type] = {"slug": str, "title": str, "description": str, "type": str}
 # Files in the zoneinfo folder that are not IANA zones; "localtime" is the build machine's zone.
 _NOT_ZONES = frozenset({"localtime", "posixrules"})
 _DISALLOWED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -237,6 +241,7 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> SiteConfig:
         trusted_html=raw.get("trusted_html", False),
         stale_after_days=raw.get("stale_after_days"),
         search=raw.get("search", True),
+        opinion_disclaimer=raw.get("opinion_disclaimer", "").strip(),
     )
 
 
@@ -317,13 +322,21 @@ def _check_sections(
             problem(f"invalid slug {slug!r}: use lowercase a-z, 0-9 and dashes", index, "slug")
         elif slug in RESERVED_SECTION_SLUGS:
             problem(f"'{slug}' is reserved for generated pages", index, "slug")
+        elif entry.get("type", "news") not in STORY_TYPES:
+            kind = entry["type"]
+            hint = did_you_mean(kind, STORY_TYPES) or f" (use {', '.join(STORY_TYPES)})"
+            problem(f"unknown story type {kind!r}{hint}", index, "type")
         elif slug in first_index:
             first = line_of(first_index[slug], "slug")
             where = f" (first on line {first})" if first else ""
             problem(f"section '{slug}' is defined twice{where}", index, "slug")
         else:
             first_index[slug] = index
-            sections.append(SectionConfig(slug, entry["title"], entry.get("description", "")))
+            sections.append(
+                SectionConfig(
+                    slug, entry["title"], entry.get("description", ""), entry.get("type", "news")
+                )
+            )
     if not entries:
         problems.append(
             NewssiteError(

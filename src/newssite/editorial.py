@@ -129,8 +129,7 @@ def _news_search_rules(article: Article, raw: RawDocument) -> Iterator[NewssiteE
             f"cards cut it after about {SUMMARY_MAX}, mid-sentence",
             _line(raw, "summary"),
         )
-    byline = article.extra.get("byline")
-    if not article.authors and not (isinstance(byline, str) and byline.strip()):
+    if not article.authors and not article.byline:
         yield _warning(
             raw,
             "author",

@@ -83,6 +83,8 @@ def _feed_entry(root: etree.Element, story: Story, config: SiteConfig) -> None:
         author = _sub(entry, "author")
         _sub(author, "name", person.name)
         _sub(author, "uri", absolute(person.url, config.base_url))
+    if story.byline:
+        _sub(_sub(entry, "author"), "name", story.byline)
     _sub(entry, "category", term=story.section.slug, label=story.section.title)
     for tag in story.tags:
         _sub(entry, "category", term=tag.slug, label=tag.name)
@@ -165,7 +167,8 @@ def _json_feed_item(story: Story, config: SiteConfig) -> dict[str, object]:
         item["summary"] = story.summary
     item["date_published"] = _rfc3339(story.date)
     item["date_modified"] = _rfc3339(story.modified)
-    item["authors"] = [{"name": a.name, "url": absolute(a.url, base)} for a in story.authors]
+    authors = [{"name": a.name, "url": absolute(a.url, base)} for a in story.authors]
+    item["authors"] = authors + ([{"name": story.byline}] if story.byline else [])
     item["tags"] = list(dict.fromkeys([story.section.title, *(tag.name for tag in story.tags)]))
     if story.photo is not None:
         photo = story.photo

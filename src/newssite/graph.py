@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -24,11 +25,14 @@ from newssite.model import (
     Author,
     Feed,
     FrozenDict,
+    LiveCoverage,
+    LiveUpdate,
     Page,
     Pagination,
     Photo,
     Removal,
     Section,
+    ShownUpdate,
     Site,
     SiteInfo,
     StandalonePage,
@@ -42,6 +46,7 @@ from newssite.plan import (
     NOT_FOUND_URL,
     REMOVED_TITLE,
     SEARCH_URL,
+    LivePlan,
     Plan,
     Publication,
     UrlClaim,
@@ -82,14 +87,17 @@ def check_sources(
     authors: Sequence[Author],
     standalone: Sequence[StandalonePage],
     plan: Plan,
+    updates: Sequence[LiveUpdate] = (),
 ) -> None:
     """The checks that need every source: authors known and unique, each URL claimed once,
-    aliases that point nowhere else. All problems are raised at once."""
+    aliases that point nowhere else, live stories with their updates. All problems are
+    raised at once."""
     problems: list[NewssiteError] = []
     known = _index_authors(authors, problems)
     included = [a for a in articles if a.source in plan.included]
     _check_authors([a for a in included if a.removed is None], known, problems)
     _check_links([a for a in included if a.removed is None], authors, standalone, plan, problems)
+    _check_live(articles, updates, known, plan, problems)
     raise_all(problems)
     claims = url_claims(
         plan,
@@ -110,9 +118,11 @@ def make_site(
     standalone: Iterable[StandalonePage],
     config: SiteConfig,
     publication: Publication,
+    updates: Iterable[LiveUpdate] = (),
 ) -> Site:
     """The Story, Author and page objects of the sources given (a whole build gives every
-    source, an update those its changed files show); link problems are raised at once."""
+    source, an update those its changed files show, with the updates of the live stories
+    among them); link problems are raised at once."""
     problems: list[NewssiteError] = []
     sections = {s.slug: Section(s.slug, s.title, section_url(s.slug)) for s in config.sections}
     targets = plan.targets
@@ -121,6 +131,10 @@ def make_site(
     stories: dict[str, Story] = {}
     jsonld: dict[str, Mapping[str, object]] = {}
     withdrawn: dict[str, Article] = {}
+    updates_of: dict[str, list[LiveUpdate]] = defaultdict(list)
+    for update in updates:
+        updates_of[update.story].append(update)
+    shown_updates: dict[str, ShownUpdate] = {}
     for article in articles:
         if article.source not in plan.included:
             continue
@@ -130,6 +144,14 @@ def make_site(
         story = _made_story(
             article, sections, resolved, plan.tags, targets, config, publication.now, problems
         )
+        if article.source in plan.live:
+            made = {
+                u.source: _shown_update(u, story.url, resolved, targets, config, problems)
+                for u in updates_of.get(article.source, ())
+            }
+            shown_updates.update(made)
+            coverage = live_coverage(story, article.live_end, plan.live[article.source], 0, made)
+            story = replace(story, live=coverage)
         stories[article.source] = story
         jsonld[article.source] = news_article_jsonld(story, config)
     pages = {p.source: _resolve_page(p, targets, config, problems) for p in standalone}
@@ -146,6 +168,7 @@ def make_site(
         tags=FrozenDict(tags),
         standalone=FrozenDict(pages),
         withdrawn=FrozenDict(withdrawn),
+        updates=FrozenDict(shown_updates),
         assets=plan.assets,
         redirects=plan.redirects,
         search=plan.shards,
@@ -172,7 +195,66 @@ def site_info(
         feed_url="/feed.xml",
         latest_url=LATEST_URL,
         search_url=SEARCH_URL if searching else None,
+        opinion_disclaimer=config.opinion_disclaimer,
     )
+
+
+def _check_live(
+    articles: Sequence[Article],
+    updates: Sequence[LiveUpdate],
+    authors: Mapping[str, Author],
+    plan: Plan,
+    problems: list[NewssiteError],
+) -> None:
+    """Every update belongs to a live story, every live story has updates, and an update's
+    author and links are known."""
+    live = {a.source for a in articles if a.live}
+    stories = {a.source for a in articles}
+    with_updates = {u.story for u in updates}
+    for update in updates:
+        if update.story not in live:
+            found = "is not a live story" if update.story in stories else "does not exist"
+            problems.append(
+                NewssiteError(
+                    f"an update of a live story, but {update.story} {found}"
+                    " (a live story is <slug>/index.md with live: true)",
+                    path=update.source,
+                    line=1,
+                    field="updates",
+                )
+            )
+            continue
+        if update.author and update.author not in authors:
+            hint = did_you_mean(update.author, sorted(authors))
+            problems.append(
+                NewssiteError(
+                    f"unknown author '{update.author}'{hint}",
+                    path=update.source,
+                    line=update.lines.get("author"),
+                    field="author",
+                )
+            )
+        if update.story in plan.included:
+            for target in update.links:
+                if target not in plan.targets:
+                    problems.append(
+                        NewssiteError(
+                            f"links to {target}, which is not a published story, author or page",
+                            path=update.source,
+                            field="body",
+                        )
+                    )
+    for article in articles:
+        if article.live and article.source not in with_updates:
+            folder = posixpath.dirname(article.source)
+            problems.append(
+                NewssiteError(
+                    f"a live story needs its updates in {folder}/updates/ (none found)",
+                    path=article.source,
+                    line=article.lines.get("live"),
+                    field="live",
+                )
+            )
 
 
 def _index_authors(authors: Iterable[Author], problems: list[NewssiteError]) -> dict[str, Author]:
@@ -307,8 +389,60 @@ def _made_story(
         extra=article.extra,
         corrections=article.corrections,
         age_notice=notice,
+        story_type=article.story_type,
+        sponsor=article.sponsor,
+        dateline=article.dateline,
+        byline=article.byline,
     )
     return story
+
+
+def live_coverage(
+    story: Story,
+    end: datetime | None,
+    plan: LivePlan,
+    page: int,
+    updates: Mapping[str, ShownUpdate],
+) -> LiveCoverage:
+    """The coverage a live story's page shows: page 0 is the story's page (pinned updates,
+    then the newest), page n the n-th numbered page of older updates. Updates not given
+    (an update build needs only those of the pages it makes) are left out."""
+    _, pagination, sources = plan.pages[page]
+    shown = [*plan.pinned, *sources] if page == 0 else list(sources)
+    return LiveCoverage(
+        start=story.date,
+        end=end,
+        is_live=plan.is_live,
+        updates=tuple(updates[source] for source in shown if source in updates),
+        count=plan.count,
+        newest=plan.newest,
+        updates_url=story.url + "updates.json",
+        pagination=pagination if len(plan.pages) > 1 else None,
+    )
+
+
+def _shown_update(
+    update: LiveUpdate,
+    owner_url: str,
+    authors: Mapping[str, Author],
+    targets: Mapping[str, str],
+    config: SiteConfig,
+    problems: list[NewssiteError],
+) -> ShownUpdate:
+    """An update as its live story's page shows it: author and links resolved."""
+    return ShownUpdate(
+        source=update.source,
+        anchor=update.anchor,
+        date=update.date,
+        title=update.title,
+        author=authors.get(update.author),
+        pinned=update.pinned,
+        photo=_resolve_photo(update.photo, owner_url),
+        body_html=_resolve_html(
+            update.body_html, update.source, owner_url, targets, config, problems
+        ),
+        text=update.text,
+    )
 
 
 def _resolve_author(

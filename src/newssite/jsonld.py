@@ -5,19 +5,37 @@ from __future__ import annotations
 from datetime import datetime
 
 from newssite.config import SiteConfig
-from newssite.model import Photo, Story
+from newssite.model import LiveCoverage, Photo, Story
 from newssite.urls import absolute
+
+# The schema.org type of each story type (model.STORY_TYPES); a live story is LiveBlogPosting.
+SCHEMA_TYPES = {
+    "news": "NewsArticle",
+    "opinion": "OpinionNewsArticle",
+    "analysis": "AnalysisNewsArticle",
+    "review": "ReviewNewsArticle",
+    "explainer": "BackgroundNewsArticle",
+    "sponsored": "AdvertiserContentArticle",
+}
 
 
 def news_article_jsonld(
     story: Story, config: SiteConfig, modified: datetime | None = None
 ) -> dict[str, object]:
-    """schema.org NewsArticle for search engines; every author is a Person with a url.
+    """schema.org NewsArticle (or the type of the story's type, or LiveBlogPosting) for
+    search engines; every author is a Person with a url, a wire byline an Organization.
     `modified` is story.modified when the caller has it already."""
     url = absolute(story.url, config.base_url)
+    kind = "LiveBlogPosting" if story.live else SCHEMA_TYPES.get(story.story_type, "NewsArticle")
+    authors: list[dict[str, object]] = [
+        {"@type": "Person", "name": a.name, "url": absolute(a.url, config.base_url)}
+        for a in story.authors
+    ]
+    if story.byline:
+        authors.append({"@type": "Organization", "name": story.byline})
     data: dict[str, object] = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": kind,
         "headline": story.title[:110],
         "description": story.summary,
         "datePublished": story.date.isoformat(),
@@ -25,10 +43,7 @@ def news_article_jsonld(
         "mainEntityOfPage": url,
         "url": url,
         "articleSection": story.section.title,
-        "author": [
-            {"@type": "Person", "name": a.name, "url": absolute(a.url, config.base_url)}
-            for a in story.authors
-        ],
+        "author": authors,
         "publisher": {
             "@type": "NewsMediaOrganization",
             "name": config.title,
@@ -45,6 +60,43 @@ def news_article_jsonld(
         ]
     if story.photo:
         data["image"] = _image_objects(story.photo, config)
+    if story.dateline:
+        data["locationCreated"] = {"@type": "Place", "name": story.dateline}
+    if story.sponsor is not None:
+        data["sponsor"] = {
+            "@type": "Organization",
+            "name": story.sponsor.name,
+            "url": story.sponsor.url,
+        }
+    if story.live is not None:
+        data.update(_live(story.live, url, config))
+    return data
+
+
+def _live(coverage: LiveCoverage, url: str, config: SiteConfig) -> dict[str, object]:
+    """LiveBlogPosting's coverage times and its updates, each a BlogPosting."""
+    data: dict[str, object] = {"coverageStartTime": coverage.start.isoformat()}
+    if coverage.end is not None:
+        data["coverageEndTime"] = coverage.end.isoformat()
+    updates = []
+    for update in coverage.updates:
+        posting: dict[str, object] = {
+            "@type": "BlogPosting",
+            "headline": (update.title or update.text)[:110],
+            "datePublished": update.date.isoformat(),
+            "url": f"{url}#{update.anchor}",
+            "articleBody": update.text,
+        }
+        if update.author is not None:
+            posting["author"] = {
+                "@type": "Person",
+                "name": update.author.name,
+                "url": absolute(update.author.url, config.base_url),
+            }
+        else:
+            posting["author"] = {"@type": "Organization", "name": config.title}
+        updates.append(posting)
+    data["liveBlogUpdate"] = updates
     return data
 
 

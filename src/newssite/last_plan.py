@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from newssite.plan import AuthorRecord, PageRecord, Plan, Records, StoryRecord
+from newssite.plan import AuthorRecord, PageRecord, Plan, Records, StoryRecord, UpdateRecord
 
 INDEX_NAME = "last-plan.json"
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,11 @@ def save_last_plan(cache_dir: Path, last: LastPlan) -> None:
             "title": [s.title for s in stories],
             "links": [s.links for s in stories],
             "photos": [s.photos for s in stories],
+            "type": [s.story_type for s in stories],
+            "live": [
+                [s.live, s.live_end.isoformat() if s.live_end else None] if s.live else None
+                for s in stories
+            ],
             "related": [
                 None
                 if s.source not in last.related
@@ -75,6 +80,7 @@ def save_last_plan(cache_dir: Path, last: LastPlan) -> None:
         },
         "authors": [list(a) for a in last.records.authors],
         "pages": [list(p) for p in last.records.pages],
+        "updates": [[*u[:4], u.date.isoformat(), *u[5:]] for u in last.records.updates.values()],
         "digests": last.digests,
         "page_count": last.pages,
     }
@@ -114,10 +120,13 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
             columns["title"],
             columns["links"],
             columns["photos"],
+            columns["type"],
+            columns["live"],
             strict=True,
         ):
             (source, document, key, teaser, url, date, section, authors, tags, flags) = row[:10]
-            aliases, assets, changed, title, links, photos = row[10:]
+            aliases, assets, changed, title, links, photos, story_type, live = row[10:]
+            live_end = moment(live[1]) if live and live[1] else None
             published = moment(date)
             records.append(
                 StoryRecord(
@@ -138,6 +147,9 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
                     str(title),
                     tuple(map(str, links)),
                     tuple(map(str, photos)),
+                    str(story_type),
+                    bool(live),
+                    live_end,
                 )
             )
         related = {
@@ -155,13 +167,19 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
             )
             for a, b, c, d, e, f, g, h, i in data["pages"]
         )
+        updates = {
+            str(a): UpdateRecord(
+                str(a), str(b), str(c), str(d), moment(e), bool(f), str(g), tuple(h), tuple(i)
+            )
+            for a, b, c, d, e, f, g, h, i in data["updates"]
+        }
         digests = data["digests"]
         if not isinstance(digests, dict) or not isinstance(data["inputs"], dict):
             return None
         return LastPlan(
             basis=str(data["basis"]),
             inputs=data["inputs"],
-            records=Records({r.source: r for r in records}, authors, pages),
+            records=Records({r.source: r for r in records}, authors, pages, updates),
             related=related,
             digests=digests,
             pages=int(data["page_count"]),

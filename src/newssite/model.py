@@ -97,6 +97,44 @@ def newest_change(
     return max(moments)
 
 
+STORY_TYPES = ("news", "opinion", "analysis", "review", "explainer", "sponsored")
+TYPE_LABELS = {
+    "news": "",
+    "opinion": "Opinion",
+    "analysis": "Analysis",
+    "review": "Review",
+    "explainer": "Explainer",
+    "sponsored": "Sponsored",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Sponsor:
+    """Who paid for a sponsored story."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class LiveUpdate:
+    """One update of a live story: a file in the story's updates/ folder."""
+
+    source: str
+    story: str  # the source of the live story's index.md
+    anchor: str  # "update-<file stem>"
+    date: datetime
+    body_html: str
+    text: str  # the body as plain text (JSON-LD articleBody)
+    title: str = ""
+    author: str = ""  # an author slug, or "" for none
+    pinned: bool = False
+    photo: Photo | None = None
+    lines: Mapping[str, int] = field(default_factory=_empty)
+    links: tuple[str, ...] = ()  # sources its body links to
+    assets: tuple[str, ...] = ()  # local files published beside the live story's page
+
+
 @dataclass(frozen=True, slots=True)
 class Author:
     slug: str
@@ -139,6 +177,12 @@ class Article:
     corrections: tuple[Correction, ...] = ()
     removed: Removal | None = None
     aliases: tuple[str, ...] = ()  # old site paths that redirect here ("/news/old-slug/")
+    story_type: str = "news"  # one of STORY_TYPES
+    sponsor: Sponsor | None = None
+    dateline: str = ""  # "KYIV": where the story was reported
+    byline: str = ""  # a wire or staff byline without an author page ("Associated Press")
+    live: bool = False  # live coverage: updates in the updates/ folder beside index.md
+    live_end: datetime | None = None
 
     @property
     def modified(self) -> datetime:
@@ -157,6 +201,35 @@ class StandalonePage:
     assets: tuple[str, ...] = ()
     lines: Mapping[str, int] = field(default_factory=_empty)  # field -> line, for photo checks
     aliases: tuple[str, ...] = ()  # old URLs that redirect here
+
+
+@dataclass(frozen=True, slots=True)
+class ShownUpdate:
+    """An update of a live story as its page shows it: the author resolved, links too."""
+
+    source: str
+    anchor: str
+    date: datetime
+    title: str
+    author: Author | None
+    pinned: bool
+    photo: Photo | None
+    body_html: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LiveCoverage:
+    """What a live story's page shows of its coverage, decided with the build's now."""
+
+    start: datetime
+    end: datetime | None
+    is_live: bool  # the build's now is before `end` (or there is no end)
+    updates: tuple[ShownUpdate, ...]  # on this page: pinned first, then newest first
+    count: int  # updates shown on all the pages (published so far)
+    newest: datetime | None  # the newest shown update's date
+    updates_url: str  # the updates.json beside the page
+    pagination: Pagination | None = None  # None: the updates fit on the page
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,10 +254,22 @@ class Story:
     extra: Mapping[str, object]
     corrections: tuple[Correction, ...] = ()
     age_notice: str = ""  # "This article is more than 2 years old", decided with the build's now
+    story_type: str = "news"
+    sponsor: Sponsor | None = None
+    dateline: str = ""
+    byline: str = ""  # a wire or staff byline without an author page
+    live: LiveCoverage | None = None
 
     @property
     def modified(self) -> datetime:
-        return newest_change(self.date, self.updated, self.corrections)
+        changed = newest_change(self.date, self.updated, self.corrections)
+        if self.live is not None and self.live.newest is not None:
+            return max(changed, self.live.newest)
+        return changed
+
+    @property
+    def type_label(self) -> str:
+        return TYPE_LABELS.get(self.story_type, "")
 
     @property
     def corrected(self) -> datetime | None:
@@ -207,6 +292,12 @@ class Teaser:
     photo: Photo | None = None
     summary: str = ""  # the dek a list's card shows ("Related" leaves it out)
     authors: tuple[Author, ...] = ()
+    story_type: str = "news"
+    byline: str = ""
+
+    @property
+    def type_label(self) -> str:
+        return TYPE_LABELS.get(self.story_type, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +324,7 @@ class SiteInfo:
     feed_url: str
     latest_url: str
     search_url: str | None = None
+    opinion_disclaimer: str = ""  # shown under opinion pieces
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +392,7 @@ class Site:
     tags: Mapping[str, Tag]  # by slug
     standalone: Mapping[str, StandalonePage]  # by source
     withdrawn: Mapping[str, Article]  # by source: the stories taken down
+    updates: Mapping[str, ShownUpdate] = field(default_factory=_empty)  # of live stories
     assets: tuple[Asset, ...] = ()
     redirects: tuple[tuple[str, str], ...] = ()  # (old path, new path) from story aliases
     search: tuple[SearchShard, ...] = ()  # the parts of the search index; () when search is off

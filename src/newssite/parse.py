@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from html import escape, unescape
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -19,12 +20,15 @@ from newssite.config import SiteConfig
 from newssite.errors import NewssiteError
 from newssite.markup import ASSET_SCHEME, MarkupRenderer, MarkupSettings, RenderedBody
 from newssite.model import (
+    STORY_TYPES,
     Article,
     Author,
     Correction,
     FrozenDict,
+    LiveUpdate,
     Photo,
     Removal,
+    Sponsor,
     StandalonePage,
 )
 from newssite.sources import RawDocument, SourceFile, split
@@ -51,7 +55,16 @@ ARTICLE_FIELDS = (
     "corrections",
     "removed",
     "aliases",
+    "type",
+    "sponsor",
+    "dateline",
+    "byline",
+    "live",
+    "live_end",
 )
+UPDATE_FIELDS = ("date", "title", "author", "pinned", "photo")
+SPONSOR_FIELDS = ("name", "url")
+UPDATES_FOLDER = "updates"
 AUTHOR_FIELDS = ("name", "role", "avatar", "links", "email", "slug")
 PAGE_FIELDS = ("title", "summary", "slug", "draft", "aliases")
 PHOTO_FIELDS = ("src", "alt", "caption", "credit")
@@ -75,6 +88,7 @@ class Documents:
     pages: tuple[StandalonePage, ...]
     warnings: tuple[NewssiteError, ...] = ()
     keys: tuple[str, ...] = ()  # cache keys of the sources, to prune the cache
+    updates: tuple[LiveUpdate, ...] = ()  # the updates of live stories
 
 
 class _Fields:
@@ -308,7 +322,8 @@ def _slug(fields: _Fields, source: SourceFile) -> str:
             fields.error("slug", explain_bad_slug(text))
             return ""
         return text
-    stem = PurePosixPath(source.path).stem
+    path = PurePosixPath(source.path)
+    stem = path.parent.name if path.stem == "index" else path.stem  # a story folder
     try:
         return slugify(stem)
     except InvalidSlugError:
@@ -325,7 +340,8 @@ def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fie
     updated = _moment(fields, "updated", meta.get("updated"), zone, required=False)
     if moment and updated and updated < moment:
         fields.error("updated", "is before the story's date")
-    authors = _authors(fields, meta.get("author"))
+    byline = fields.text("byline")
+    authors = _authors(fields, meta.get("author"), required=not byline)
     section = fields.text("section", required=True)
     if section and section not in ctx.section_slugs:
         close = difflib.get_close_matches(section, ctx.section_slugs, n=1)
@@ -343,12 +359,30 @@ def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fie
     corrections = _corrections(fields, meta.get("corrections"), zone, moment)
     removed = _removal(fields, meta.get("removed"), zone, moment)
     aliases = _aliases(fields, meta.get("aliases"))
+    story_type = _story_type(fields, meta.get("type"), section, ctx)
+    sponsor = _sponsor(fields, meta.get("sponsor"), story_type)
+    dateline = fields.text("dateline")
+    live = fields.flag("live")
+    live_end = _moment(fields, "live_end", meta.get("live_end"), zone, required=False)
+    if live_end is not None and not gives_offset(meta.get("live_end")):
+        fields.error(
+            "live_end", "give the time with its UTC offset, e.g. 2026-11-24T18:00:00+02:00"
+        )
+    if live_end is not None and not live:
+        fields.error("live_end", "only a live story (live: true) has an end of live coverage")
+    if live and PurePosixPath(raw.source.path).name != "index.md":
+        fields.error("live", "a live story is a folder: put it in <slug>/index.md beside updates/")
     extra = fields.unknown_keys(ARTICLE_FIELDS)
     if not draft and removed is None:
         _check_finished(fields, raw)
     body = _render(fields, ctx, raw)
     if fields.problems or moment is None or body is None:
         return None, fields
+    html = body.html
+    if story_type == "sponsored":
+        html = sponsored_links(html)
+    if dateline:
+        html = with_dateline(html, dateline)
     article = Article(
         source=raw.source.path,
         slug=slug,
@@ -357,7 +391,7 @@ def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fie
         authors=authors,
         date=moment,
         updated=updated,
-        body_html=body.html,
+        body_html=html,
         summary=summary or body.summary,
         reading_minutes=body.reading_minutes,
         photo=photo,
@@ -370,8 +404,121 @@ def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fie
         corrections=corrections,
         removed=removed,
         aliases=aliases,
+        story_type=story_type,
+        sponsor=sponsor,
+        dateline=dateline,
+        byline=byline,
+        live=live,
+        live_end=live_end,
     )
     return article, fields
+
+
+def is_update_path(path: str) -> bool:
+    """Whether a source is an update of a live story: content/articles/…/<slug>/updates/x.md."""
+    parts = path.split("/")
+    return len(parts) >= 5 and parts[1] == "articles" and parts[-2] == UPDATES_FOLDER
+
+
+def story_of_update(path: str) -> str:
+    """The live story an update belongs to: the index.md of the folder above updates/."""
+    return str(PurePosixPath(path).parent.parent / "index.md")
+
+
+def parse_update(raw: RawDocument, ctx: _Context) -> tuple[LiveUpdate | None, _Fields]:
+    """One update of a live story; its date must carry its UTC offset."""
+    fields = _Fields(raw)
+    meta = raw.meta
+    value = meta.get("date")
+    moment = _moment(fields, "date", value, ctx.config.timezone, required=True)
+    if moment is not None and not gives_offset(value):
+        fields.error(
+            "date", "an update's time needs its UTC offset, e.g. 2026-11-24T14:05:00+02:00"
+        )
+    title = fields.text("title")
+    author = fields.text("author")
+    pinned = fields.flag("pinned")
+    photo = _photo(fields, "photo", meta.get("photo"), ctx)
+    fields.unknown_keys(UPDATE_FIELDS)
+    if raw.body.strip():
+        _check_finished(fields, raw)
+    else:
+        fields.problems.append(_body_problem(raw, 0, "the update has no text"))
+    body = _render(fields, ctx, raw)
+    if fields.problems or moment is None or body is None:
+        return None, fields
+    path = PurePosixPath(raw.source.path)
+    update = LiveUpdate(
+        source=raw.source.path,
+        story=story_of_update(raw.source.path),
+        anchor=f"update-{path.stem}",
+        date=moment,
+        body_html=body.html,
+        text=_plain_text(body.html),
+        title=title,
+        author=author,
+        pinned=pinned,
+        photo=photo,
+        lines=_lines_with_images(raw),
+        links=body.links,
+        assets=_published_files(body, photo),
+    )
+    return update, fields
+
+
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|figcaption|td|th)>|<br\s*/?>")
+_EXTERNAL_LINK = re.compile(r'<a href="(?:https?:)?//[^"]*"(?![^>]*\brel=)')
+
+
+def _plain_text(html: str) -> str:
+    return " ".join(unescape(_TAG.sub("", _BLOCK_END.sub(" ", html))).split())
+
+
+def sponsored_links(html: str) -> str:
+    """Outbound links of a sponsored story tell search engines they are paid for."""
+    return _EXTERNAL_LINK.sub(lambda match: match.group() + ' rel="sponsored"', html)
+
+
+def with_dateline(html: str, dateline: str) -> str:
+    """The body opened with the dateline: "KYIV — " before the first paragraph's text."""
+    mark = f'<span class="dateline">{escape(dateline)} —</span> '
+    if html.startswith("<p>"):
+        return "<p>" + mark + html[3:]
+    return f"<p>{mark.rstrip()}</p>\n{html}"
+
+
+def _story_type(fields: _Fields, value: object, section: str, ctx: _Context) -> str:
+    """The story's type, or its section's default type."""
+    if value is None:
+        return next((s.type for s in ctx.config.sections if s.slug == section), "news")
+    kind = fields.text("type")
+    if kind not in STORY_TYPES:
+        hint = did_you_mean_field(kind, STORY_TYPES) or f" (use {', '.join(STORY_TYPES)})"
+        fields.error("type", f"unknown story type {kind!r}{hint}")
+        return "news"
+    return kind
+
+
+def _sponsor(fields: _Fields, value: object, story_type: str) -> Sponsor | None:
+    """Who paid for a sponsored story: required for `type: sponsored`, refused on others."""
+    if value is None:
+        if story_type == "sponsored":
+            fields.error("sponsor", "a sponsored story needs sponsor: { name, url }")
+        return None
+    if story_type != "sponsored":
+        fields.error("sponsor", "only a sponsored story (type: sponsored) has a sponsor")
+        return None
+    if not isinstance(value, Mapping):
+        fields.error("sponsor", f"expected a mapping with name and url, got {_kind(value)}")
+        return None
+    _unknown_subfields(fields, "sponsor", value, SPONSOR_FIELDS)
+    name = fields.text("sponsor.name", value=value.get("name", ""), required=True)
+    url = fields.text("sponsor.url", value=value.get("url", ""), required=True)
+    if url and (check_url(url) or not urlsplit(url).scheme):
+        fields.error("sponsor.url", "expected an absolute http(s) URL")
+        return None
+    return Sponsor(name, url) if name and url else None
 
 
 def _check_finished(fields: _Fields, raw: RawDocument) -> None:
@@ -544,9 +691,10 @@ def _aliases(fields: _Fields, value: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _authors(fields: _Fields, value: object) -> tuple[str, ...]:
+def _authors(fields: _Fields, value: object, *, required: bool = True) -> tuple[str, ...]:
     if value is None:
-        fields.error("author", "required field is missing")
+        if required:
+            fields.error("author", "required field is missing (or give a byline)")
         return ()
     names = [value] if isinstance(value, str) else value
     if (
@@ -728,6 +876,8 @@ def _parse_settings(config: SiteConfig) -> tuple[object, ...]:
     """Everything in the config that a parsed document depends on (the cache key's salt)."""
     return (
         "unfinished stories are errors",  # a rule added since results were cached (#19)
+        "story types and live updates",  # fields added since (#16)
+        tuple((section.slug, section.type) for section in config.sections),
         str(config.site_dir.resolve()),
         config.timezone.key,
         tuple(section.slug for section in config.sections),
@@ -750,7 +900,8 @@ def parse_sources(sources: Sequence[SourceFile], config: SiteConfig) -> list[Par
         except NewssiteError as error:
             results.append((None, [error], []))
             continue
-        document, fields = _PARSERS[source.kind](raw, ctx)
+        parser = parse_update if is_update_path(source.path) else _PARSERS[source.kind]
+        document, fields = parser(raw, ctx)
         results.append((document, fields.problems, fields.warnings))  # type: ignore[arg-type]
     return results
 
@@ -787,6 +938,11 @@ def _local_files_present(document: object, site_dir: Path, seen: dict[str, bool]
     return True
 
 
+def _stored_kind(source: SourceFile) -> str:
+    """What a source is to the build cache: its content folder, or an update."""
+    return "updates" if is_update_path(source.path) else source.kind
+
+
 def parse_all(
     sources: Sequence[SourceFile],
     config: SiteConfig,
@@ -795,7 +951,7 @@ def parse_all(
 ) -> Documents:
     """Parse every source, reusing cached results; raise all content errors together."""
     salt = cache_salt(_parse_settings(config))
-    keys = [parse_key(s.kind, s.path, s.digest, salt) for s in sources]
+    keys = [parse_key(_stored_kind(s), s.path, s.digest, salt) for s in sources]
     results: list[ParseResult | None] = [None] * len(sources)
     hits = cache.get_parsed_many(keys) if cache is not None else {}
     checked: dict[str, bool] = {}
@@ -816,6 +972,7 @@ def parse_all(
             cache.put_parsed(keys[index], document, tuple(warnings))
 
     parsed: dict[str, list[object]] = {kind: [] for kind in _PARSERS}
+    updates: list[LiveUpdate] = []
     all_problems: list[NewssiteError] = []
     all_warnings: list[NewssiteError] = []
     for source, result in zip(sources, results, strict=True):
@@ -823,7 +980,9 @@ def parse_all(
         document, problems, warnings = result
         all_problems.extend(problems)
         all_warnings.extend(warnings)
-        if document is not None:
+        if isinstance(document, LiveUpdate):
+            updates.append(document)
+        elif document is not None:
             parsed[source.kind].append(document)
     if all_problems:
         raise ExceptionGroup("content errors", sorted(all_problems, key=NewssiteError.sort_key))
@@ -833,4 +992,5 @@ def parse_all(
         pages=tuple(parsed["pages"]),  # type: ignore[arg-type]
         warnings=tuple(all_warnings),
         keys=tuple(keys),
+        updates=tuple(updates),
     )

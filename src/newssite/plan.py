@@ -16,7 +16,7 @@ import posixpath
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import NamedTuple, TypeVar
 
@@ -27,6 +27,7 @@ from newssite.model import (
     Article,
     Asset,
     Author,
+    LiveUpdate,
     Pagination,
     SearchShard,
     SitemapEntry,
@@ -112,6 +113,33 @@ class StoryRecord(NamedTuple):
     title: str
     links: tuple[str, ...]  # sources its body links to
     photos: tuple[str, ...]  # the made photo files it shows (names under /img/)
+    story_type: str = "news"  # model.STORY_TYPES; sponsored stories stay out of the news sitemap
+    live: bool = False  # live coverage, with its updates in Records.updates
+    live_end: datetime | None = None
+
+
+class UpdateRecord(NamedTuple):
+    """What the plan needs of one update of a live story (parse.py's LiveUpdate)."""
+
+    source: str
+    document: str
+    key: str  # a digest of all its page shows of it
+    story: str  # the source of its live story
+    date: datetime
+    pinned: bool
+    author: str  # an author slug or ""
+    assets: tuple[str, ...]
+    links: tuple[str, ...]
+
+
+class LivePlan(NamedTuple):
+    """What a live story's pages show of its updates, decided with the build's now."""
+
+    is_live: bool
+    pinned: tuple[str, ...]  # sources of the pinned updates, newest first
+    pages: tuple[tuple[str, Pagination, tuple[str, ...]], ...]  # (URL, pagination, sources)
+    count: int
+    newest: datetime | None
 
 
 class AuthorRecord(NamedTuple):
@@ -143,10 +171,12 @@ class Records:
     stories: Mapping[str, StoryRecord]  # by source
     authors: tuple[AuthorRecord, ...]  # by slug
     pages: tuple[PageRecord, ...]  # by slug
+    updates: Mapping[str, UpdateRecord] = field(default_factory=dict)  # by source
 
     def documents(self) -> list[str]:
         """The cache keys of every parsed document these records come from."""
         keys = [story.document for story in self.stories.values()]
+        keys += [update.document for update in self.updates.values()]
         return keys + [a.document for a in self.authors] + [p.document for p in self.pages]
 
 
@@ -173,6 +203,8 @@ def story_record(article: Article, document: str, photos: tuple[str, ...] = ()) 
                 article.tags,
                 article.draft,
                 sorted(article.extra.items(), key=lambda item: item[0]),
+                article.story_type,
+                article.byline,
             )
         )
     )
@@ -194,6 +226,23 @@ def story_record(article: Article, document: str, photos: tuple[str, ...] = ()) 
         article.title,
         article.links,
         photos,
+        article.story_type,
+        article.live,
+        article.live_end,
+    )
+
+
+def update_record(update: LiveUpdate, document: str) -> UpdateRecord:
+    return UpdateRecord(
+        update.source,
+        document,
+        _sha(f"{document}\0{update!r}"),
+        update.story,
+        update.date,
+        update.pinned,
+        update.author,
+        update.assets,
+        update.links,
     )
 
 
@@ -238,7 +287,10 @@ def records_of(docs: Documents, store: PhotoStore, earlier: Records | None = Non
         author_record(a, documents(a.source, ""), shown_photos(a, store)) for a in docs.authors
     )
     pages = (page_record(p, documents(p.source, ""), shown_photos(p, store)) for p in docs.pages)
-    return Records(stories, tuple(sorted(authors, key=_slug)), tuple(sorted(pages, key=_slug)))
+    updates = {u.source: update_record(u, documents(u.source, "")) for u in docs.updates}
+    return Records(
+        stories, tuple(sorted(authors, key=_slug)), tuple(sorted(pages, key=_slug)), updates
+    )
 
 
 def documents_by_source(docs: Documents) -> dict[str, str]:
@@ -284,6 +336,7 @@ class Plan:
     standalone: tuple[tuple[str, str], ...]  # (slug, title) of each standalone page
     next_publish: datetime | None
     pages: int  # HTML pages
+    live: Mapping[str, LivePlan] = field(default_factory=dict)  # live story source -> its plan
 
 
 class UrlClaim(NamedTuple):
@@ -457,6 +510,11 @@ def make_plan(
     all are chosen.
     """
     now = publication.now
+    live = live_plans(records, publication)
+    written = records.stories
+    if live:
+        shown = {source: _with_updates(written[source], live, records) for source in live}
+        records = replace(records, stories={**written, **shown})
     stories = records.stories.values()
     included = sorted((s for s in stories if publication.includes(s)), key=chronological)
     included.reverse()
@@ -487,6 +545,7 @@ def make_plan(
     )
     planner = _Planner(records, config, site_key, targets, now, templates or {})
     planner.articles(published, related)
+    planner.live(published, live, written)
     planner.removed(s for s in included if s.removed)
     by_section: dict[str, list[StoryRecord]] = defaultdict(list)
     by_author: dict[str, list[StoryRecord]] = defaultdict(list)
@@ -514,7 +573,9 @@ def make_plan(
     for kind, list_url, subject, members in lists:
         if kind != "tag":
             planner.feeds(kind, list_url, subject, members)
-    news = [s for s in published if now - s.date <= NEWS_SITEMAP_WINDOW][:NEWS_SITEMAP_LIMIT]
+    news = [
+        s for s in published if now - s.date <= NEWS_SITEMAP_WINDOW and s.story_type != "sponsored"
+    ][:NEWS_SITEMAP_LIMIT]
     planner.add("news-sitemap.xml", ("news", tuple(s.source for s in news)), news)
     latest = published[:LATEST_COUNT]
     planner.add("latest.json", ("latest", tuple(s.source for s in latest)), latest, teaser=True)
@@ -522,6 +583,12 @@ def make_plan(
     if redirects:
         planner.add("_redirects", ("redirects", redirects), ())
     upcoming = [s.date for s in stories if not s.draft and not s.removed and s.date > now]
+    upcoming += [
+        u.date
+        for u in records.updates.values()
+        if u.date > now and u.story in records.stories and records.stories[u.story].live
+        if not records.stories[u.story].draft and not records.stories[u.story].removed
+    ]
     return Plan(
         published=tuple(published),
         included=frozenset(s.source for s in included),
@@ -532,7 +599,7 @@ def make_plan(
         shards=shards,
         redirects=redirects,
         targets=targets,
-        assets=_assets(published, records.pages),
+        assets=_assets(published, records.pages, records.updates, live),
         photos=frozenset(
             name
             for record in (*published, *records.authors, *records.pages)
@@ -541,10 +608,13 @@ def make_plan(
         standalone=tuple(sorted((p.slug, p.title) for p in records.pages)),
         next_publish=min(upcoming) if upcoming and not publication.future else None,
         pages=planner.pages,
+        live=live,
     )
 
 
-PAGE_KINDS = frozenset({"article", "removed", "list", "page", "notfound", "search", "redirect"})
+PAGE_KINDS = frozenset(
+    {"article", "removed", "list", "page", "notfound", "search", "redirect", "liveupdates"}
+)
 # The template each kind of page is rendered with (a list's kind: home, section, ...).
 TEMPLATE_OF = {
     "article": "article.html",
@@ -553,6 +623,7 @@ TEMPLATE_OF = {
     "notfound": "404.html",
     "search": "search.html",
     "redirect": "redirect.html",
+    "liveupdates": "live-page.html",
     "home": "home.html",
     "section": "section.html",
     "author": "author.html",
@@ -657,6 +728,28 @@ class _Planner:
             self.pages += 1
             self.entries.append(SitemapEntry(story.url, story.modified, True))
 
+    def live(
+        self,
+        published: Sequence[StoryRecord],
+        live: Mapping[str, LivePlan],
+        written: Mapping[str, StoryRecord],
+    ) -> None:
+        """A live story's updates.json, and its numbered pages of older updates: each made
+        of its own updates only, so a new update leaves them as they are."""
+        updates = self.records.updates
+        for story in published:
+            plan = live.get(story.source)
+            if plan is None:
+                continue
+            front = (*plan.pinned, *plan.pages[0][2])
+            job: Job = ("updates", story.source, front)
+            self.add(story.url[1:] + "updates.json", job, (), extra=story.key)
+            for url, pagination, sources in plan.pages[1:]:
+                keys = "\1".join(updates[s].key + self.bylines(updates[s].author) for s in sources)
+                extra = f"{written[story.source].key}\0{story.title}\0{keys}"
+                job = ("liveupdates", story.source, url, pagination, sources)
+                self.add(_page_path(url), job, (), extra=extra)
+
     def removed(self, withdrawn: Iterable[StoryRecord]) -> None:
         for story in withdrawn:
             self.add(output_path(story.url), ("removed", story.source), [story])
@@ -718,19 +811,73 @@ class _Planner:
         )
 
 
-def _assets(published: Sequence[StoryRecord], pages: Sequence[PageRecord]) -> tuple[Asset, ...]:
-    """The files beside stories and pages, published under their URLs."""
+def _assets(
+    published: Sequence[StoryRecord],
+    pages: Sequence[PageRecord],
+    updates: Mapping[str, UpdateRecord],
+    live: Mapping[str, LivePlan],
+) -> tuple[Asset, ...]:
+    """The files beside stories and pages, published under their URLs (a live story's
+    updates' files beside the story)."""
     found = {
         Asset(story.url + posixpath.basename(asset), asset)
         for story in published
         for asset in story.assets
     }
+    urls = {story.source: story.url for story in published if story.source in live}
+    found.update(
+        Asset(urls[update.story] + posixpath.basename(asset), asset)
+        for update in updates.values()
+        if update.story in urls
+        for asset in update.assets
+    )
     found.update(
         Asset(page_url(page.slug) + posixpath.basename(asset), asset)
         for page in pages
         for asset in page.assets
     )
     return tuple(sorted(found, key=lambda a: a.url))
+
+
+LIVE_PAGE_SIZE = 50  # updates on a live story's page; older ones go to numbered pages
+
+
+def live_plans(records: Records, publication: Publication) -> dict[str, LivePlan]:
+    """Each live story's updates as its pages show them: those dated up to the build's now
+    (all with --future), pinned first, the rest newest first and the newest LIVE_PAGE_SIZE
+    on the page, older ones on numbered pages counted from the oldest (paginate)."""
+    by_story: dict[str, list[UpdateRecord]] = defaultdict(list)
+    for update in records.updates.values():
+        if publication.future or update.date <= publication.now:
+            by_story[update.story].append(update)
+    plans = {}
+    for story in records.stories.values():
+        if not story.live:
+            continue
+        shown = sorted(by_story.get(story.source, ()), key=chronological, reverse=True)
+        pinned = tuple(u.source for u in shown if u.pinned)
+        rest = [u.source for u in shown if not u.pinned]
+        pages = tuple(paginate(rest, story.url, LIVE_PAGE_SIZE))
+        is_live = story.live_end is None or publication.now < story.live_end
+        newest = shown[0].date if shown else None
+        plans[story.source] = LivePlan(is_live, pinned, pages, len(shown), newest)
+    return plans
+
+
+def _with_updates(
+    story: StoryRecord, live: Mapping[str, LivePlan], records: Records
+) -> StoryRecord:
+    """A live story's record as its page shows it: its key covers the updates on the page
+    and whether it is live; it was last modified by its newest update."""
+    plan = live.get(story.source)
+    if plan is None:
+        return story
+    bylines = {a.slug: a.byline for a in records.authors}
+    shown = [records.updates[source] for source in (*plan.pinned, *plan.pages[0][2])]
+    keys = "\1".join(u.key + bylines.get(u.author, u.author) for u in shown)
+    key = _sha(f"{story.key}\0{plan.is_live}\0{plan.count}\0{keys}")
+    modified = max(story.modified, plan.newest) if plan.newest else story.modified
+    return story._replace(key=key, modified=modified)
 
 
 def age_notice(published: datetime, now: datetime, stale_after_days: int | None) -> str:
@@ -807,7 +954,7 @@ def depends_on(job: Job) -> tuple[str, ...]:
     kind = job[0]
     if kind == "article":
         return (str(job[1]), *job[2])  # type: ignore[misc]
-    if kind == "removed":
+    if kind in ("removed", "updates", "liveupdates"):
         return (str(job[1]),)
     if kind == "list":
         return job[6]  # type: ignore[return-value]
@@ -839,6 +986,12 @@ def needed_sources(plan: Plan, paths: Iterable[str]) -> set[str]:
 def gone_paths(before: Mapping[str, str], after: Plan) -> list[str]:
     """The files of the last plan that this one does not have."""
     return [path for path in before if path not in after.jobs]
+
+
+def live_moments(records: Records) -> list[datetime]:
+    """When the clock alone changes a live story's page: an update comes, coverage ends."""
+    moments = [update.date for update in records.updates.values()]
+    return moments + [s.live_end for s in records.stories.values() if s.live_end is not None]
 
 
 def clock_moments(

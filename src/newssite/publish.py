@@ -245,10 +245,12 @@ def _slug_of(meta: dict[str, object], relative: str) -> str:
     slug = meta.get("slug")
     if isinstance(slug, str):
         return slug.strip()
+    path = Path(relative)
+    stem = path.parent.name if path.stem == "index" else path.stem  # a story folder
     try:
-        return slugify(Path(relative).stem)
+        return slugify(stem)
     except InvalidSlugError:
-        return Path(relative).stem
+        return stem
 
 
 def _absolute_url(config: SiteConfig, meta: dict[str, object], relative: str) -> str:

@@ -6,6 +6,7 @@ it shows (graph.py's Site). A cold build renders on every core.
 
 from __future__ import annotations
 
+import json
 import signal
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
@@ -31,6 +32,7 @@ from newssite.feeds import (
 from newssite.graph import (
     article_page,
     list_page,
+    live_coverage,
     make_feed,
     not_found_page,
     redirect_page,
@@ -38,12 +40,12 @@ from newssite.graph import (
     search_page,
     standalone_page,
 )
-from newssite.model import Output, Page, Pagination, Site, Story, Teaser
-from newssite.plan import Job, Plan
+from newssite.model import FrozenDict, Output, Page, Pagination, Site, Story, Teaser
+from newssite.plan import TEMPLATE_OF, Job, Plan
 from newssite.related import teaser
 from newssite.spool import spool
 from newssite.templates import TEASER_TEMPLATE, make_environment
-from newssite.urls import absolute, output_path
+from newssite.urls import absolute, feed_url, output_path
 
 PARALLEL_RENDER_THRESHOLD = 400
 
@@ -149,6 +151,8 @@ def teaser_of(story: Story | Teaser) -> Teaser:
         story.photo,
         story.summary,
         story.authors,
+        story.story_type,
+        story.byline,
     )
 
 
@@ -226,9 +230,63 @@ def render_file(
         page = search_page(str(job[1]), config)
     elif kind == "redirect":
         page = redirect_page(str(job[1]), str(job[2]), str(job[3]), config)
+    elif kind == "liveupdates":
+        page = _live_page(job, site, plan)
+    elif kind == "updates":
+        return _updates_json(path, site.stories[str(job[1])], site, env, config)
     else:
         return _render_other(path, job, site, config)
     return render_page(page, site, env, config, teasers)
+
+
+LIVE_UPDATE_TEMPLATE = "live-update.html"
+
+
+def _live_page(job: Job, site: Site, plan: Plan) -> Page:
+    """A numbered page of a live story's older updates."""
+    _, source, url, pagination, _ = job
+    story = site.stories[str(source)]
+    assert isinstance(pagination, Pagination) and story.live is not None
+    live = plan.live[str(source)]
+    number = next(n for n, page in enumerate(live.pages) if page[0] == url)
+    coverage = live_coverage(story, story.live.end, live, number, site.updates)
+    return Page(
+        "liveupdates",
+        str(url),
+        TEMPLATE_OF["liveupdates"],
+        f"{story.title} – updates, page {pagination.number}",
+        story.summary,
+        FrozenDict({"story": replace(story, live=coverage), "coverage": coverage}),
+        feed_url=feed_url(story.section.url),
+    )
+
+
+def _updates_json(
+    path: str, story: Story, site: Site, env: jinja2.Environment, config: SiteConfig
+) -> Output:
+    """updates.json beside a live story's page: what its script polls for new updates,
+    each with the HTML the page shows it with (live-update.html)."""
+    coverage = story.live
+    assert coverage is not None
+    template = env.get_template(LIVE_UPDATE_TEMPLATE)
+    data = {
+        "live": coverage.is_live,
+        "end": coverage.end.isoformat() if coverage.end else None,
+        "count": coverage.count,
+        "updates": [
+            {
+                "id": update.anchor,
+                "date": update.date.isoformat(),
+                "title": update.title,
+                "author": update.author.name if update.author else "",
+                "pinned": update.pinned,
+                "html": template.render(site=site.info, update=update),
+            }
+            for update in coverage.updates
+        ],
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+    return Output(path, (text + "\n").encode("utf-8"))
 
 
 def _render_other(path: str, job: Job, site: Site, config: SiteConfig) -> Output:

@@ -88,7 +88,9 @@ def review_stories(
         publication = Publication(now, options.drafts, options.future)
         plan = make_plan(records_of(docs, photos), config, publication)
         check_sources(docs.articles, docs.authors, docs.pages, plan)
-        site = make_site(plan, docs.articles, docs.authors, docs.pages, config, publication)
+        site = make_site(
+            plan, docs.articles, docs.authors, docs.pages, config, publication, docs.updates
+        )
         outputs = render_files(_focus_paths(plan, docs, focused), plan, site, config)
     except Exception as error:
         if not is_content_failure(error):
@@ -249,7 +251,10 @@ def _context_articles(
 
 
 def _slug_of_name(path: str) -> str:
-    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    parts = path.rsplit("/", 2)
+    stem = parts[-1].removesuffix(".md")
+    if stem == "index" and len(parts) == 3:
+        stem = parts[1]  # a story folder: <slug>/index.md
     if SLUG_PATTERN.match(stem):
         return stem  # most file names are slugs already: slugify is far slower
     try:

@@ -20,7 +20,7 @@ from newssite.cache import BuildCache
 from newssite.config import SiteConfig
 from newssite.images import PhotoStore, process_photos, shown_photos
 from newssite.last_plan import LastPlan, load_last_plan
-from newssite.model import Article, Author, StandalonePage
+from newssite.model import Article, Author, LiveUpdate, StandalonePage
 from newssite.output_state import OutputSurvey, update_interrupted
 from newssite.parse import Documents
 from newssite.plan import (
@@ -35,6 +35,7 @@ from newssite.plan import (
     page_record,
     paths_to_make,
     story_record,
+    update_record,
     url_claims,
 )
 from newssite.sources import CONTENT_KINDS, MAX_FILE_BYTES, SourceFile, is_ignored_name
@@ -124,10 +125,13 @@ def apply_change(before: Records, change: Change, docs: Documents, store: PhotoS
     pages.update(
         (p.source, page_record(p, documents[p.source], shown_photos(p, store))) for p in docs.pages
     )
+    updates = {s: r for s, r in before.updates.items() if s not in read}
+    updates.update((u.source, update_record(u, documents[u.source])) for u in docs.updates)
     return Records(
         stories,
         tuple(sorted(authors.values(), key=lambda a: a.slug)),
         tuple(sorted(pages.values(), key=lambda p: p.slug)),
+        updates,
     )
 
 
@@ -167,7 +171,10 @@ def shown_documents(
     cache: BuildCache,
     config: SiteConfig,
     survey: OutputSurvey,
-) -> tuple[list[Article], tuple[Author, ...], tuple[StandalonePage, ...]] | None:
+) -> (
+    tuple[list[Article], tuple[Author, ...], tuple[StandalonePage, ...], tuple[LiveUpdate, ...]]
+    | None
+):
     """The documents the files at `todo` show: the changed ones as parsed, the others from
     the cache. None when the change needs the whole archive to be checked, or would leave
     files of a story behind (its photos, its own files), which only a whole build removes."""
@@ -176,6 +183,11 @@ def shown_documents(
     changed = change.paths()
     needed = needed_sources(plan, todo)
     keys = [records.stories[s].document for s in sorted(needed) if s not in changed]
+    keys += [
+        u.document
+        for u in records.updates.values()
+        if u.story in needed and u.source not in changed
+    ]
     keys += [a.document for a in records.authors if a.source not in changed]
     keys += [p.document for p in records.pages if p.source not in changed]
     found = cache.get_parsed_some(keys)
@@ -185,12 +197,14 @@ def shown_documents(
         tuple(doc for doc, _ in found.values() if isinstance(doc, Article)),
         tuple(doc for doc, _ in found.values() if isinstance(doc, Author)),
         tuple(doc for doc, _ in found.values() if isinstance(doc, StandalonePage)),
+        updates=tuple(doc for doc, _ in found.values() if isinstance(doc, LiveUpdate)),
     )
     cached, _ = process_photos(cached, config)
     return (
         [*cached.articles, *docs.articles],
         cached.authors + docs.authors,
         cached.pages + docs.pages,
+        cached.updates + docs.updates,
     )
 
 
@@ -200,6 +214,17 @@ def _checks_out(
     """Whether the checks of a whole build (graph.check_sources) would pass, as far as a
     change of these sources can make them fail; False when that cannot be told here."""
     for source in change.paths():
+        for update in (before.updates.get(source), after.updates.get(source)):
+            if update is not None and (update.assets or update.links):
+                return False  # files of its own, links: checked over every source
+        if source in after.updates and not _is_live(after, after.updates[source].story):
+            return False  # an update outside a live story: a whole build reports it
+        if _is_live(before, source) != _is_live(after, source):
+            return False
+        either = after.updates.get(source) or before.updates.get(source)
+        touched = either.story if either is not None else source
+        if _is_live(after, touched) and not any(u.story == touched for u in after.updates.values()):
+            return False  # a live story without updates: a whole build reports it
         old, new = before.stories.get(source), after.stories.get(source)
         for version in (old, new):
             if version is not None and (version.aliases or version.assets or version.removed):
@@ -224,6 +249,11 @@ def _checks_out(
         if not all(link in targets for link in record.links):
             return False
     return _new_urls_free(after, plan, change.paths())
+
+
+def _is_live(records: Records, source: str) -> bool:
+    story = records.stories.get(source)
+    return story is not None and story.live
 
 
 def _new_urls_free(after: Records, plan: Plan, changed: Container[str]) -> bool:
