@@ -16,7 +16,9 @@ from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from newssite.config import SiteConfig, did_you_mean
+from babel import Locale, UnknownLocaleError
+
+from newssite.config import Edition, SiteConfig, did_you_mean, edition_config
 from newssite.errors import NewssiteError, raise_all
 from newssite.jsonld import news_article_jsonld
 from newssite.markup import ASSET_SCHEME, SOURCE_SCHEME
@@ -53,7 +55,6 @@ from newssite.plan import (
 from newssite.search_parts import SEARCH_BUNDLE_URL
 from newssite.urls import (
     absolute,
-    article_url,
     feed_url,
     href,
     list_page_url,
@@ -107,10 +108,12 @@ def make_site(
     """The Story, Author and page objects of the sources given (a whole build gives every
     source, an update those its changed files show); link problems are raised at once."""
     problems: list[NewssiteError] = []
-    sections = {s.slug: Section(s.slug, s.title, section_url(s.slug)) for s in config.sections}
     targets = plan.targets
     resolved = {a.slug: _resolve_author(a, targets, config, problems) for a in authors}
-    tags = {tag.slug: tag for tag in plan.tags.values()}
+    editions = {("" if e.default else e.code): e for e in config.editions}
+    sections_of = {code: edition_sections(config, e) for code, e in editions.items()}
+    authors_of = {code: edition_authors(resolved, e) for code, e in editions.items()}
+    tags_of = plan.edition_tags or {"": plan.tags}
     stories: dict[str, Story] = {}
     jsonld: dict[str, Mapping[str, object]] = {}
     withdrawn: dict[str, Article] = {}
@@ -120,23 +123,36 @@ def make_site(
         if article.removed is not None:
             withdrawn[article.source] = article
             continue
+        code = article.edition
         story = _made_story(
-            article, sections, resolved, plan.tags, targets, config, publication.now, problems
+            article,
+            sections_of[code],
+            authors_of[code],
+            tags_of[code],
+            targets,
+            config,
+            publication.now,
+            problems,
         )
         stories[article.source] = story
-        jsonld[article.source] = news_article_jsonld(story, config)
+        seen = edition_config(config, editions[code])
+        versions = plan.alternates.get(_page_path(story.url), ())
+        jsonld[article.source] = news_article_jsonld(story, seen, translations=versions)
     pages = {p.source: _resolve_page(p, targets, config, problems) for p in standalone}
     raise_all(problems)
-    return Site(
+    default = Site(
         info=site_info(
-            config, tuple(sections.values()), plan.standalone, searching=bool(plan.shards)
+            config,
+            tuple(sections_of[""].values()),
+            plan.standalone,
+            searching=bool(plan.shards),
         ),
         now=publication.now,
-        sections=FrozenDict(sections),
+        sections=FrozenDict(sections_of[""]),
         stories=FrozenDict(stories),
         jsonld=FrozenDict(jsonld),
-        authors=FrozenDict(resolved),
-        tags=FrozenDict(tags),
+        authors=FrozenDict(authors_of[""]),
+        tags=FrozenDict({tag.slug: tag for tag in tags_of[""].values()}),
         standalone=FrozenDict(pages),
         withdrawn=FrozenDict(withdrawn),
         assets=plan.assets,
@@ -144,7 +160,81 @@ def make_site(
         search=plan.shards,
         next_publish=plan.next_publish,
         drafts_included=publication.drafts,
+        alternates=FrozenDict(plan.alternates),
     )
+    if not config.languages:
+        return default
+    bundles = {shard.url for shard in plan.shards}
+    switch = tuple((e.code, language_name(e.code), e.prefix + "/") for e in config.editions)
+    others = {}
+    for code, edition in editions.items():
+        info = site_info(
+            edition_config(config, edition),
+            tuple(sections_of[code].values()),
+            plan.edition_pages.get(code, ()),
+            searching=edition.prefix + SEARCH_BUNDLE_URL in bundles,
+            prefix=edition.prefix,
+        )
+        info = replace(info, editions=switch)
+        others[code] = replace(
+            default,
+            info=info,
+            sections=FrozenDict(sections_of[code]),
+            authors=FrozenDict(authors_of[code]),
+            tags=FrozenDict({tag.slug: tag for tag in tags_of.get(code, {}).values()}),
+        )
+    return replace(others[""], editions=FrozenDict(others))
+
+
+def edition_sections(config: SiteConfig, edition: Edition) -> dict[str, Section]:
+    """The sections as an edition shows them: its titles, under its prefix."""
+    code = edition.code
+    return {
+        s.slug: Section(
+            s.slug,
+            s.title_in(code) if not edition.default else s.title,
+            edition.prefix + section_url(s.slug),
+        )
+        for s in config.sections
+    }
+
+
+def edition_authors(authors: Mapping[str, Author], edition: Edition) -> dict[str, Author]:
+    """The authors as an edition shows them: their pages under its prefix, and their name,
+    role and bio in its language where the author file gives them."""
+    if edition.default:
+        return dict(authors)
+    found = {}
+    for slug, author in authors.items():
+        own = author.editions.get(edition.code) or {}
+        assert isinstance(own, Mapping)
+        found[slug] = replace(
+            author,
+            url=edition.prefix + author.url,
+            name=str(own.get("name", author.name)),
+            role=str(own.get("role", author.role)),
+            bio_html=str(own.get("bio_html", author.bio_html)),
+            bio_text=str(own.get("bio_text", author.bio_text)),
+        )
+    return found
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself, from CLDR: "uk" -> "Українська"."""
+    try:
+        locale = Locale.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return code
+    name = locale.get_display_name(locale) or code
+    return name[:1].upper() + name[1:]
+
+
+def text_direction(code: str) -> str:
+    """ "rtl" for a right-to-left language (CLDR's character order), else "ltr"."""
+    try:
+        return Locale.parse(code, sep="-").text_direction
+    except (UnknownLocaleError, ValueError):
+        return "ltr"
 
 
 def site_info(
@@ -153,6 +243,7 @@ def site_info(
     standalone: Iterable[tuple[str, str]],
     *,
     searching: bool,
+    prefix: str = "",
 ) -> SiteInfo:
     """What every page shows of the site; `standalone` holds (slug, title) of its pages."""
     return SiteInfo(
@@ -161,17 +252,23 @@ def site_info(
         language=config.language,
         base_url=config.base_url,
         sections=sections,
-        pages=tuple((title, page_url(slug)) for slug, title in sorted(standalone)),
-        feed_url="/feed.xml",
-        latest_url=LATEST_URL,
-        search_url=SEARCH_URL if searching else None,
+        pages=tuple((title, prefix + page_url(slug)) for slug, title in sorted(standalone)),
+        feed_url=prefix + "/feed.xml",
+        latest_url=prefix + LATEST_URL,
+        search_url=prefix + SEARCH_URL if searching else None,
+        home_url=prefix + "/",
+        direction=text_direction(config.language),
     )
+
+
+def _page_path(url: str) -> str:
+    return url[1:] + "index.html" if url.endswith("/") else url.lstrip("/")
 
 
 def _page_claims(plan: Plan) -> list[tuple[str, str, str | None, bool]]:
     """(kind, URL, feed URL, front of a list) of each page the plan makes."""
     claims = []
-    for job in plan.jobs.values():
+    for path, job in plan.jobs.items():
         kind = str(job[0])
         if kind == "list":
             list_kind, list_url, pagination = str(job[1]), str(job[2]), job[5]
@@ -179,7 +276,7 @@ def _page_claims(plan: Plan) -> list[tuple[str, str, str | None, bool]]:
             feed = None if list_kind == "tag" else feed_url(list_url)
             claims.append((list_kind, str(job[4]), feed, pagination.number == 0))
         elif kind in ("notfound", "search"):
-            url = NOT_FOUND_URL if kind == "notfound" else SEARCH_URL
+            url = "/" + path.removesuffix("index.html")
             claims.append((kind, url, None, False))
     return claims
 
@@ -295,7 +392,7 @@ def _made_story(
     by = tuple([authors[slug] for slug in article.authors])
     tagged = tuple(dict.fromkeys([tags[name] for name in article.tags]))
     notice = age_notice(article.date, now, config.stale_after_days)
-    url = article_url(article.section, article.slug)
+    url = article.url
     body_html = _resolve_html(article.body_html, article.source, url, targets, config, problems)
     story = Story(
         source=article.source,
@@ -316,6 +413,7 @@ def _made_story(
         extra=article.extra,
         corrections=article.corrections,
         age_notice=notice,
+        language=config.edition(article.edition).code,
     )
     return story
 
@@ -333,7 +431,7 @@ def _resolve_page(
     config: SiteConfig,
     problems: list[NewssiteError],
 ) -> StandalonePage:
-    url = page_url(page.slug)
+    url = page.url
     html = _resolve_html(page.body_html, page.source, url, targets, config, problems)
     return replace(page, body_html=html)
 
@@ -363,7 +461,7 @@ def removed_page(article: Article, sections: Mapping[str, Section]) -> Page:
     assert isinstance(removal, Removal)
     return Page(
         "removed",
-        article_url(article.section, article.slug),
+        article.url,
         "removed.html",
         REMOVED_TITLE,
         removal.reason,
@@ -381,7 +479,7 @@ def redirect_page(alias: str, target: str, title: str, config: SiteConfig) -> Pa
 def standalone_page(page: StandalonePage) -> Page:
     return Page(
         "page",
-        page_url(page.slug),
+        page.url,
         "page.html",
         page.title,
         page.summary,
@@ -389,14 +487,14 @@ def standalone_page(page: StandalonePage) -> Page:
     )
 
 
-def not_found_page() -> Page:
-    return Page("notfound", NOT_FOUND_URL, "404.html", "Page not found", noindex=True)
+def not_found_page(prefix: str = "") -> Page:
+    return Page("notfound", prefix + NOT_FOUND_URL, "404.html", "Page not found", noindex=True)
 
 
-def search_page(bundle_url: str, config: SiteConfig) -> Page:
+def search_page(bundle_url: str, config: SiteConfig, prefix: str = "") -> Page:
     description = f"Search the stories of {config.title}."
     context = FrozenDict({"bundle_url": bundle_url})
-    return Page("search", SEARCH_URL, "search.html", "Search", description, context)
+    return Page("search", prefix + SEARCH_URL, "search.html", "Search", description, context)
 
 
 def list_page(
@@ -442,11 +540,9 @@ def _check_collisions(
     """Two sources that map to one URL (also by case or Unicode form) is an error naming all."""
     claims: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for article in articles:
-        claims[url_key(article_url(article.section, article.slug))].append(
-            (article_url(article.section, article.slug), article.source)
-        )
+        claims[url_key(article.url)].append((article.url, article.source))
     for page in standalone:
-        claims[url_key(page_url(page.slug))].append((page_url(page.slug), page.source))
+        claims[url_key(page.url)].append((page.url, page.source))
     for asset in assets:
         claims[url_key(asset.url)].append((asset.url, asset.source))
     for kind, url, _, list_front in pages:
@@ -497,14 +593,14 @@ def _check_aliases(
     for asset in assets:
         owners[url_key(asset.url)] = asset.source
     for page in standalone:
-        owners[url_key(page_url(page.slug))] = page.source
+        owners[url_key(page.url)] = page.source
     for article in articles:
-        owners[url_key(article_url(article.section, article.slug))] = article.source
+        owners[url_key(article.url)] = article.source
     first_claim: dict[str, str] = {}
     claimants: list[tuple[Article | StandalonePage, str, str]] = [
-        (a, article_url(a.section, a.slug), "story") for a in articles if a.aliases
+        (a, a.url, "story") for a in articles if a.aliases
     ]
-    claimants += [(p, page_url(p.slug), "page") for p in standalone if p.aliases]
+    claimants += [(p, p.url, "page") for p in standalone if p.aliases]
     for article, url, noun in claimants:
         own = url_key(url)
         for index, alias in enumerate(article.aliases):

@@ -17,7 +17,7 @@ from pathlib import Path
 from newssite.plan import AuthorRecord, PageRecord, Plan, Records, StoryRecord
 
 INDEX_NAME = "last-plan.json"
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,8 @@ def save_last_plan(cache_dir: Path, last: LastPlan) -> None:
             "title": [s.title for s in stories],
             "links": [s.links for s in stories],
             "photos": [s.photos for s in stories],
+            "edition": [s.edition for s in stories],
+            "translations": [s.translations for s in stories],
             "related": [
                 None
                 if s.source not in last.related
@@ -114,10 +116,12 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
             columns["title"],
             columns["links"],
             columns["photos"],
+            columns["edition"],
+            columns["translations"],
             strict=True,
         ):
             (source, document, key, teaser, url, date, section, authors, tags, flags) = row[:10]
-            aliases, assets, changed, title, links, photos = row[10:]
+            aliases, assets, changed, title, links, photos, edition, translations = row[10:]
             published = moment(date)
             records.append(
                 StoryRecord(
@@ -138,6 +142,8 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
                     str(title),
                     tuple(map(str, links)),
                     tuple(map(str, photos)),
+                    str(edition),
+                    str(translations),
                 )
             )
         related = {
@@ -151,9 +157,20 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
         )
         pages = tuple(
             PageRecord(
-                str(a), str(b), str(c), str(d), str(e), tuple(f), tuple(g), tuple(h), tuple(i)
+                str(a),
+                str(b),
+                str(c),
+                str(d),
+                str(e),
+                tuple(f),
+                tuple(g),
+                tuple(h),
+                tuple(i),
+                str(j),
+                str(k),
+                str(m),
             )
-            for a, b, c, d, e, f, g, h, i in data["pages"]
+            for a, b, c, d, e, f, g, h, i, j, k, m in data["pages"]
         )
         digests = data["digests"]
         if not isinstance(digests, dict) or not isinstance(data["inputs"], dict):

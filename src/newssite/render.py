@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import signal
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from newssite.config import SiteConfig
+from newssite.config import SiteConfig, edition_config
 from newssite.errors import NewssiteError
 from newssite.feeds import (
     render_feed,
@@ -41,7 +42,7 @@ from newssite.graph import (
 from newssite.model import Output, Page, Pagination, Site, Story, Teaser
 from newssite.plan import Job, Plan
 from newssite.related import teaser
-from newssite.templates import TEASER_TEMPLATE, make_environment
+from newssite.templates import TEASER_TEMPLATE, edition_environment, make_environment
 from newssite.urls import absolute, output_path
 from newssite.write import spool
 
@@ -64,6 +65,10 @@ def render_page(
         "site": site.info,
         "page": page,
         "canonical": absolute(page.url, config.base_url),
+        "alternates": tuple(
+            (code, absolute(url, config.base_url))
+            for code, url in site.alternates.get(output_path(page.url), ())
+        ),
         "teaser_html": (teasers if teasers is not None else Teasers(env)).html,
         **page.context,
     }
@@ -125,8 +130,9 @@ class Teasers:
         key = (story.url, level, variant, bool(show_photo), bool(show_summary))
         found = self.made.get(key)
         if found is None:
+            env = edition_environment(self.env, story.url)
             found = self.made[key] = Markup(
-                self.env.get_template(TEASER_TEMPLATE).render(
+                env.get_template(TEASER_TEMPLATE).render(
                     story=teaser_of(story),
                     level=level,
                     variant=variant,
@@ -194,6 +200,26 @@ def render_file(
     teasers: Teasers | None = None,
 ) -> Output:
     """One file of the plan, made from the stories, authors and pages it shows."""
+    edition = config.edition_of_path(path)
+    if not edition.default:
+        site = site.edition(edition.code)
+        config = edition_config(config, edition)
+        env = edition_environment(env, path)
+    elif config.languages:
+        site = site.edition("")
+    return _render_in_edition(path, job, site, plan, env, config, teasers, edition.prefix)
+
+
+def _render_in_edition(
+    path: str,
+    job: Job,
+    site: Site,
+    plan: Plan,
+    env: jinja2.Environment,
+    config: SiteConfig,
+    teasers: Teasers | None,
+    prefix: str,
+) -> Output:
     kind = job[0]
     if kind == "article":
         source = str(job[1])
@@ -221,17 +247,25 @@ def render_file(
     elif kind == "page":
         page = standalone_page(site.standalone[str(job[1])])
     elif kind == "notfound":
-        page = not_found_page()
+        page = not_found_page(prefix)
     elif kind == "search":
-        page = search_page(str(job[1]), config)
+        page = search_page(str(job[1]), config, prefix)
     elif kind == "redirect":
         page = redirect_page(str(job[1]), str(job[2]), str(job[3]), config)
     else:
-        return _render_other(path, job, site, config)
+        english = config.language.lower().split("-")[0] == "en"
+        date_text = None if english else env.filters["shortdate"]
+        return _render_other(path, job, site, config, date_text)
     return render_page(page, site, env, config, teasers)
 
 
-def _render_other(path: str, job: Job, site: Site, config: SiteConfig) -> Output:
+def _render_other(
+    path: str,
+    job: Job,
+    site: Site,
+    config: SiteConfig,
+    date_text: Callable[[datetime], str] | None = None,
+) -> Output:
     kind = job[0]
     if kind in ("atom", "json"):
         _, list_kind, list_url, subject, items = job
@@ -245,7 +279,7 @@ def _render_other(path: str, job: Job, site: Site, config: SiteConfig) -> Output
     if kind == "news":
         return render_news_sitemap(_stories(site, job[1]), config)  # type: ignore[arg-type]
     if kind == "latest":
-        return render_latest(_stories(site, job[1]), config)  # type: ignore[arg-type]
+        return render_latest(_stories(site, job[1]), config, path, date_text)  # type: ignore[arg-type]
     if kind == "robots":
         return render_robots(config)
     if kind == "redirects":

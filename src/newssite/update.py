@@ -127,7 +127,7 @@ def apply_change(before: Records, change: Change, docs: Documents, store: PhotoS
     return Records(
         stories,
         tuple(sorted(authors.values(), key=lambda a: a.slug)),
-        tuple(sorted(pages.values(), key=lambda p: p.slug)),
+        tuple(sorted(pages.values(), key=lambda p: (p.slug, p.prefix))),
     )
 
 
