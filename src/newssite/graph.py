@@ -11,7 +11,7 @@ import hashlib
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -455,15 +455,22 @@ def article_page(
     )
 
 
-def removed_page(article: Article, sections: Mapping[str, Section]) -> Page:
-    """The short notice that replaces a story taken down: no body, no photo, not indexed."""
+def _same(text: str) -> str:
+    return text
+
+
+def removed_page(
+    article: Article, sections: Mapping[str, Section], _: Callable[[str], str] = _same
+) -> Page:
+    """The short notice that replaces a story taken down: no body, no photo, not indexed.
+    `_`: the gettext of the page's language."""
     removal = article.removed
     assert isinstance(removal, Removal)
     return Page(
         "removed",
         article.url,
         "removed.html",
-        REMOVED_TITLE,
+        _(REMOVED_TITLE),
         removal.reason,
         FrozenDict({"removal": removal, "section": sections[article.section]}),
         noindex=True,
@@ -487,14 +494,17 @@ def standalone_page(page: StandalonePage) -> Page:
     )
 
 
-def not_found_page(prefix: str = "") -> Page:
-    return Page("notfound", prefix + NOT_FOUND_URL, "404.html", "Page not found", noindex=True)
+def not_found_page(prefix: str = "", _: Callable[[str], str] = _same) -> Page:
+    title = _("Page not found")
+    return Page("notfound", prefix + NOT_FOUND_URL, "404.html", title, noindex=True)
 
 
-def search_page(bundle_url: str, config: SiteConfig, prefix: str = "") -> Page:
-    description = f"Search the stories of {config.title}."
+def search_page(
+    bundle_url: str, config: SiteConfig, prefix: str = "", _: Callable[[str], str] = _same
+) -> Page:
+    description = _("Search the stories of %(site)s.") % {"site": config.title}
     context = FrozenDict({"bundle_url": bundle_url})
-    return Page("search", prefix + SEARCH_URL, "search.html", "Search", description, context)
+    return Page("search", prefix + SEARCH_URL, "search.html", _("Search"), description, context)
 
 
 def list_page(
@@ -507,27 +517,41 @@ def list_page(
     items: tuple[Story, ...],
     config: SiteConfig,
     subject: Mapping[str, object],
+    _: Callable[[str], str] = _same,
 ) -> Page:
-    """One page of a list (paginate() decides which stories are on it)."""
-    page_title = title if pagination.number == 0 else f"{title} – page {pagination.number}"
+    """One page of a list (paginate() decides which stories are on it); `_`: the gettext
+    of its language."""
+    page_title = title
+    if pagination.number:
+        page_title = _("%(title)s – page %(number)s") % {
+            "title": title,
+            "number": pagination.number,
+        }
     if kind == "home" and pagination.number == 0:
         page_title = config.title
     context = {**subject, "stories": items, "pagination": pagination}
-    description = _list_description(kind, title, subject, config)
+    description = _list_description(kind, title, subject, config, _)
     list_feed = None if kind == "tag" else feed_url(list_url)
     return Page(kind, url, template, page_title, description, FrozenDict(context), list_feed)
 
 
 def _list_description(
-    kind: str, title: str, subject: Mapping[str, object], config: SiteConfig
+    kind: str,
+    title: str,
+    subject: Mapping[str, object],
+    config: SiteConfig,
+    _: Callable[[str], str] = _same,
 ) -> str:
     if kind == "home":
-        return config.description or f"The latest news from {config.title}."
+        return config.description or _("The latest news from %(site)s.") % {"site": config.title}
     if kind == "author":
         author = subject["author"]
         assert isinstance(author, Author)
-        return author.bio_text or f"Stories by {author.name}."
-    return f"{title}: the latest stories from {config.title}."
+        return author.bio_text or _("Stories by %(name)s.") % {"name": author.name}
+    return _("%(title)s: the latest stories from %(site)s.") % {
+        "title": title,
+        "site": config.title,
+    }
 
 
 def _check_collisions(

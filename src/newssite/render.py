@@ -42,7 +42,12 @@ from newssite.graph import (
 from newssite.model import Output, Page, Pagination, Site, Story, Teaser
 from newssite.plan import Job, Plan
 from newssite.related import teaser
-from newssite.templates import TEASER_TEMPLATE, edition_environment, make_environment
+from newssite.templates import (
+    TEASER_TEMPLATE,
+    edition_environment,
+    make_environment,
+    words_of,
+)
 from newssite.urls import absolute, output_path
 from newssite.write import spool
 
@@ -227,7 +232,7 @@ def _render_in_edition(
         related = tuple(teaser(site.stories[other]) for other in job[2])  # type: ignore[attr-defined]
         page = article_page(story, site.jsonld[source], related)
     elif kind == "removed":
-        page = removed_page(site.withdrawn[str(job[1])], site.sections)
+        page = removed_page(site.withdrawn[str(job[1])], site.sections, words_of(env))
     elif kind == "list":
         _, list_kind, list_url, subject, url, pagination, items = job
         assert isinstance(pagination, Pagination)
@@ -243,13 +248,14 @@ def _render_in_edition(
             _listed(site, items),  # type: ignore[arg-type]
             config,
             context,
+            words_of(env),
         )
     elif kind == "page":
         page = standalone_page(site.standalone[str(job[1])])
     elif kind == "notfound":
-        page = not_found_page(prefix)
+        page = not_found_page(prefix, words_of(env))
     elif kind == "search":
-        page = search_page(str(job[1]), config, prefix)
+        page = search_page(str(job[1]), config, prefix, words_of(env))
     elif kind == "redirect":
         page = redirect_page(str(job[1]), str(job[2]), str(job[3]), config)
     else:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jinja2
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_datetime_format
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -118,9 +118,9 @@ def _environment(config: SiteConfig) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     language = config.language
-    env.install_gettext_translations(  # type: ignore[attr-defined]
-        load_translations(dirs, language), newstyle=True
-    )
+    words = load_translations(dirs, language)
+    env.install_gettext_translations(words, newstyle=True)  # type: ignore[attr-defined]
+    env.extend(newssite_words=words)  # for the words of pages made in Python (render.py)
     zone = config.timezone
     base_path = config.base_path  # a property: worked out once, not for every link
     env.filters.update(
@@ -131,7 +131,9 @@ def _environment(config: SiteConfig) -> jinja2.Environment:
         theme_asset=lambda name: href(THEME_STATIC_URL + str(name), base_path),
         json_feed=lambda atom_url: json_feed_url(str(atom_url)),
         isodate=lambda moment: local(moment, zone).isoformat(),
-        number=lambda value: format_decimal(value, locale=locale_of(language)),
+        number=lambda value: format_decimal(
+            value, locale=locale_of(language), group_separator=False
+        ),
     )
     if language.lower() == "en" or language.lower().startswith("en-"):
         # English keeps the newsroom's AP style ("Nov. 26, 2026", "2:30 p.m."): not CLDR's.
@@ -150,11 +152,19 @@ def _environment(config: SiteConfig) -> jinja2.Environment:
             shortdate=lambda moment: format_date(local(moment, zone), "medium", locale=locale),
             timeofday=lambda moment: _cldr_time(local(moment, zone), locale),
             datetime=lambda moment: (
-                f"{format_date(local(moment, zone), 'long', locale=locale)}, "
-                f"{_cldr_time(local(moment, zone), locale)}"
+                get_datetime_format("medium", locale=locale)
+                .replace("'", "")
+                .replace("{1}", format_date(local(moment, zone), "long", locale=locale))
+                .replace("{0}", _cldr_time(local(moment, zone), locale))
             ),
         )
     return env
+
+
+def words_of(env: jinja2.Environment) -> Callable[[str], str]:
+    """The gettext of an environment's language, for words that code puts on a page."""
+    words = getattr(env, "newssite_words", None)
+    return words.gettext if words is not None else str
 
 
 def _cldr_time(moment: datetime, locale: Locale) -> str:
