@@ -554,3 +554,55 @@ def test_right_to_left_pages_mirror_without_overflow_or_axe_violations(
             ]
         page.close()
     assert {path: problems for path, problems in found.items() if problems} == {}
+
+
+# --- Workflow -------------------------------------------------------------------------------
+
+
+def test_new_article_in_an_edition_writes_its_suffix_and_beside_its_original(
+    tmp_path: Path,
+) -> None:
+    site = write_files(tmp_path / "site", three_editions())
+    made = run_cli(
+        "new", "article", "Пором змінив розклад", "--lang", "uk",
+        "--translation-of", "articles/2026/11/ferry.md", "--site", str(site),
+    )  # fmt: skip
+    assert made.code == 0, made.err
+    translation = site / "content/articles/2026/11/ferry.uk.md"
+    assert translation.is_file()
+    assert "section: news" in translation.read_text()  # the original's
+    assert "/uk/news/ferry/" in made.out
+    alone = run_cli(
+        "new", "article", "Нова школа", "--lang", "uk", "--section", "news",
+        "--date", "2026-11-26T09:00:00+02:00", "--site", str(site),
+    )  # fmt: skip
+    assert alone.code == 0, alone.err
+    assert (site / "content/articles/2026/11/nova-shkola.uk.md").is_file()
+    wrong = run_cli("new", "article", "X", "--lang", "fr", "--site", str(site))
+    assert wrong.code == 2
+    assert "'fr' is not an edition" in wrong.err
+
+
+def test_check_warns_of_a_stale_translation_and_a_section_without_a_title(
+    tmp_path: Path,
+) -> None:
+    files = three_editions()
+    files["newssite.toml"] = CONFIG.replace(', ar = "رياضة"', "")
+    files["content/articles/2026/11/council-vote.md"] = story(
+        "Council passes the budget",
+        date="2026-11-20T10:00:00+02:00",
+        updated="2026-11-22T10:00:00+02:00",
+        tags="[Budget]",
+    )
+    site = write_files(tmp_path / "site", files)
+    result = run_cli("check", "--site", str(site))
+    assert result.code == 0, result.err
+    shown = result.out + result.err
+    stale = [line for line in shown.splitlines() if "older than the last change" in line]
+    assert (
+        stale and "council-vote.uk.md" in "".join(stale) and "council-vote.ar.md" in "".join(stale)
+    )
+    assert "mist-vidkryly" not in "".join(stale)  # its original did not change
+    assert "no title in ar" in shown
+    line = next(n for n, t in enumerate(files["newssite.toml"].splitlines(), 1) if "Спорт" in t)
+    assert f"newssite.toml:{line}" in shown

@@ -152,7 +152,7 @@ def _find_line(text: str, key: str, start: int = 0) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _section_line(
+def section_line(
     text: str, index: int, key: str | None = None, table: str = "sections"
 ) -> int | None:
     """The line of a key inside the index-th [[table]], or of the table's header."""
@@ -340,7 +340,7 @@ def _check_languages(
     seen = {default.lower(): "the site's `language`"}
 
     def problem(message: str, index: int, key: str | None = None) -> None:
-        line = _section_line(text, index, key, "languages") or _find_line(text, "languages")
+        line = section_line(text, index, key, "languages") or _find_line(text, "languages")
         field = f"languages[{index}]" + (f".{key}" if key else "")
         problems.append(NewssiteError(message, path=shown, line=line, field=field))
 
@@ -406,7 +406,7 @@ def _check_sections(
     first_index: dict[str, int] = {}
 
     def line_of(index: int, key: str | None = None) -> int | None:
-        return _section_line(text, index, key) or _find_line(text, "sections")
+        return section_line(text, index, key) or _find_line(text, "sections")
 
     def problem(message: str, index: int, key: str | None = None) -> None:
         field = f"sections[{index}]" + (f".{key}" if key else "")
