@@ -95,6 +95,7 @@ UK = {
         'Сторінка переїхала за адресою <a href="%(url)s">%(address)s</a>.'
     ),
     "This article has been removed": "Цей матеріал видалено",
+    "This article is more than %(span)s old": "Цьому матеріалу понад %(span)s",
     "Topic": "Тема",
     "Topics": "Теми",
     "Updated %(date)s": "Оновлено %(date)s",
@@ -175,6 +176,7 @@ AR = {
         'نُقلت هذه الصفحة إلى <a href="%(url)s">%(address)s</a>.'
     ),
     "This article has been removed": "حُذفت هذه المقالة",
+    "This article is more than %(span)s old": "مضى على هذه المقالة أكثر من %(span)s",
     "Topic": "الموضوع",
     "Topics": "الموضوعات",
     "Updated %(date)s": "حُدّث في %(date)s",

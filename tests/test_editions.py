@@ -14,7 +14,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -606,3 +606,20 @@ def test_check_warns_of_a_stale_translation_and_a_section_without_a_title(
     assert "no title in ar" in shown
     line = next(n for n, t in enumerate(files["newssite.toml"].splitlines(), 1) if "Спорт" in t)
     assert f"newssite.toml:{line}" in shown
+
+
+def test_the_age_notice_of_an_old_story_is_in_its_editions_language(tmp_path: Path) -> None:
+    from babel.dates import format_timedelta
+
+    files = three_editions()
+    files["newssite.toml"] = CONFIG.replace("per_page = 3", "per_page = 3\nstale_after_days = 365")
+    files["content/articles/2024/05/old.uk.md"] = story(
+        "Стара новина", date="2024-05-02T10:00:00+03:00", tags="[Архів]"
+    )
+    site = write_files(tmp_path / "site", files)
+    build_ok(site)
+    page = parse_html(site / "output/uk/news/old/index.html")
+    notice = page.find(".//{*}p[@class='notice notice--age']")
+    span = format_timedelta(timedelta(days=365), threshold=1, locale="uk")
+    expected = str(catalog("uk")["This article is more than %(span)s old"]) % {"span": span}
+    assert notice is not None and notice.text == expected

@@ -11,10 +11,11 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jinja2
+from babel.dates import format_timedelta
 from markupsafe import Markup
 
 from newssite.config import SiteConfig, edition_config
@@ -45,6 +46,7 @@ from newssite.related import teaser
 from newssite.templates import (
     TEASER_TEMPLATE,
     edition_environment,
+    locale_of,
     make_environment,
     words_of,
 )
@@ -229,6 +231,8 @@ def _render_in_edition(
     if kind == "article":
         source = str(job[1])
         story = site.stories[source]
+        if story.age_notice and config.stale_after_days and not _english(config.language):
+            story = replace(story, age_notice=_age_notice(config, words_of(env)))
         related = tuple(teaser(site.stories[other]) for other in job[2])  # type: ignore[attr-defined]
         page = article_page(story, site.jsonld[source], related)
     elif kind == "removed":
@@ -259,10 +263,22 @@ def _render_in_edition(
     elif kind == "redirect":
         page = redirect_page(str(job[1]), str(job[2]), str(job[3]), config)
     else:
-        english = config.language.lower().split("-")[0] == "en"
-        date_text = None if english else env.filters["shortdate"]
+        date_text = None if _english(config.language) else env.filters["shortdate"]
         return _render_other(path, job, site, config, date_text)
     return render_page(page, site, env, config, teasers)
+
+
+def _english(language: str) -> bool:
+    return language.lower().split("-")[0] == "en"
+
+
+def _age_notice(config: SiteConfig, _: Callable[[str], str]) -> str:
+    """The staleness label in an edition's language ("more than 2 years" by CLDR)."""
+    assert config.stale_after_days is not None
+    span = format_timedelta(
+        timedelta(days=config.stale_after_days), threshold=1, locale=locale_of(config.language)
+    )
+    return _("This article is more than %(span)s old") % {"span": span}
 
 
 def _render_other(
