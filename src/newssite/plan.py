@@ -6,6 +6,11 @@ stories are published, which lists, feeds and sitemaps show them and in what ord
 search index's parts, related stories, redirects and the next publish time. A whole build,
 an update after a change, the preview and `check` all plan with it, and differ only in
 where the records come from. A file is made again exactly when its digest changed.
+
+Each edition of a site in several languages ([[languages]]) is planned as a whole site
+under its prefix (/uk/): its stories' lists, tags, related stories, feeds and search index
+are its own. The sitemap, the news sitemap and robots.txt are one for the site; each page's
+versions in the other editions (`alternates`) go into its digest.
 """
 
 from __future__ import annotations
