@@ -623,3 +623,17 @@ def test_the_age_notice_of_an_old_story_is_in_its_editions_language(tmp_path: Pa
     span = format_timedelta(timedelta(days=365), threshold=1, locale="uk")
     expected = str(catalog("uk")["This article is more than %(span)s old"]) % {"span": span}
     assert notice is not None and notice.text == expected
+
+
+def test_a_site_theme_overrides_a_word_of_the_default_catalog(tmp_path: Path) -> None:
+    site = write_files(tmp_path / "site", three_editions())
+    build_ok(site)
+    catalog_file = "themes/default/locale/uk/LC_MESSAGES/messages.po"
+    write_files(site, {catalog_file: 'msgid ""\nmsgstr ""\n\nmsgid "Search"\nmsgstr "Шукати"\n'})
+    build_ok(site)
+    nav = parse_html(site / "output/uk/index.html").find(".//{*}nav[@class='site-nav']")
+    texts = ["".join(a.itertext()) for a in nav.iter("{*}a")]
+    assert "Шукати" in texts and catalog("uk")["Home"] in texts  # the rest as shipped
+    english = parse_html(site / "output/index.html").find(".//{*}nav[@class='site-nav']")
+    assert "Search" in ["".join(a.itertext()) for a in english.iter("{*}a")]
+    assert tree_digest(site / "output") == clean_build(site, tmp_path / "clean")
