@@ -698,7 +698,7 @@ def test_deep_nesting_is_an_error_not_a_recursion_crash(
     assert "nested too deeply" in errors[0]
 
 
-def test_alias_bomb_is_refused_quickly(published: Published) -> None:
+def test_alias_bomb_is_refused_without_expanding_it(published: Published) -> None:
     levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     for n in range(1, 9):
         previous = chr(ord("a") + n - 1)
@@ -706,9 +706,8 @@ def test_alias_bomb_is_refused_quickly(published: Published) -> None:
         levels.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
     source = "---\ntitle: Bomb\n" + "\n".join(levels) + "\n---\nBody.\n"
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
     result = published.reject({ARTICLE: source})
-    assert time.perf_counter() - started < 1.0
+    # Expanded, the nine levels of nine would be 387 million items: gigabytes, not kilobytes.
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before < 50 * 1024
     message = problem(result, ARTICLE, "a", line_of(source, "a: &a"))
     assert "anchors and aliases are not allowed" in message

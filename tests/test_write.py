@@ -15,13 +15,13 @@ import pytest
 
 from conftest import FIXED_EPOCH, MakeSite, build_ok, run_cli, story, tree_digest
 from conftest import clean_build as build_from_scratch
-from newssite import write
+from newssite import output_state, spool, write
 from newssite.errors import NewssiteError
 from newssite.freshness import RECORD_NAME
 from newssite.model import Output
 from test_search_index import same_site
 
-JOURNAL = Path(".newssite-cache") / write.JOURNAL_NAME
+JOURNAL = Path(".newssite-cache") / output_state.JOURNAL_NAME
 SEARCH = "pagefind/"
 
 
@@ -309,10 +309,10 @@ def test_the_manifest_describes_output_exactly_after_in_place_updates(
     (site / "content/articles/new1.md").unlink()
     build_ok(site)
     assert os.stat(site / "output").st_ino == output_inode, "not updated in place"
-    assert (cache / write.MANIFEST_CHANGES_NAME).exists()
-    manifest = write.load_manifest(cache)
+    assert (cache / output_state.MANIFEST_CHANGES_NAME).exists()
+    manifest = output_state.load_manifest(cache)
     clean_build(site, tmp_path)
-    clean = write.load_manifest(tmp_path / "clean/.newssite-cache")
+    clean = output_state.load_manifest(tmp_path / "clean/.newssite-cache")
     assert {p for p in manifest if not p.startswith(SEARCH)} == {
         p for p in clean if not p.startswith(SEARCH)
     }
@@ -364,8 +364,8 @@ def test_the_spool_is_one_flat_folder_with_a_file_per_output(tmp_path: Path) -> 
         Output("deep/er/still/index.html", b"same"),
         Output("other/index.html", b"same"),
     ]
-    with write.spool_folder(tmp_path / "cache") as folder:
-        spooled = [write.spool(output, folder) for output in outputs]
+    with spool.spool_folder(tmp_path / "cache") as folder:
+        spooled = [spool.spool(output, folder) for output in outputs]
         entries = list(folder.iterdir())
         assert all(entry.is_file() for entry in entries)
         assert len({o.spooled for o in spooled}) == len(entries) == len(outputs)

@@ -35,6 +35,7 @@ from newssite.graph import check_sources, make_site
 from newssite.images import PhotoStore, process_photos, publish_photos
 from newssite.last_plan import LastPlan, forget_last_plan, save_last_plan
 from newssite.model import Article, Author, BuildOptions, Output, Site, StandalonePage
+from newssite.output_state import OutputSurvey, listed_elsewhere, load_manifest
 from newssite.parse import Documents, parse_all
 from newssite.plan import (
     PAGE_TEMPLATES,
@@ -49,6 +50,7 @@ from newssite.plan import (
 from newssite.render import render_files
 from newssite.search import index_search, require_pagefind
 from newssite.sources import SourceFile, StatKey, discover, is_ignored_name
+from newssite.spool import Copy, spool_folder
 from newssite.templates import THEME_STATIC_URL, template_digests, theme_dirs
 from newssite.update import (
     Change,
@@ -59,16 +61,7 @@ from newssite.update import (
     shown_documents,
     usable_last_plan,
 )
-from newssite.write import (
-    Copy,
-    OutputSurvey,
-    WriteReport,
-    listed_elsewhere,
-    load_manifest,
-    output_lock,
-    spool_folder,
-    write_outputs,
-)
+from newssite.write import WriteReport, output_lock, write_outputs
 
 _KEPT_DOT_NAMES = frozenset({".well-known", ".nojekyll", ".htaccess"})
 

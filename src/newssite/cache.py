@@ -1,4 +1,9 @@
-"""The build cache: parsed documents and page fingerprints from earlier builds.
+"""The build cache: the parsed documents of earlier builds, and the search index's layout.
+
+The cache folder holds one store per kind of thing, each in its own module: parsed
+documents and the search layout here, made photo files in photo_store.py, the last plan
+and its records in last_plan.py, the files output/ holds in output_state.py, and the
+record of the last build (for the no-change check) in freshness.py.
 
 Entries are keyed by content hashes of exactly what produced them, so a stale entry is
 never found, only missed. The disk cache is one SQLite file in `.newssite-cache/`; it is

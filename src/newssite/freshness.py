@@ -29,8 +29,8 @@ from newssite import __version__, search
 from newssite.config import CONFIG_NAME, SiteConfig
 from newssite.errors import NewssiteError
 from newssite.model import BuildOptions
+from newssite.output_state import files_under, stamp_of_files, update_interrupted
 from newssite.templates import theme_dirs
-from newssite.write import files_under, stamp_of_files, update_interrupted
 
 RECORD_NAME = "last-build.json"
 RECORD_VERSION = 2

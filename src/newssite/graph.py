@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -24,7 +23,6 @@ from newssite.jsonld import news_article_jsonld
 from newssite.markup import ASSET_SCHEME, SOURCE_SCHEME
 from newssite.model import (
     Article,
-    Asset,
     Author,
     Feed,
     FrozenDict,
@@ -48,16 +46,19 @@ from newssite.plan import (
     SEARCH_URL,
     Plan,
     Publication,
+    UrlClaim,
     age_notice,
+    colliding_claims,
     describe_days,
+    is_source,
     linked_sources,
+    url_claims,
 )
 from newssite.search_parts import SEARCH_BUNDLE_URL
 from newssite.urls import (
     absolute,
     feed_url,
     href,
-    list_page_url,
     page_url,
     section_url,
     url_key,
@@ -91,9 +92,12 @@ def check_sources(
     _check_authors([a for a in included if a.removed is None], known, problems)
     _check_links([a for a in included if a.removed is None], authors, standalone, plan, problems)
     raise_all(problems)
-    claims = _page_claims(plan)
-    _check_collisions(claims, included, standalone, plan.assets, problems)
-    _check_aliases(included, claims, standalone, plan.assets, problems)
+    claims = url_claims(
+        plan,
+        [*((a.url, a.source) for a in included), *((p.url, p.source) for p in standalone)],
+    )
+    _check_collisions(claims, problems)
+    _check_aliases(included, standalone, claims, problems)
     raise_all(problems)
 
 
@@ -263,22 +267,6 @@ def site_info(
 
 def _page_path(url: str) -> str:
     return url[1:] + "index.html" if url.endswith("/") else url.lstrip("/")
-
-
-def _page_claims(plan: Plan) -> list[tuple[str, str, str | None, bool]]:
-    """(kind, URL, feed URL, front of a list) of each page the plan makes."""
-    claims = []
-    for path, job in plan.jobs.items():
-        kind = str(job[0])
-        if kind == "list":
-            list_kind, list_url, pagination = str(job[1]), str(job[2]), job[5]
-            assert isinstance(pagination, Pagination)
-            feed = None if list_kind == "tag" else feed_url(list_url)
-            claims.append((list_kind, str(job[4]), feed, pagination.number == 0))
-        elif kind in ("notfound", "search"):
-            url = "/" + path.removesuffix("index.html")
-            claims.append((kind, url, None, False))
-    return claims
 
 
 def _index_authors(authors: Iterable[Author], problems: list[NewssiteError]) -> dict[str, Author]:
@@ -555,38 +543,13 @@ def _list_description(
 
 
 def _check_collisions(
-    pages: Sequence[tuple[str, str, str | None, bool]],
-    articles: Sequence[Article],
-    standalone: Sequence[StandalonePage],
-    assets: Sequence[Asset],
-    problems: list[NewssiteError],
+    claims: Mapping[str, Sequence[UrlClaim]], problems: list[NewssiteError]
 ) -> None:
     """Two sources that map to one URL (also by case or Unicode form) is an error naming all."""
-    claims: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for article in articles:
-        claims[url_key(article.url)].append((article.url, article.source))
-    for page in standalone:
-        claims[url_key(page.url)].append((page.url, page.source))
-    for asset in assets:
-        claims[url_key(asset.url)].append((asset.url, asset.source))
-    for kind, url, _, list_front in pages:
-        claims[url_key(url)].append((url, f"the generated {kind} page"))
-        if list_front:
-            numbered = list_page_url(url, 1).removesuffix("1/")
-            claims[url_key(numbered)].append((numbered, f"the numbered pages of {url}"))
-    for url in GENERATED_URLS:
-        if url != NOT_FOUND_URL:
-            claims[url_key(url)].append((url, "a file newssite generates"))
-    for entries in claims.values():
-        if len(entries) < 2:
-            continue
-        files = sorted({owner for _, owner in entries if owner.startswith(("content/", "static/"))})
-        if not files:
-            continue
-        others = sorted(
-            {owner for _, owner in entries if not owner.startswith(("content/", "static/"))}
-        )
-        urls = " and ".join(sorted({url for url, _ in entries}))
+    for entries in colliding_claims(claims):
+        files = sorted({claim.owner for claim in entries if is_source(claim.owner)})
+        others = sorted({claim.owner for claim in entries if not is_source(claim.owner)})
+        urls = " and ".join(sorted({claim.url for claim in entries}))
         problems.append(
             NewssiteError(
                 f"{', '.join([*files, *others])}: all map to the URL {urls}",
@@ -598,28 +561,23 @@ def _check_collisions(
 
 def _check_aliases(
     articles: Sequence[Article],
-    pages: Sequence[tuple[str, str, str | None, bool]],
     standalone: Sequence[StandalonePage],
-    assets: Sequence[Asset],
+    claims: Mapping[str, Sequence[UrlClaim]],
     problems: list[NewssiteError],
 ) -> None:
     """An alias may not be the URL of anything else; the error names both files."""
     owners: dict[str, str] = {}
     reserved = [url for url in GENERATED_URLS if url.endswith("/")]
-    for kind, url, list_feed, list_front in pages:
-        owners.setdefault(url_key(url), f"the generated {kind} page")
-        if list_feed is not None:
-            owners.setdefault(url_key(list_feed), "a feed newssite generates")
-        if list_front:
-            reserved.append(list_page_url(url, 1).removesuffix("1/"))
-    for url in (*GENERATED_URLS, "/_redirects"):
-        owners.setdefault(url_key(url), "a file newssite generates")
-    for asset in assets:
-        owners[url_key(asset.url)] = asset.source
-    for page in standalone:
-        owners[url_key(page.url)] = page.source
-    for article in articles:
-        owners[url_key(article.url)] = article.source
+    for key, entries in claims.items():
+        sources = [claim.owner for claim in entries if is_source(claim.owner)]
+        owners[key] = sources[0] if sources else entries[0].owner
+    for entries in claims.values():
+        for claim in entries:
+            if claim.feed is not None:
+                owners.setdefault(url_key(claim.feed), "a feed newssite generates")
+            if claim.numbered is not None:
+                reserved.append(claim.numbered)
+    owners.setdefault(url_key("/_redirects"), "a file newssite generates")
     first_claim: dict[str, str] = {}
     claimants: list[tuple[Article | StandalonePage, str, str]] = [
         (a, a.url, "story") for a in articles if a.aliases

@@ -44,8 +44,8 @@ from newssite.model import Article, Author, Photo, Rendition, StandalonePage
 from newssite.parse import Documents
 from newssite.photo_metadata import PhotoInfo, PhotoProblem, embedded_credit
 from newssite.photo_store import PhotoStore, put_file
+from newssite.spool import Copy
 from newssite.urls import href
-from newssite.write import Copy
 
 WIDTHS = (480, 960, 1600)
 FALLBACK_WIDTH = 960  # <img src>, feeds and latest.json use the largest rendition up to this

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 
 from newssite.photo_metadata import PhotoInfo, sniff, strip_metadata
-from newssite.write import Copy
+from newssite.spool import Copy
 
 INDEX_NAME = "index.json"
 INDEX_VERSION = 1

@@ -52,6 +52,7 @@ from newssite.urls import (
     section_url,
     slugify,
     tag_url,
+    url_key,
 )
 
 NEWS_SITEMAP_WINDOW = timedelta(days=2)
@@ -297,6 +298,58 @@ class Plan:
     edition_tags: Mapping[str, Mapping[str, Tag]] = EMPTY  # edition code -> its `tags`
     edition_pages: Mapping[str, tuple[tuple[str, str], ...]] = EMPTY  # its `standalone`
     alternates: Mapping[str, Alternates] = EMPTY  # output path -> versions in each edition
+
+
+class UrlClaim(NamedTuple):
+    url: str
+    owner: str  # a source file, or what newssite generates there
+    feed: str | None = None  # a generated list's feed
+    numbered: str | None = None  # where a generated list's numbered pages go (its prefix)
+
+
+def url_claims(plan: Plan, sources: Iterable[tuple[str, str]]) -> dict[str, list[UrlClaim]]:
+    """Every URL of the site and who claims it, by url_key (case and Unicode form folded):
+    the sources given as (URL, source file), the files published beside stories and pages,
+    each page the plan generates and the files newssite writes itself. The one rule for
+    URLs: a URL that a source claims may have no other owner (`colliding_claims`)."""
+    claims: dict[str, list[UrlClaim]] = defaultdict(list)
+    for url, source in sources:
+        claims[url_key(url)].append(UrlClaim(url, source))
+    for asset in plan.assets:
+        claims[url_key(asset.url)].append(UrlClaim(asset.url, asset.source))
+    for path, job in plan.jobs.items():
+        kind = str(job[0])
+        if kind == "list":
+            list_kind, list_url, pagination = str(job[1]), str(job[2]), job[5]
+            assert isinstance(pagination, Pagination)
+            url = str(job[4])
+            feed = None if list_kind == "tag" else feed_url(list_url)
+            numbered = list_page_url(url, 1).removesuffix("1/") if pagination.number == 0 else None
+            claims[url_key(url)].append(
+                UrlClaim(url, f"the generated {list_kind} page", feed, numbered)
+            )
+            if numbered is not None:
+                claims[url_key(numbered)].append(UrlClaim(numbered, f"the numbered pages of {url}"))
+        elif kind in ("notfound", "search"):  # in each edition: "/404.html", "/uk/search/"
+            url = "/" + path.removesuffix("index.html")
+            claims[url_key(url)].append(UrlClaim(url, f"the generated {kind} page"))
+    for url in GENERATED_URLS:
+        if url != NOT_FOUND_URL:
+            claims[url_key(url)].append(UrlClaim(url, "a file newssite generates"))
+    return claims
+
+
+def is_source(owner: str) -> bool:
+    return owner.startswith(("content/", "static/"))
+
+
+def colliding_claims(claims: Mapping[str, Sequence[UrlClaim]]) -> list[Sequence[UrlClaim]]:
+    """The URLs that a source claims together with anything else."""
+    return [
+        entries
+        for entries in claims.values()
+        if len(entries) > 1 and any(is_source(claim.owner) for claim in entries)
+    ]
 
 
 def chronological(story: StoryRecord | Article) -> tuple[float, datetime, str]:

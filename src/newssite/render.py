@@ -43,6 +43,7 @@ from newssite.graph import (
 from newssite.model import Output, Page, Pagination, Site, Story, Teaser
 from newssite.plan import Job, Plan
 from newssite.related import teaser
+from newssite.spool import spool
 from newssite.templates import (
     TEASER_TEMPLATE,
     edition_environment,
@@ -51,7 +52,6 @@ from newssite.templates import (
     words_of,
 )
 from newssite.urls import absolute, output_path
-from newssite.write import spool
 
 PARALLEL_RENDER_THRESHOLD = 400
 

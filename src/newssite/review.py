@@ -26,6 +26,7 @@ from newssite.errors import NewssiteError, UsageError, is_content_failure, probl
 from newssite.graph import check_sources, make_site
 from newssite.images import process_photos
 from newssite.model import Article, Author, BuildOptions, StandalonePage
+from newssite.output_state import load_manifest
 from newssite.parse import Documents, parse_sources
 from newssite.plan import Plan, Publication, make_plan, records_of
 from newssite.render import render_files
@@ -36,7 +37,6 @@ from newssite.urls import (
     output_path,
     slugify,
 )
-from newssite.write import load_manifest
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,8 +44,8 @@ from newssite.config import CONFIG_NAME, SiteConfig
 from newssite.errors import NewssiteError
 from newssite.levels import Entry, Layout, Level, next_layout
 from newssite.model import Output, SearchShard, Site
+from newssite.spool import remove_dead_builds_folders
 from newssite.urls import output_path
-from newssite.write import remove_dead_builds_folders
 
 BUNDLE_FOLDER = "pagefind"  # Pagefind's output folder inside the scratch folder
 SCRATCH_PREFIX = "search-"

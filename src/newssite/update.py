@@ -21,9 +21,9 @@ from newssite.config import SiteConfig
 from newssite.images import PhotoStore, process_photos, shown_photos
 from newssite.last_plan import LastPlan, load_last_plan
 from newssite.model import Article, Author, StandalonePage
+from newssite.output_state import OutputSurvey, update_interrupted
 from newssite.parse import Documents
 from newssite.plan import (
-    GENERATED_URLS,
     Plan,
     Publication,
     Records,
@@ -35,11 +35,11 @@ from newssite.plan import (
     page_record,
     paths_to_make,
     story_record,
+    url_claims,
 )
 from newssite.sources import CONTENT_KINDS, MAX_FILE_BYTES, SourceFile, is_ignored_name
 from newssite.templates import theme_dirs
-from newssite.urls import list_page_url, url_key
-from newssite.write import OutputSurvey, update_interrupted
+from newssite.urls import url_key
 
 __all__ = ["paths_to_make"]
 
@@ -221,24 +221,18 @@ def _checks_out(
 
 
 def _new_urls_free(after: Records, plan: Plan, changed: Container[str]) -> bool:
-    """A story added or changed has a URL nothing else claims (graph.py names the files)."""
+    """A story added or changed has a URL nothing else claims, an alias included (the rule
+    is plan.url_claims'; graph.py names the files when it is broken)."""
     new = [source for source in plan.included if source in changed]
     if not new:
         return True
-    claims = {url_key(url) for url in GENERATED_URLS}
-    for source in plan.included:
-        if source not in new:
-            story = after.stories[source]
-            claims.add(url_key(story.url))
-            claims.update(map(url_key, story.aliases))
-    claims.update(url_key(f"/{page.slug}/") for page in after.pages)
-    for job in plan.jobs.values():
-        if job[0] == "list":
-            claims.add(url_key(str(job[4])))
-            claims.add(url_key(list_page_url(str(job[2]), 1).removesuffix("1/")))
-    for source in new:
-        key = url_key(after.stories[source].url)
-        if key in claims:
-            return False
-        claims.add(key)
-    return True
+    stories = [after.stories[source] for source in plan.included]
+    claims = url_claims(
+        plan,
+        [
+            *((story.url, story.source) for story in stories),
+            *((alias, story.source) for story in stories for alias in story.aliases),
+            *((page.url, page.source) for page in after.pages),
+        ],
+    )
+    return all(len(claims[url_key(after.stories[source].url)]) == 1 for source in new)

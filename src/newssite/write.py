@@ -23,14 +23,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import gc
-import hashlib
 import json
 import os
-import pickle
-import posixpath
 import shutil
-import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -38,22 +33,30 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple, TypeGuard
 
 from newssite.errors import NewssiteError, UsageError
 from newssite.model import Output
+from newssite.output_state import (
+    JOURNAL_NAME,
+    MANIFEST_CHANGES_NAME,
+    MANIFEST_NAME,
+    MANIFEST_VERSION,
+    OutputSurvey,
+    as_recorded,
+    collector_paused,
+    survey_output,
+)
+from newssite.spool import (
+    FILE_MODE,
+    TRASH_PREFIX,
+    Copy,
+    remove_dead_builds_folders,
+    sha256_hex,
+    write_new_file,
+)
 
 PARTLY_UPDATED = "output/ is partly updated; the next build repairs it"
-SPOOL_PREFIX = "spool-"
-TRASH_PREFIX = "trash-"  # a replaced output/ being removed in the background
-MANIFEST_NAME = "manifest.json"
-MANIFEST_VERSION = 1
-# What in-place updates changed since the manifest was saved whole, a line of JSON each:
-# saving 24,000 entries costs more than a small update; past this size it is saved whole.
-MANIFEST_CHANGES_NAME = "manifest-changes.jsonl"
 MANIFEST_CHANGES_LIMIT = 1 << 20
-JOURNAL_NAME = "output-update.json"
-FILE_MODE = 0o644
 DIR_MODE = 0o755
 # An in-place update shows readers a mix of old and new pages while it runs (the swap never
 # does) and a kill leaves that mix until the next build, so it is kept for changes made in
@@ -62,14 +65,6 @@ DIR_MODE = 0o755
 # published whole: staging then costs about as much as the writing itself.
 IN_PLACE_LIMIT = 500
 IN_PLACE_SHARE = 0.25
-
-
-@dataclass(frozen=True, slots=True)
-class Copy:
-    """A file published as it is: `path` inside the output, read from `source`."""
-
-    path: str
-    source: Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,34 +79,6 @@ class WriteReport:
     @property
     def total(self) -> int:
         return self.written + self.unchanged
-
-
-class FileStat(NamedTuple):
-    """What a build reads of a file's stat in output/ (an os.stat_result has these too)."""
-
-    st_size: int
-    st_mtime_ns: int
-    st_ino: int
-
-
-@dataclass(frozen=True, slots=True)
-class OutputSurvey:
-    """output/ as a build finds it: surveyed once, before rendering, and used to write."""
-
-    files: Mapping[str, os.stat_result | FileStat]  # every file, by path inside output/
-    manifest: Mapping[str, list[object]]  # the last build's (empty after an interrupted update)
-    manifest_id: str | None  # names the manifest as saved whole, which its changes extend
-    intact: frozenset[str]  # files exactly as the last build wrote them
-    interrupted: bool  # a journal was found: an in-place update did not finish
-    stamp: str = ""  # stamp_of_files(files)
-
-    @property
-    def trusted(self) -> bool:
-        """Whether output/ holds every file of the last build as written, so that it may be
-        updated in place."""
-        return (
-            not self.interrupted and bool(self.manifest) and len(self.intact) == len(self.manifest)
-        )
 
 
 @contextlib.contextmanager
@@ -162,117 +129,11 @@ def clean_stale_staging(output_dir: Path) -> None:
     remove_dead_builds_folders(output_dir.parent, (f"{name}.tmp-", f"{name}.old-"))
 
 
-@contextlib.contextmanager
-def spool_folder(cache_dir: Path) -> Iterator[Path]:
-    """A folder in the cache for this build's rendered files until they are written, so a
-    build does not hold every page in memory; removed when the build ends (or, when it was
-    killed, by a later build)."""
-    remove_dead_builds_folders(cache_dir, (SPOOL_PREFIX, TRASH_PREFIX))
-    folder = cache_dir / f"{SPOOL_PREFIX}{os.getpid()}"
-    try:
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-    except OSError as error:
-        raise NewssiteError(
-            f"{error.strerror or error} while preparing to write (output/ was left as it was)",
-            path=str(folder),
-        ) from None
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def spool(output: Output, folder: Path) -> Output:
-    """The output with its bytes in a file under folder (see spool_folder), not in memory."""
-    if output.data is None:
-        return output
-    # Flat, named by a digest of the output's path: no folder to make per page (a mkdir
-    # each cost 1.6 s of a 2,000-story build), and one name per output of the build.
-    name = hashlib.sha256(output.path.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    file = f"{folder}/{name}{posixpath.splitext(output.path)[1]}"
-    try:
-        _write_file(file, output.data, output.path)
-    except OSError as error:
-        raise NewssiteError(
-            f"{error.strerror or error} (output/ was left as it was)", path=str(folder)
-        ) from None
-    return Output(output.path, None, spooled=file, digest=_digest(output.data))
-
-
-def remove_dead_builds_folders(parent: Path, prefixes: tuple[str, ...]) -> None:
-    """Remove the folders in parent named prefix + pid (+ "-anything") whose build is no
-    longer running (this process's own included: it is done with them)."""
-    if not parent.is_dir():
-        return
-    for entry in parent.iterdir():
-        prefix = next((p for p in prefixes if entry.name.startswith(p)), None)
-        if prefix is None or entry.is_symlink():
-            continue
-        pid_text = entry.name.removeprefix(prefix).split("-")[0]
-        if not pid_text.isdigit():
-            continue
-        if int(pid_text) != os.getpid() and process_alive(int(pid_text)):
-            continue
-        shutil.rmtree(entry, ignore_errors=True)
-
-
-def process_alive(pid: int) -> bool:
-    """Whether a process of this machine still runs (for folders named after a build's pid)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def load_manifest(cache_dir: Path) -> dict[str, list[object]]:
-    """path -> [size, mtime_ns, sha256] of the output as last written; junk is ignored."""
-    return read_manifest(cache_dir)[1]
-
-
-def read_manifest(cache_dir: Path) -> tuple[str | None, dict[str, list[object]]]:
-    """The manifest's id and its files, with the changes saved since it was saved whole."""
-    try:
-        with _collector_paused():
-            data = json.loads((cache_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None, {}
-    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
-        return None, {}
-    files, manifest_id = data.get("files"), data.get("id")
-    if not isinstance(files, dict):
-        return None, {}
-    if not isinstance(manifest_id, str):  # saved before there were changes
-        return None, files
-    try:
-        lines = (cache_dir / MANIFEST_CHANGES_NAME).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        lines = []
-    except OSError:
-        return None, {}
-    try:
-        for line in lines:
-            change = json.loads(line)
-            if change["of"] != manifest_id:  # left by a build killed as it saved it whole
-                break
-            for path, entry in change["files"].items():
-                if entry is None:
-                    files.pop(path, None)
-                else:
-                    files[path] = entry
-    except (ValueError, KeyError, TypeError, AttributeError):  # a torn or foreign line
-        return None, {}
-    return manifest_id, files
-
-
 def _save_manifest(cache_dir: Path, files: dict[str, list[object]]) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     temporary = cache_dir / f"{MANIFEST_NAME}.{os.getpid()}"
     manifest_id = f"{os.getpid()}-{time.time_ns()}"
-    with _collector_paused():
+    with collector_paused():
         text = json.dumps({"version": MANIFEST_VERSION, "id": manifest_id, "files": files})
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, cache_dir / MANIFEST_NAME)
@@ -290,131 +151,11 @@ def _save_manifest_changes(
         handle.write(line)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection for a moment: json makes a tuple per file of a large
-    manifest, all alive at once, and the collections they would set off in a build's heap
-    cost several times the encoding (140 ms against 25 ms for 24,000 files)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def survey_output(output_dir: Path, cache_dir: Path) -> OutputSurvey:
-    """List output/ and compare it with the manifest of the last build."""
-    interrupted = update_interrupted(cache_dir)
-    manifest_id, manifest = (None, {}) if interrupted else read_manifest(cache_dir)
-    files = files_under(output_dir)
-    intact = frozenset(
-        path for path, stat in files.items() if _as_recorded(manifest.get(path), stat)
-    )
-    return OutputSurvey(files, manifest, manifest_id, intact, interrupted)
-
-
-@dataclass(frozen=True, slots=True)
-class OutputListing:
-    """output/ as listed by `listed_elsewhere`: every file's stat, and their stamp."""
-
-    files: Mapping[str, tuple[int, int, int]]  # path -> size, mtime_ns, inode
-    stamp: str  # stamp_of_files
-
-    def survey(self, cache_dir: Path) -> OutputSurvey:
-        """survey_output, from this listing."""
-        interrupted = update_interrupted(cache_dir)
-        manifest_id, manifest = (None, {}) if interrupted else read_manifest(cache_dir)
-        files = dict(zip(self.files, map(FileStat._make, self.files.values()), strict=True))
-        intact = frozenset(
-            path for path, stat in files.items() if _as_recorded(manifest.get(path), stat)
-        )
-        return OutputSurvey(files, manifest, manifest_id, intact, interrupted, self.stamp)
-
-
-@contextlib.contextmanager
-def listed_elsewhere(output_dir: Path) -> Iterator[Callable[[], OutputListing]]:
-    """output/ listed and stamped by a forked process, from now on: on the other core,
-    while this one reads the inputs (in a thread the two would take turns). The callable
-    waits for it. The process is forked here, while the heap is small (cheap to copy), and
-    ends by itself: a killed build leaves no process behind."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the listing process: it only writes its listing to the pipe
-        try:
-            os.close(read_end)
-            data = pickle.dumps(_listing(output_dir), pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(data)
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    found: list[OutputListing] = []
-
-    def listing() -> OutputListing:
-        if not found:
-            with os.fdopen(read_end, "rb", closefd=False) as pipe:
-                data = pipe.read()
-            os.waitpid(pid, 0)
-            # The process's own pickle, through a pipe of this build (never from a file).
-            found.append(pickle.loads(data) if data else _listing(output_dir))
-        return found[0]
-
-    try:
-        yield listing
-    finally:
-        os.close(read_end)
-        if not found:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-
-
-def _listing(output_dir: Path) -> OutputListing:
-    files = {p: (s.st_size, s.st_mtime_ns, s.st_ino) for p, s in files_under(output_dir).items()}
-    return OutputListing(files, stamp_of_files(files))
-
-
-def stamp_of_files(
-    files: Mapping[str, os.stat_result | FileStat] | Mapping[str, tuple[int, int, int]],
-) -> str:
-    """A hash of each file's path, size, mtime and inode: equal stamps, output/ untouched."""
-    digest = hashlib.sha256()
-    for relative in sorted(files):
-        stat = files[relative]
-        if isinstance(stat, os.stat_result):
-            stat = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-        size, mtime, inode = stat  # a FileStat or a (size, mtime, inode)
-        line = f"{relative}\0{size}\0{mtime}\0\0{inode}\n"
-        digest.update(line.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
-
-
-def update_interrupted(cache_dir: Path) -> bool:
-    """Whether an in-place update of output/ began and did not end (its journal is there)."""
-    return os.path.lexists(cache_dir / JOURNAL_NAME)
-
-
-def _as_recorded(entry: object, stat: os.stat_result) -> TypeGuard[list[object]]:
-    """Whether a manifest entry [size, mtime_ns, sha256] records this stat (junk never does)."""
-    return (
-        isinstance(entry, list)
-        and len(entry) == 3
-        and entry[0] == stat.st_size
-        and entry[1] == stat.st_mtime_ns
-    )
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _new_digest(output: Output) -> str:
     if output.digest is not None:
         return output.digest
     assert output.data is not None, output.path
-    return _digest(output.data)
+    return sha256_hex(output.data)
 
 
 def _size(output: Output) -> int:
@@ -422,32 +163,6 @@ def _size(output: Output) -> int:
         return len(output.data)
     assert output.spooled is not None, output.path
     return os.stat(output.spooled).st_size
-
-
-def files_under(root: Path, *, follow_symlinks: bool = False) -> dict[str, os.stat_result]:
-    """Every file under root with its stat (a symlink's own, or its target's when
-    follow_symlinks), keyed by relative path; an unreadable folder lists as empty."""
-    found: dict[str, os.stat_result] = {}
-    if not root.is_dir():
-        return found
-    pending = [(str(root), "")]
-    while pending:
-        folder, prefix = pending.pop()
-        try:
-            with os.scandir(folder) as scan:
-                entries = list(scan)
-        except OSError:
-            continue
-        for entry in entries:
-            relative = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                pending.append((entry.path, relative + "/"))
-                continue
-            try:
-                found[relative] = entry.stat(follow_symlinks=follow_symlinks)
-            except OSError:  # a broken symlink: its own stat
-                found[relative] = entry.stat(follow_symlinks=False)
-    return found
 
 
 def _check_paths(paths: Sequence[str]) -> None:
@@ -491,10 +206,10 @@ def write_outputs(
             return False
         recorded = manifest.get(output.path)
         digest = digests[output.path]
-        if _as_recorded(recorded, stat):
+        if as_recorded(recorded, stat):
             return recorded[2] == digest
         try:
-            return _digest((output_dir / output.path).read_bytes()) == digest
+            return sha256_hex((output_dir / output.path).read_bytes()) == digest
         except OSError:
             return False
 
@@ -588,7 +303,7 @@ def _update_in_place(
                 _move_in(output.spooled, destination)
             else:
                 assert output.data is not None, path
-                _replace(destination, partial(_write_file, data=output.data, shown=path))
+                _replace(destination, partial(write_new_file, data=output.data, shown=path))
         for copy in copies:
             path = copy.path
             destination = f"{root}/{path}"
@@ -797,25 +512,13 @@ def _stage(
             _link_or_copy(output.spooled, target(output.path))
             continue
         assert output.data is not None, output.path
-        _write_file(target(output.path), output.data, output.path)
+        write_new_file(target(output.path), output.data, output.path)
     for copy in copies:
         if copy.path in unchanged:
             continue
         destination = target(copy.path)
         shutil.copy2(copy.source, destination)
         os.chmod(destination, FILE_MODE)
-
-
-def _write_file(destination: Path | str, data: bytes, shown: str) -> None:
-    try:
-        descriptor = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.chmod(destination, FILE_MODE)
-    except OSError as error:
-        if error.errno == errno.ENOSPC:
-            raise OSError(error.errno, f"no space left on device while writing {shown}") from None
-        raise OSError(error.errno, f"{error.strerror} while writing {shown}") from None
 
 
 def _link_or_copy(source: Path | str, destination: Path | str) -> None:
