@@ -139,6 +139,15 @@ def make_parser() -> argparse.ArgumentParser:
     )
     article.add_argument("--date", help="publication date (ISO 8601); default: now")
     article.add_argument(
+        "--lang", help="the edition it is written for, e.g. uk (default: the site's language)"
+    )
+    article.add_argument(
+        "--translation-of",
+        type=Path,
+        metavar="PATH",
+        help="the story it translates: written beside it as <name>.<lang>.md",
+    )
+    article.add_argument(
         "--publish",
         action="store_true",
         help="write it as published (draft: false): it goes live at the next build",
@@ -467,6 +476,8 @@ def _run_new(args: argparse.Namespace, out: TextIO) -> int:
         now_from_clock(),
         publish=args.publish,
         git_email=None if args.author else git_user_email(args.site),
+        lang=args.lang,
+        translation_of=args.translation_of,
     )
     print(f"Created {story.path}", file=out)
     if story.defaults:

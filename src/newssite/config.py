@@ -11,6 +11,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale, UnknownLocaleError
+
 from newssite.errors import NewssiteError, UsageError, raise_all
 from newssite.model import STORY_TYPES
 
@@ -27,6 +29,28 @@ class SectionConfig:
     title: str
     description: str = ""
     type: str = "news"  # the story type of its stories that set none (model.STORY_TYPES)
+    titles: tuple[tuple[str, str], ...] = ()  # (edition code, title) from `titles = {...}`
+
+    def title_in(self, code: str) -> str:
+        """The section's title in an edition: its own there, else the default title."""
+        return dict(self.titles).get(code, self.title)
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """One language of the site. The default edition is at the root; the others under
+    /<code lowercased>/."""
+
+    code: str  # a BCP 47 tag as written in newssite.toml: "uk", "pt-BR"
+    title: str
+    description: str = ""
+    timezone: ZoneInfo | None = None  # None: the site's
+    default: bool = False
+
+    @property
+    def prefix(self) -> str:
+        """What its URLs start with before their own path: "" or "/uk"."""
+        return "" if self.default else "/" + self.code.lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +72,22 @@ class SiteConfig:
     stale_after_days: int | None = None  # label stories older than this; None: no label
     search: bool = True  # index published stories with Pagefind and add a /search/ page
     opinion_disclaimer: str = ""  # shown on opinion pieces
+    languages: tuple[Edition, ...] = ()  # the editions besides the default one ([[languages]])
+
+    @property
+    def editions(self) -> tuple[Edition, ...]:
+        """Every edition, the default (`language`, at the root) first."""
+        default = Edition(self.language, self.title, self.description, self.timezone, True)
+        return (default, *self.languages)
+
+    def edition(self, code: str) -> Edition:
+        """The edition of a code as a story or page gives it ("" or `language`: the default)."""
+        return next((e for e in self.editions if e.code == code), self.editions[0])
+
+    def edition_of_path(self, path: str) -> Edition:
+        """The edition an output file belongs to, by its first folder."""
+        first = path.lstrip("/").split("/", 1)[0]
+        return next((e for e in self.languages if e.prefix[1:] == first), self.editions[0])
 
     @property
     def base_path(self) -> str:
@@ -85,9 +125,17 @@ _TOP_LEVEL_TYPES: dict[str, type | tuple[type, ...]] = {
     "stale_after_days": int,
     "search": bool,
     "opinion_disclaimer": str,
+    "languages": list,
 }
 _REQUIRED = ("title", "base_url", "timezone", "sections")
-_SECTION_TYPES: dict[str, type] = {"slug": str, "title": str, "description": str, "type": str}
+_SECTION_TYPES: dict[str, type] = {
+    "slug": str,
+    "title": str,
+    "description": str,
+    "type": str,
+    "titles": dict,
+}
+_LANGUAGE_TYPES: dict[str, type] = {"code": str, "title": str, "description": str, "timezone": str}
 # Files in the zoneinfo folder that are not IANA zones; "localtime" is the build machine's zone.
 _NOT_ZONES = frozenset({"localtime", "posixrules"})
 _DISALLOWED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -114,9 +162,11 @@ def _find_line(text: str, key: str, start: int = 0) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _section_line(text: str, index: int, key: str | None = None) -> int | None:
-    """The line of a key inside the index-th [[sections]] table, or of the table's header."""
-    headers = list(re.finditer(r"^[ \t]*\[\[[ \t]*sections[ \t]*\]\]", text, re.MULTILINE))
+def section_line(
+    text: str, index: int, key: str | None = None, table: str = "sections"
+) -> int | None:
+    """The line of a key inside the index-th [[table]], or of the table's header."""
+    headers = list(re.finditer(rf"^[ \t]*\[\[[ \t]*{table}[ \t]*\]\]", text, re.MULTILINE))
     if index >= len(headers):
         return None
     header = headers[index]
@@ -211,7 +261,9 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> SiteConfig:
             "must be a number of days between 1 and 36500 (e.g. 730 for two years)",
             "stale_after_days",
         )
-    sections = _check_sections(raw["sections"], text, shown, problems)
+    languages = _check_languages(raw.get("languages", []), language, text, shown, problems)
+    codes = {edition.code for edition in languages}
+    sections = _check_sections(raw["sections"], text, shown, problems, codes)
     theme = raw.get("theme", "default")
     if not SLUG_PATTERN.match(theme):
         problem("a theme name is lowercase letters, digits and dashes", "theme")
@@ -242,6 +294,21 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> SiteConfig:
         stale_after_days=raw.get("stale_after_days"),
         search=raw.get("search", True),
         opinion_disclaimer=raw.get("opinion_disclaimer", "").strip(),
+        languages=languages,
+    )
+
+
+def edition_config(config: SiteConfig, edition: Edition) -> SiteConfig:
+    """The config as the files of an edition see it: its language, title, description and
+    time zone (URLs carry the edition's prefix themselves)."""
+    if edition.default:
+        return config
+    return replace(
+        config,
+        title=edition.title,
+        description=edition.description,
+        language=edition.code,
+        timezone=edition.timezone or config.timezone,
     )
 
 
@@ -276,14 +343,81 @@ def _check_timezone(name: str, problem: Report) -> ZoneInfo | None:
         return None
 
 
+def _check_languages(
+    entries: list[object], default: str, text: str, shown: str, problems: list[NewssiteError]
+) -> tuple[Edition, ...]:
+    """The [[languages]] tables: the editions besides the default one."""
+    editions: list[Edition] = []
+    seen = {default.lower(): "the site's `language`"}
+
+    def problem(message: str, index: int, key: str | None = None) -> None:
+        line = section_line(text, index, key, "languages") or _find_line(text, "languages")
+        field = f"languages[{index}]" + (f".{key}" if key else "")
+        problems.append(NewssiteError(message, path=shown, line=line, field=field))
+
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            problem("expected a table", index)
+            continue
+        bad = False
+        for key, value in entry.items():
+            if key not in _LANGUAGE_TYPES:
+                problem(f"unknown setting{did_you_mean(key, list(_LANGUAGE_TYPES))}", index, key)
+                bad = True
+            elif not isinstance(value, _LANGUAGE_TYPES[key]):
+                problem(f"expected {_type_name(_LANGUAGE_TYPES[key])}", index, key)
+                bad = True
+            elif control := _control_character(value):
+                problem(control, index, key)
+                bad = True
+        for key in ("code", "title"):
+            if key not in entry:
+                problem("required setting is missing", index, key)
+                bad = True
+        if bad:
+            continue
+        code = entry["code"]
+        zone = None
+        if "timezone" in entry:
+            zone = _check_timezone(
+                entry["timezone"], lambda m, _k, at=index: problem(m, at, "timezone")
+            )
+        if not _LANGUAGE.match(code) or not _known_locale(code):
+            problem(
+                f"unknown language code {code!r} (a BCP 47 tag: 'uk', 'ar', 'pt-BR')", index, "code"
+            )
+        elif code.lower() in seen:
+            problem(f"the code {code!r} is already {seen[code.lower()]}", index, "code")
+        elif code.lower() in RESERVED_SECTION_SLUGS:
+            problem(f"'{code}' is a folder newssite writes its own pages in", index, "code")
+        else:
+            seen[code.lower()] = f"an edition (languages[{index}])"
+            title = entry["title"].strip()
+            editions.append(Edition(code, title, entry.get("description", ""), zone))
+    return tuple(editions)
+
+
+def _known_locale(code: str) -> bool:
+    """Whether CLDR knows the language (Babel formats its dates and names it)."""
+    try:
+        Locale.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
 def _check_sections(
-    entries: list[object], text: str, shown: str, problems: list[NewssiteError]
+    entries: list[object],
+    text: str,
+    shown: str,
+    problems: list[NewssiteError],
+    codes: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[SectionConfig, ...]:
     sections: list[SectionConfig] = []
     first_index: dict[str, int] = {}
 
     def line_of(index: int, key: str | None = None) -> int | None:
-        return _section_line(text, index, key) or _find_line(text, "sections")
+        return section_line(text, index, key) or _find_line(text, "sections")
 
     def problem(message: str, index: int, key: str | None = None) -> None:
         field = f"sections[{index}]" + (f".{key}" if key else "")
@@ -318,6 +452,20 @@ def _check_sections(
         if bad:
             continue
         slug = entry["slug"]
+        titles = []
+        for code, title in entry.get("titles", {}).items():
+            if code not in codes:
+                known = ", ".join(sorted(codes)) or "none"
+                problem(
+                    f"'{code}' is not an edition{did_you_mean(code, sorted(codes))} "
+                    f"(editions in [[languages]]: {known})",
+                    index,
+                    "titles",
+                )
+            elif not isinstance(title, str) or not title.strip():
+                problem(f"expected a title for '{code}'", index, "titles")
+            else:
+                titles.append((code, title.strip()))
         if not SLUG_PATTERN.match(slug):
             problem(f"invalid slug {slug!r}: use lowercase a-z, 0-9 and dashes", index, "slug")
         elif slug in RESERVED_SECTION_SLUGS:
@@ -326,6 +474,8 @@ def _check_sections(
             kind = entry["type"]
             hint = did_you_mean(kind, STORY_TYPES) or f" (use {', '.join(STORY_TYPES)})"
             problem(f"unknown story type {kind!r}{hint}", index, "type")
+        elif slug in {code.lower() for code in codes}:
+            problem(f"'{slug}' is the folder of an edition ([[languages]])", index, "slug")
         elif slug in first_index:
             first = line_of(first_index[slug], "slug")
             where = f" (first on line {first})" if first else ""
@@ -334,7 +484,11 @@ def _check_sections(
             first_index[slug] = index
             sections.append(
                 SectionConfig(
-                    slug, entry["title"], entry.get("description", ""), entry.get("type", "news")
+                    slug,
+                    entry["title"],
+                    entry.get("description", ""),
+                    entry.get("type", "news"),
+                    tuple(titles),
                 )
             )
     if not entries:

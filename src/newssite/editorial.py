@@ -13,13 +13,13 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
-from newssite.config import SiteConfig
+from newssite.config import CONFIG_NAME, SiteConfig, section_line
 from newssite.errors import NewssiteError
 from newssite.markup import ASSET_SCHEME, SOURCE_SCHEME
 from newssite.model import Article, Author, Site, StandalonePage
 from newssite.parse import Documents, gives_offset, parse_moment
 from newssite.sources import RawDocument, SourceFile, split
-from newssite.urls import article_url, output_path, page_url, url_key
+from newssite.urls import output_path, url_key
 
 # Output path -> bytes of a generated file, or None for a copied one (static, theme, photos).
 PublishedFiles = Mapping[str, bytes | None]
@@ -37,7 +37,7 @@ def editorial_warnings(
     raws = {source.path: raw for source in sources if (raw := _split(source)) is not None}
     urls = _urls_of_sources(docs)
     ids = _PageIds(files)
-    removed = {article_url(a.section, a.slug) for a in docs.articles if a.removed is not None}
+    removed = {a.url for a in docs.articles if a.removed is not None}
     moved = dict(site.redirects)
     warnings: list[NewssiteError] = []
     for article in docs.articles:
@@ -48,7 +48,7 @@ def editorial_warnings(
         warnings += _news_search_rules(article, raw)
         warnings += _shadowing_aliases(article, raw, docs, files, moved)
         warnings += _dates_without_offset(raw, config)
-        own = article_url(article.section, article.slug)
+        own = article.url
         warnings += _body_links(article.body_html, own, raw, urls, ids, removed, moved, config)
     for document in (*docs.pages, *docs.authors):
         raw = raws.get(document.source)
@@ -56,6 +56,8 @@ def editorial_warnings(
             own = _own_url(document)
             warnings += _body_links(_body_of(document), own, raw, urls, ids, removed, moved, config)
     warnings += _vanished_story_urls(docs, config, files, previous_files)
+    warnings += _stale_translations(docs, raws)
+    warnings += _untitled_sections(config)
     # A field the build already warns about (e.g. a photo's credit, by images.py) is not repeated.
     known = {(w.path, w.field) for w in docs.warnings}
     unique = {
@@ -64,6 +66,52 @@ def editorial_warnings(
         if w.field == "body" or (w.path, w.field) not in known
     }
     return sorted(unique.values(), key=NewssiteError.sort_key)
+
+
+def _stale_translations(
+    docs: Documents, raws: Mapping[str, RawDocument]
+) -> Iterator[NewssiteError]:
+    """A translation older than the last update or correction of its original (the default
+    edition's version): the desk should bring it up to date."""
+    originals = {a.translations: a for a in docs.articles if not a.edition}
+    for article in docs.articles:
+        original = originals.get(article.translations)
+        raw = raws.get(article.source)
+        if not article.edition or original is None or raw is None:
+            continue
+        changes = [c.date for c in original.corrections]
+        changes += [original.updated] if original.updated else []
+        if changes and max(changes) > article.modified:
+            field = "updated" if article.updated else "date"
+            yield _warning(
+                raw,
+                field,
+                f"this translation is older than the last change of its original "
+                f"({original.source}, {max(changes).date().isoformat()}): update it, "
+                "and give it `updated:`",
+                _line(raw, field),
+            )
+
+
+def _untitled_sections(config: SiteConfig) -> Iterator[NewssiteError]:
+    """A section with no title in an edition shows its default title there."""
+    if not config.languages:
+        return
+    try:
+        text = (config.site_dir / CONFIG_NAME).read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    for index, section in enumerate(config.sections):
+        missing = [e.code for e in config.languages if e.code not in dict(section.titles)]
+        if missing:
+            line = section_line(text, index, "titles") or section_line(text, index)
+            yield NewssiteError(
+                f"no title in {', '.join(missing)}: the edition shows '{section.title}' "
+                f'(add titles = {{ {missing[0]} = "…" }})',
+                path=CONFIG_NAME,
+                line=line,
+                field=f"sections[{index}].titles",
+            )
 
 
 def _split(source: SourceFile) -> RawDocument | None:
@@ -148,9 +196,9 @@ def _shadowing_aliases(
 ) -> Iterator[NewssiteError]:
     """An alias (an old URL that redirects here) that is the URL of a page that is live, or
     of another story that is not live yet: the redirect would take that page's place."""
-    own = article_url(article.section, article.slug)
+    own = article.url
     stories = {
-        url_key(article_url(other.section, other.slug)): other.source
+        url_key(other.url): other.source
         for other in docs.articles
         if other.source != article.source and other.removed is None
     }
@@ -207,14 +255,14 @@ def _dates_without_offset(raw: RawDocument, config: SiteConfig) -> Iterator[News
 
 
 def _urls_of_sources(docs: Documents) -> dict[str, str]:
-    urls = {a.source: article_url(a.section, a.slug) for a in docs.articles}
+    urls = {a.source: a.url for a in docs.articles}
     urls.update({author.source: author.url for author in docs.authors})
-    urls.update({page.source: page_url(page.slug) for page in docs.pages})
+    urls.update({page.source: page.url for page in docs.pages})
     return urls
 
 
 def _own_url(document: StandalonePage | Author) -> str:
-    return document.url if isinstance(document, Author) else page_url(document.slug)
+    return document.url
 
 
 def _body_of(document: StandalonePage | Author) -> str:
@@ -361,9 +409,7 @@ def _vanished_story_urls(
     fresh = {
         output_path(url): article
         for article in docs.articles
-        if (url := article_url(article.section, article.slug))
-        and output_path(url) in files
-        and output_path(url) not in previous
+        if (url := article.url) and output_path(url) in files and output_path(url) not in previous
     }
     for path in vanished:
         old_url = "/" + path.removesuffix("index.html")
@@ -378,7 +424,7 @@ def _vanished_story_urls(
             or len(vanished) == len(fresh) == 1  # one URL went, one came: a rename
         )
         if match is not None and similar:
-            new_url = article_url(match.section, match.slug)
+            new_url = match.url
             yield NewssiteError(
                 f"the URL changed from {old_url} (published by the last build) to {new_url} "
                 f"and nothing redirects; add `aliases: [{old_url}]`",

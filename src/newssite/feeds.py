@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as etree
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from newssite.config import SiteConfig
@@ -21,6 +21,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
 MEDIA = "http://search.yahoo.com/mrss/"
+XHTML = "http://www.w3.org/1999/xhtml"
 EMPTY_FEED_UPDATED = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -206,12 +207,23 @@ def urlset_output(path: str, entries: Sequence[SitemapEntry], config: SiteConfig
 
 
 def _urlset(entries: Sequence[SitemapEntry], config: SiteConfig) -> bytes:
-    root = etree.Element("urlset", {"xmlns": SITEMAP})
+    names = {"xmlns": SITEMAP}
+    if any(entry.alternates for entry in entries):
+        names["xmlns:xhtml"] = XHTML
+    root = etree.Element("urlset", names)
     for entry in entries:
         url = _sub(root, "url")
         _sub(url, "loc", absolute(entry.url, config.base_url))
         if entry.lastmod:
             _sub(url, "lastmod", _rfc3339(entry.lastmod))
+        if entry.alternates:
+            # Every version of the page, itself too, and x-default: the default edition's.
+            default = ("x-default", entry.alternates[0][1])
+            for language, other in (*entry.alternates, default):
+                link = etree.SubElement(url, "xhtml:link")
+                link.attrib.update(
+                    rel="alternate", hreflang=language, href=absolute(other, config.base_url)
+                )
     return _xml(root)
 
 
@@ -224,10 +236,19 @@ def render_news_sitemap(stories: Sequence[Story], config: SiteConfig) -> Output:
         news = _sub(url, "news:news")
         publication = _sub(news, "news:publication")
         _sub(publication, "news:name", config.title)
-        _sub(publication, "news:language", config.language.split("-")[0].lower())
+        language = story.language or config.language
+        _sub(publication, "news:language", _news_language(language))
         _sub(news, "news:publication_date", _rfc3339(story.date))
         _sub(news, "news:title", story.title)
     return Output("news-sitemap.xml", _xml(root))
+
+
+def _news_language(code: str) -> str:
+    """Google News wants ISO 639 codes, but zh-cn and zh-tw for Chinese."""
+    code = code.lower()
+    if code.startswith("zh-"):
+        return "zh-tw" if code in ("zh-tw", "zh-hant", "zh-hk") else "zh-cn"
+    return code.split("-")[0]
 
 
 def render_robots(config: SiteConfig) -> Output:
@@ -246,7 +267,12 @@ def _thumbnail(photo: Photo) -> str:
     return files[0].url if files else photo.src
 
 
-def render_latest(stories: Sequence[Story], config: SiteConfig) -> Output:
+def render_latest(
+    stories: Sequence[Story],
+    config: SiteConfig,
+    path: str = "latest.json",
+    date_text: Callable[[datetime], str] | None = None,
+) -> Output:
     """The small file that fills the News Feed on article pages, so they never embed lists."""
     stories = [
         {
@@ -254,13 +280,13 @@ def render_latest(stories: Sequence[Story], config: SiteConfig) -> Output:
             "url": href(story.url, config.base_path),
             "section": story.section.title,
             "date": story.date.isoformat(),
-            "date_text": ap_date(story.date.astimezone(config.timezone)),
+            "date_text": (date_text or ap_date)(story.date.astimezone(config.timezone)),
             "photo": href(_thumbnail(story.photo), config.base_path) if story.photo else None,
         }
         for story in stories
     ]
     data = json.dumps({"stories": stories}, ensure_ascii=False, indent=1, sort_keys=True)
-    return Output("latest.json", (data + "\n").encode("utf-8"))
+    return Output(path, (data + "\n").encode("utf-8"))
 
 
 def render_redirects(redirects: Sequence[tuple[str, str]], config: SiteConfig) -> Output:

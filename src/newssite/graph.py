@@ -11,12 +11,14 @@ import hashlib
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from newssite.config import SiteConfig, did_you_mean
+from babel import Locale, UnknownLocaleError
+
+from newssite.config import Edition, SiteConfig, did_you_mean, edition_config
 from newssite.errors import NewssiteError, raise_all
 from newssite.jsonld import news_article_jsonld
 from newssite.markup import ASSET_SCHEME, SOURCE_SCHEME
@@ -60,7 +62,6 @@ from newssite.plan import (
 from newssite.search_parts import SEARCH_BUNDLE_URL
 from newssite.urls import (
     absolute,
-    article_url,
     feed_url,
     href,
     page_url,
@@ -101,10 +102,7 @@ def check_sources(
     raise_all(problems)
     claims = url_claims(
         plan,
-        [
-            *((article_url(a.section, a.slug), a.source) for a in included),
-            *((page_url(p.slug), p.source) for p in standalone),
-        ],
+        [*((a.url, a.source) for a in included), *((p.url, p.source) for p in standalone)],
     )
     _check_collisions(claims, problems)
     _check_aliases(included, standalone, claims, problems)
@@ -124,10 +122,12 @@ def make_site(
     source, an update those its changed files show, with the updates of the live stories
     among them); link problems are raised at once."""
     problems: list[NewssiteError] = []
-    sections = {s.slug: Section(s.slug, s.title, section_url(s.slug)) for s in config.sections}
     targets = plan.targets
     resolved = {a.slug: _resolve_author(a, targets, config, problems) for a in authors}
-    tags = {tag.slug: tag for tag in plan.tags.values()}
+    editions = {("" if e.default else e.code): e for e in config.editions}
+    sections_of = {code: edition_sections(config, e) for code, e in editions.items()}
+    authors_of = {code: edition_authors(resolved, e) for code, e in editions.items()}
+    tags_of = plan.edition_tags or {"": plan.tags}
     stories: dict[str, Story] = {}
     jsonld: dict[str, Mapping[str, object]] = {}
     withdrawn: dict[str, Article] = {}
@@ -141,8 +141,16 @@ def make_site(
         if article.removed is not None:
             withdrawn[article.source] = article
             continue
+        code = article.edition
         story = _made_story(
-            article, sections, resolved, plan.tags, targets, config, publication.now, problems
+            article,
+            sections_of[code],
+            authors_of[code],
+            tags_of[code],
+            targets,
+            config,
+            publication.now,
+            problems,
         )
         if article.source in plan.live:
             made = {
@@ -153,19 +161,24 @@ def make_site(
             coverage = live_coverage(story, article.live_end, plan.live[article.source], 0, made)
             story = replace(story, live=coverage)
         stories[article.source] = story
-        jsonld[article.source] = news_article_jsonld(story, config)
+        seen = edition_config(config, editions[code])
+        versions = plan.alternates.get(_page_path(story.url), ())
+        jsonld[article.source] = news_article_jsonld(story, seen, translations=versions)
     pages = {p.source: _resolve_page(p, targets, config, problems) for p in standalone}
     raise_all(problems)
-    return Site(
+    default = Site(
         info=site_info(
-            config, tuple(sections.values()), plan.standalone, searching=bool(plan.shards)
+            config,
+            tuple(sections_of[""].values()),
+            plan.standalone,
+            searching=bool(plan.shards),
         ),
         now=publication.now,
-        sections=FrozenDict(sections),
+        sections=FrozenDict(sections_of[""]),
         stories=FrozenDict(stories),
         jsonld=FrozenDict(jsonld),
-        authors=FrozenDict(resolved),
-        tags=FrozenDict(tags),
+        authors=FrozenDict(authors_of[""]),
+        tags=FrozenDict({tag.slug: tag for tag in tags_of[""].values()}),
         standalone=FrozenDict(pages),
         withdrawn=FrozenDict(withdrawn),
         updates=FrozenDict(shown_updates),
@@ -174,7 +187,81 @@ def make_site(
         search=plan.shards,
         next_publish=plan.next_publish,
         drafts_included=publication.drafts,
+        alternates=FrozenDict(plan.alternates),
     )
+    if not config.languages:
+        return default
+    bundles = {shard.url for shard in plan.shards}
+    switch = tuple((e.code, language_name(e.code), e.prefix + "/") for e in config.editions)
+    others = {}
+    for code, edition in editions.items():
+        info = site_info(
+            edition_config(config, edition),
+            tuple(sections_of[code].values()),
+            plan.edition_pages.get(code, ()),
+            searching=edition.prefix + SEARCH_BUNDLE_URL in bundles,
+            prefix=edition.prefix,
+        )
+        info = replace(info, editions=switch)
+        others[code] = replace(
+            default,
+            info=info,
+            sections=FrozenDict(sections_of[code]),
+            authors=FrozenDict(authors_of[code]),
+            tags=FrozenDict({tag.slug: tag for tag in tags_of.get(code, {}).values()}),
+        )
+    return replace(others[""], editions=FrozenDict(others))
+
+
+def edition_sections(config: SiteConfig, edition: Edition) -> dict[str, Section]:
+    """The sections as an edition shows them: its titles, under its prefix."""
+    code = edition.code
+    return {
+        s.slug: Section(
+            s.slug,
+            s.title_in(code) if not edition.default else s.title,
+            edition.prefix + section_url(s.slug),
+        )
+        for s in config.sections
+    }
+
+
+def edition_authors(authors: Mapping[str, Author], edition: Edition) -> dict[str, Author]:
+    """The authors as an edition shows them: their pages under its prefix, and their name,
+    role and bio in its language where the author file gives them."""
+    if edition.default:
+        return dict(authors)
+    found = {}
+    for slug, author in authors.items():
+        own = author.editions.get(edition.code) or {}
+        assert isinstance(own, Mapping)
+        found[slug] = replace(
+            author,
+            url=edition.prefix + author.url,
+            name=str(own.get("name", author.name)),
+            role=str(own.get("role", author.role)),
+            bio_html=str(own.get("bio_html", author.bio_html)),
+            bio_text=str(own.get("bio_text", author.bio_text)),
+        )
+    return found
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself, from CLDR: "uk" -> "Українська"."""
+    try:
+        locale = Locale.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return code
+    name = locale.get_display_name(locale) or code
+    return name[:1].upper() + name[1:]
+
+
+def text_direction(code: str) -> str:
+    """ "rtl" for a right-to-left language (CLDR's character order), else "ltr"."""
+    try:
+        return Locale.parse(code, sep="-").text_direction
+    except (UnknownLocaleError, ValueError):
+        return "ltr"
 
 
 def site_info(
@@ -183,6 +270,7 @@ def site_info(
     standalone: Iterable[tuple[str, str]],
     *,
     searching: bool,
+    prefix: str = "",
 ) -> SiteInfo:
     """What every page shows of the site; `standalone` holds (slug, title) of its pages."""
     return SiteInfo(
@@ -191,10 +279,12 @@ def site_info(
         language=config.language,
         base_url=config.base_url,
         sections=sections,
-        pages=tuple((title, page_url(slug)) for slug, title in sorted(standalone)),
-        feed_url="/feed.xml",
-        latest_url=LATEST_URL,
-        search_url=SEARCH_URL if searching else None,
+        pages=tuple((title, prefix + page_url(slug)) for slug, title in sorted(standalone)),
+        feed_url=prefix + "/feed.xml",
+        latest_url=prefix + LATEST_URL,
+        search_url=prefix + SEARCH_URL if searching else None,
+        home_url=prefix + "/",
+        direction=text_direction(config.language),
         opinion_disclaimer=config.opinion_disclaimer,
     )
 
@@ -255,6 +345,10 @@ def _check_live(
                     field="live",
                 )
             )
+
+
+def _page_path(url: str) -> str:
+    return url[1:] + "index.html" if url.endswith("/") else url.lstrip("/")
 
 
 def _index_authors(authors: Iterable[Author], problems: list[NewssiteError]) -> dict[str, Author]:
@@ -368,7 +462,7 @@ def _made_story(
     by = tuple([authors[slug] for slug in article.authors])
     tagged = tuple(dict.fromkeys([tags[name] for name in article.tags]))
     notice = age_notice(article.date, now, config.stale_after_days)
-    url = article_url(article.section, article.slug)
+    url = article.url
     body_html = _resolve_html(article.body_html, article.source, url, targets, config, problems)
     story = Story(
         source=article.source,
@@ -393,6 +487,7 @@ def _made_story(
         sponsor=article.sponsor,
         dateline=article.dateline,
         byline=article.byline,
+        language=config.edition(article.edition).code,
     )
     return story
 
@@ -458,7 +553,7 @@ def _resolve_page(
     config: SiteConfig,
     problems: list[NewssiteError],
 ) -> StandalonePage:
-    url = page_url(page.slug)
+    url = page.url
     html = _resolve_html(page.body_html, page.source, url, targets, config, problems)
     return replace(page, body_html=html)
 
@@ -482,15 +577,22 @@ def article_page(
     )
 
 
-def removed_page(article: Article, sections: Mapping[str, Section]) -> Page:
-    """The short notice that replaces a story taken down: no body, no photo, not indexed."""
+def _same(text: str) -> str:
+    return text
+
+
+def removed_page(
+    article: Article, sections: Mapping[str, Section], _: Callable[[str], str] = _same
+) -> Page:
+    """The short notice that replaces a story taken down: no body, no photo, not indexed.
+    `_`: the gettext of the page's language."""
     removal = article.removed
     assert isinstance(removal, Removal)
     return Page(
         "removed",
-        article_url(article.section, article.slug),
+        article.url,
         "removed.html",
-        REMOVED_TITLE,
+        _(REMOVED_TITLE),
         removal.reason,
         FrozenDict({"removal": removal, "section": sections[article.section]}),
         noindex=True,
@@ -506,7 +608,7 @@ def redirect_page(alias: str, target: str, title: str, config: SiteConfig) -> Pa
 def standalone_page(page: StandalonePage) -> Page:
     return Page(
         "page",
-        page_url(page.slug),
+        page.url,
         "page.html",
         page.title,
         page.summary,
@@ -514,14 +616,17 @@ def standalone_page(page: StandalonePage) -> Page:
     )
 
 
-def not_found_page() -> Page:
-    return Page("notfound", NOT_FOUND_URL, "404.html", "Page not found", noindex=True)
+def not_found_page(prefix: str = "", _: Callable[[str], str] = _same) -> Page:
+    title = _("Page not found")
+    return Page("notfound", prefix + NOT_FOUND_URL, "404.html", title, noindex=True)
 
 
-def search_page(bundle_url: str, config: SiteConfig) -> Page:
-    description = f"Search the stories of {config.title}."
+def search_page(
+    bundle_url: str, config: SiteConfig, prefix: str = "", _: Callable[[str], str] = _same
+) -> Page:
+    description = _("Search the stories of %(site)s.") % {"site": config.title}
     context = FrozenDict({"bundle_url": bundle_url})
-    return Page("search", SEARCH_URL, "search.html", "Search", description, context)
+    return Page("search", prefix + SEARCH_URL, "search.html", _("Search"), description, context)
 
 
 def list_page(
@@ -534,27 +639,41 @@ def list_page(
     items: tuple[Story, ...],
     config: SiteConfig,
     subject: Mapping[str, object],
+    _: Callable[[str], str] = _same,
 ) -> Page:
-    """One page of a list (paginate() decides which stories are on it)."""
-    page_title = title if pagination.number == 0 else f"{title} – page {pagination.number}"
+    """One page of a list (paginate() decides which stories are on it); `_`: the gettext
+    of its language."""
+    page_title = title
+    if pagination.number:
+        page_title = _("%(title)s – page %(number)s") % {
+            "title": title,
+            "number": pagination.number,
+        }
     if kind == "home" and pagination.number == 0:
         page_title = config.title
     context = {**subject, "stories": items, "pagination": pagination}
-    description = _list_description(kind, title, subject, config)
+    description = _list_description(kind, title, subject, config, _)
     list_feed = None if kind == "tag" else feed_url(list_url)
     return Page(kind, url, template, page_title, description, FrozenDict(context), list_feed)
 
 
 def _list_description(
-    kind: str, title: str, subject: Mapping[str, object], config: SiteConfig
+    kind: str,
+    title: str,
+    subject: Mapping[str, object],
+    config: SiteConfig,
+    _: Callable[[str], str] = _same,
 ) -> str:
     if kind == "home":
-        return config.description or f"The latest news from {config.title}."
+        return config.description or _("The latest news from %(site)s.") % {"site": config.title}
     if kind == "author":
         author = subject["author"]
         assert isinstance(author, Author)
-        return author.bio_text or f"Stories by {author.name}."
-    return f"{title}: the latest stories from {config.title}."
+        return author.bio_text or _("Stories by %(name)s.") % {"name": author.name}
+    return _("%(title)s: the latest stories from %(site)s.") % {
+        "title": title,
+        "site": config.title,
+    }
 
 
 def _check_collisions(
@@ -595,9 +714,9 @@ def _check_aliases(
     owners.setdefault(url_key("/_redirects"), "a file newssite generates")
     first_claim: dict[str, str] = {}
     claimants: list[tuple[Article | StandalonePage, str, str]] = [
-        (a, article_url(a.section, a.slug), "story") for a in articles if a.aliases
+        (a, a.url, "story") for a in articles if a.aliases
     ]
-    claimants += [(p, page_url(p.slug), "page") for p in standalone if p.aliases]
+    claimants += [(p, p.url, "page") for p in standalone if p.aliases]
     for article, url, noun in claimants:
         own = url_key(url)
         for index, alias in enumerate(article.aliases):

@@ -20,11 +20,15 @@ SCHEMA_TYPES = {
 
 
 def news_article_jsonld(
-    story: Story, config: SiteConfig, modified: datetime | None = None
+    story: Story,
+    config: SiteConfig,
+    modified: datetime | None = None,
+    translations: tuple[tuple[str, str], ...] = (),
 ) -> dict[str, object]:
     """schema.org NewsArticle (or the type of the story's type, or LiveBlogPosting) for
     search engines; every author is a Person with a url, a wire byline an Organization.
-    `modified` is story.modified when the caller has it already."""
+    `modified` is story.modified when the caller has it already. `translations`: (language,
+    URL) of each edition's version, the original (the default edition's) first."""
     url = absolute(story.url, config.base_url)
     kind = "LiveBlogPosting" if story.live else SCHEMA_TYPES.get(story.story_type, "NewsArticle")
     authors: list[dict[str, object]] = [
@@ -51,6 +55,16 @@ def news_article_jsonld(
         },
         "inLanguage": config.language,
     }
+    others = [(code, link) for code, link in translations if link != story.url]
+    if others:
+        work = [
+            {"@type": "NewsArticle", "url": absolute(link, config.base_url), "inLanguage": code}
+            for code, link in others
+        ]
+        if translations[0][1] == story.url:
+            data["workTranslation"] = work
+        else:
+            data["translationOfWork"] = work[0]
     if story.tags:
         data["keywords"] = [tag.name for tag in story.tags]
     if story.corrections:

@@ -17,7 +17,7 @@ from pathlib import Path
 from newssite.plan import AuthorRecord, PageRecord, Plan, Records, StoryRecord, UpdateRecord
 
 INDEX_NAME = "last-plan.json"
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,8 @@ def save_last_plan(cache_dir: Path, last: LastPlan) -> None:
                 [s.live, s.live_end.isoformat() if s.live_end else None] if s.live else None
                 for s in stories
             ],
+            "edition": [s.edition for s in stories],
+            "translations": [s.translations for s in stories],
             "related": [
                 None
                 if s.source not in last.related
@@ -122,10 +124,13 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
             columns["photos"],
             columns["type"],
             columns["live"],
+            columns["edition"],
+            columns["translations"],
             strict=True,
         ):
             (source, document, key, teaser, url, date, section, authors, tags, flags) = row[:10]
-            aliases, assets, changed, title, links, photos, story_type, live = row[10:]
+            aliases, assets, changed, title, links, photos, story_type, live = row[10:18]
+            edition, translations = row[18:]
             live_end = moment(live[1]) if live and live[1] else None
             published = moment(date)
             records.append(
@@ -150,6 +155,8 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
                     str(story_type),
                     bool(live),
                     live_end,
+                    str(edition),
+                    str(translations),
                 )
             )
         related = {
@@ -163,9 +170,20 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
         )
         pages = tuple(
             PageRecord(
-                str(a), str(b), str(c), str(d), str(e), tuple(f), tuple(g), tuple(h), tuple(i)
+                str(a),
+                str(b),
+                str(c),
+                str(d),
+                str(e),
+                tuple(f),
+                tuple(g),
+                tuple(h),
+                tuple(i),
+                str(j),
+                str(k),
+                str(m),
             )
-            for a, b, c, d, e, f, g, h, i in data["pages"]
+            for a, b, c, d, e, f, g, h, i, j, k, m in data["pages"]
         )
         updates = {
             str(a): UpdateRecord(

@@ -149,6 +149,8 @@ class Author:
     bio_text: str = ""
     extra: Mapping[str, object] = field(default_factory=_empty)
     lines: Mapping[str, int] = field(default_factory=_empty)  # field -> line, for photo checks
+    # edition code -> {name, role, bio_html, bio_text} in that edition's language
+    editions: Mapping[str, object] = field(default_factory=_empty)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,10 +185,17 @@ class Article:
     byline: str = ""  # a wire or staff byline without an author page ("Associated Press")
     live: bool = False  # live coverage: updates in the updates/ folder beside index.md
     live_end: datetime | None = None
+    edition: str = ""  # the code of its edition; "" for the default edition
+    prefix: str = ""  # what its URL starts with: "" or its edition's "/uk"
+    translations: str = ""  # the source its translations share (the original's, no suffix)
 
     @property
     def modified(self) -> datetime:
         return newest_change(self.date, self.updated, self.corrections)
+
+    @property
+    def url(self) -> str:
+        return f"{self.prefix}/{self.section}/{self.slug}/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +210,13 @@ class StandalonePage:
     assets: tuple[str, ...] = ()
     lines: Mapping[str, int] = field(default_factory=_empty)  # field -> line, for photo checks
     aliases: tuple[str, ...] = ()  # old URLs that redirect here
+    edition: str = ""  # as Article's
+    prefix: str = ""
+    translations: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"{self.prefix}/{self.slug}/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +275,7 @@ class Story:
     dateline: str = ""
     byline: str = ""  # a wire or staff byline without an author page
     live: LiveCoverage | None = None
+    language: str = ""  # its edition's language code
 
     @property
     def modified(self) -> datetime:
@@ -325,6 +342,9 @@ class SiteInfo:
     latest_url: str
     search_url: str | None = None
     opinion_disclaimer: str = ""  # shown under opinion pieces
+    home_url: str = "/"  # the front page of this edition
+    direction: str = "ltr"  # of its language: "rtl" for Arabic, Hebrew, Persian, Urdu...
+    editions: tuple[tuple[str, str, str], ...] = ()  # (code, name, front page) of each edition
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,6 +377,7 @@ class SitemapEntry(NamedTuple):
     url: str
     lastmod: datetime | None = None
     story: bool = False  # a story's page (else a list or standalone page)
+    alternates: tuple[tuple[str, str], ...] = ()  # (language, URL) of each edition's version
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,6 +419,12 @@ class Site:
     search: tuple[SearchShard, ...] = ()  # the parts of the search index; () when search is off
     next_publish: datetime | None = None
     drafts_included: bool = False
+    editions: Mapping[str, Site] = field(default_factory=_empty)  # code -> the edition's Site
+    alternates: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=_empty)
+
+    def edition(self, code: str) -> Site:
+        """The site as an edition's files see it (its sections, authors, tags, words)."""
+        return self.editions.get(code, self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
+
 from newssite.cache import BuildCache, cache_salt, parse_key
 from newssite.config import SiteConfig
 from newssite.errors import NewssiteError
@@ -61,12 +63,14 @@ ARTICLE_FIELDS = (
     "byline",
     "live",
     "live_end",
+    "lang",
+    "translation_of",
 )
 UPDATE_FIELDS = ("date", "title", "author", "pinned", "photo")
 SPONSOR_FIELDS = ("name", "url")
 UPDATES_FOLDER = "updates"
 AUTHOR_FIELDS = ("name", "role", "avatar", "links", "email", "slug")
-PAGE_FIELDS = ("title", "summary", "slug", "draft", "aliases")
+PAGE_FIELDS = ("title", "summary", "slug", "draft", "aliases", "lang", "translation_of")
 PHOTO_FIELDS = ("src", "alt", "caption", "credit")
 CORRECTION_FIELDS = ("date", "text")
 REMOVAL_FIELDS = ("date", "reason")
@@ -314,7 +318,7 @@ def _normal_parts(path: PurePosixPath) -> list[str]:
     return parts
 
 
-def _slug(fields: _Fields, source: SourceFile) -> str:
+def _slug(fields: _Fields, source: SourceFile, config: SiteConfig | None = None) -> str:
     explicit = fields.raw.meta.get("slug")
     if explicit is not None:
         text = fields.text("slug")
@@ -324,6 +328,8 @@ def _slug(fields: _Fields, source: SourceFile) -> str:
         return text
     path = PurePosixPath(source.path)
     stem = path.parent.name if path.stem == "index" else path.stem  # a story folder
+    if config is not None and config.languages:
+        stem = split_edition(stem, config)[0]
     try:
         return slugify(stem)
     except InvalidSlugError:
@@ -331,10 +337,61 @@ def _slug(fields: _Fields, source: SourceFile) -> str:
         return ""
 
 
+def split_edition(stem: str, config: SiteConfig) -> tuple[str, str | None]:
+    """A file name's stem without its edition suffix, and the suffix: "vote.uk" -> ("vote",
+    "uk"). A suffix that names no language is part of the name ("v2.final")."""
+    name, dot, suffix = stem.rpartition(".")
+    if not config.languages or not dot or not name:
+        return stem, None
+    if any(suffix.lower() == edition.code.lower() for edition in config.editions):
+        return name, suffix
+    if len(suffix) <= 8 and _is_language(suffix):
+        return name, suffix
+    return stem, None
+
+
+def _is_language(code: str) -> bool:
+    try:
+        Locale.parse(code, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def _edition(fields: _Fields, source: SourceFile, config: SiteConfig) -> tuple[str, str, str]:
+    """(edition code, URL prefix, the source its translations share) of a story or page."""
+    stem, suffix = split_edition(PurePosixPath(source.path).stem, config)
+    lang = fields.text("lang")
+    codes = {edition.code.lower(): edition for edition in config.editions}
+    code = lang or suffix
+    edition = config.editions[0]
+    if code:
+        if code.lower() not in codes:
+            known = ", ".join(e.code for e in config.editions)
+            name = "lang" if lang else "file name"
+            fields.error(
+                "lang",
+                f"'{code}' in the {name} is not an edition of this site (editions: {known}; "
+                "add it to [[languages]] in newssite.toml)",
+            )
+        else:
+            edition = codes[code.lower()]
+    original = fields.text("translation_of")
+    if original:
+        path = PurePosixPath("content", original)
+        stem_of, _ = split_edition(path.stem, config)
+        group = str(path.with_name(stem_of + path.suffix))
+    else:
+        path = PurePosixPath(source.path)
+        group = str(path.with_name(stem + path.suffix))
+    return ("" if edition.default else edition.code), edition.prefix, group
+
+
 def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fields]:
     fields = _Fields(raw)
     meta = raw.meta
-    zone = ctx.config.timezone
+    code, prefix, group = _edition(fields, raw.source, ctx.config)
+    zone = ctx.config.edition(code).timezone or ctx.config.timezone
     title = fields.text("title", required=True)
     moment = _moment(fields, "date", meta.get("date"), zone, required=True)
     updated = _moment(fields, "updated", meta.get("updated"), zone, required=False)
@@ -354,7 +411,7 @@ def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fie
     summary = fields.text("summary")
     tags = _tags(fields, meta.get("tags"))
     photo = _photo(fields, "photo", meta.get("photo"), ctx)
-    slug = _slug(fields, raw.source)
+    slug = _slug(fields, raw.source, ctx.config)
     draft = fields.flag("draft")
     corrections = _corrections(fields, meta.get("corrections"), zone, moment)
     removed = _removal(fields, meta.get("removed"), zone, moment)
@@ -410,6 +467,9 @@ def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fie
         byline=byline,
         live=live,
         live_end=live_end,
+        edition=code,
+        prefix=prefix,
+        translations=group,
     )
     return article, fields
 
@@ -791,7 +851,9 @@ def parse_author(raw: RawDocument, ctx: _Context) -> tuple[Author | None, _Field
     if avatar and not avatar.alt:
         avatar = Photo(avatar.src, name, avatar.caption, avatar.credit, avatar.source)
     links = _links(fields, meta.get("links"))
-    extra = fields.unknown_keys(AUTHOR_FIELDS)
+    codes = tuple(edition.code for edition in ctx.config.languages)
+    editions = _author_editions(fields, meta, codes, ctx)
+    extra = fields.unknown_keys(AUTHOR_FIELDS + codes)
     body = _render(fields, ctx, raw)
     if fields.problems or body is None:
         return None, fields
@@ -808,8 +870,39 @@ def parse_author(raw: RawDocument, ctx: _Context) -> tuple[Author | None, _Field
         bio_text=body.summary,
         extra=FrozenDict(extra),
         lines=_lines_with_images(raw),
+        editions=editions,
     )
     return author, fields
+
+
+def _author_editions(
+    fields: _Fields, meta: Mapping[str, object], codes: tuple[str, ...], ctx: _Context
+) -> FrozenDict:
+    """`uk: { name, role, bio }`: the author as an edition shows them (bio in Markdown)."""
+    found = {}
+    for code in codes:
+        value = meta.get(code)
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            fields.error(code, "expected a mapping of name, role and bio")
+            continue
+        own: dict[str, str] = {}
+        for key, text in value.items():
+            if key not in ("name", "role", "bio"):
+                fields.error(
+                    f"{code}.{key}",
+                    f"unknown field{did_you_mean_field(str(key), ('name', 'role', 'bio'))}",
+                )
+            elif not isinstance(text, str):
+                fields.error(f"{code}.{key}", f"expected text, got {_kind(text)}")
+            elif key == "bio":
+                bio = ctx.renderer.render(text, fields.raw.source.path)
+                own.update(bio_html=bio.html, bio_text=bio.summary)
+            else:
+                own[key] = text.strip()
+        found[code] = FrozenDict(own)
+    return FrozenDict(found)
 
 
 def _links(fields: _Fields, value: object) -> tuple[tuple[str, str], ...]:
@@ -837,7 +930,8 @@ def parse_page(raw: RawDocument, ctx: _Context) -> tuple[StandalonePage | None, 
     fields = _Fields(raw)
     title = fields.text("title", required=True)
     summary = fields.text("summary")
-    slug = _slug(fields, raw.source)
+    code, prefix, group = _edition(fields, raw.source, ctx.config)
+    slug = _slug(fields, raw.source, ctx.config)
     fields.flag("draft")
     aliases = _aliases(fields, raw.meta.get("aliases"))
     extra = fields.unknown_keys(PAGE_FIELDS)
@@ -855,6 +949,9 @@ def parse_page(raw: RawDocument, ctx: _Context) -> tuple[StandalonePage | None, 
         assets=body.assets,
         lines=_lines_with_images(raw),
         aliases=aliases,
+        edition=code,
+        prefix=prefix,
+        translations=group,
     )
     return page, fields
 
@@ -882,6 +979,8 @@ def _parse_settings(config: SiteConfig) -> tuple[object, ...]:
         config.timezone.key,
         tuple(section.slug for section in config.sections),
         markup_settings(config),
+        "author editions",
+        tuple((e.code, e.timezone and e.timezone.key) for e in config.languages),
     )
 
 

@@ -6,6 +6,11 @@ stories are published, which lists, feeds and sitemaps show them and in what ord
 search index's parts, related stories, redirects and the next publish time. A whole build,
 an update after a change, the preview and `check` all plan with it, and differ only in
 where the records come from. A file is made again exactly when its digest changed.
+
+Each edition of a site in several languages ([[languages]]) is planned as a whole site
+under its prefix (/uk/): its stories' lists, tags, related stories, feeds and search index
+are its own. The sitemap, the news sitemap and robots.txt are one for the site; each page's
+versions in the other editions (`alternates`) go into its digest.
 """
 
 from __future__ import annotations
@@ -20,10 +25,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import NamedTuple, TypeVar
 
-from newssite.config import SiteConfig
+from newssite.config import Edition, SiteConfig
 from newssite.images import PhotoStore, shown_photos
 from newssite.markup import SOURCE_SCHEME
 from newssite.model import (
+    EMPTY,
     Article,
     Asset,
     Author,
@@ -38,7 +44,6 @@ from newssite.parse import Documents
 from newssite.related import RELATED_COUNT, WINDOW, RelatedKey, choose_related
 from newssite.search_parts import SEARCH_BUNDLE_URL, search_shards
 from newssite.urls import (
-    article_url,
     author_url,
     feed_url,
     json_feed_url,
@@ -116,6 +121,8 @@ class StoryRecord(NamedTuple):
     story_type: str = "news"  # model.STORY_TYPES; sponsored stories stay out of the news sitemap
     live: bool = False  # live coverage, with its updates in Records.updates
     live_end: datetime | None = None
+    edition: str = ""  # its edition's code; "" for the default edition
+    translations: str = ""  # the source it and its translations share (parse.py)
 
 
 class UpdateRecord(NamedTuple):
@@ -162,6 +169,13 @@ class PageRecord(NamedTuple):
     assets: tuple[str, ...]
     photos: tuple[str, ...]
     aliases: tuple[str, ...] = ()  # old site paths that redirect here
+    edition: str = ""  # as StoryRecord's
+    translations: str = ""
+    prefix: str = ""  # its edition's URL prefix: "" or "/uk"
+
+    @property
+    def url(self) -> str:
+        return f"{self.prefix}{page_url(self.slug)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +227,7 @@ def story_record(article: Article, document: str, photos: tuple[str, ...] = ()) 
         document,
         page_key,
         teaser,
-        article_url(article.section, article.slug),
+        article.url,
         article.date,
         article.section,
         article.authors,
@@ -229,6 +243,8 @@ def story_record(article: Article, document: str, photos: tuple[str, ...] = ()) 
         article.story_type,
         article.live,
         article.live_end,
+        article.edition,
+        article.translations,
     )
 
 
@@ -265,6 +281,9 @@ def page_record(page: StandalonePage, document: str, photos: tuple[str, ...] = (
         page.assets,
         photos,
         page.aliases,
+        page.edition,
+        page.translations,
+        page.prefix,
     )
 
 
@@ -298,8 +317,8 @@ def documents_by_source(docs: Documents) -> dict[str, str]:
     return {key.split(":", 1)[1].rsplit(":", 2)[0]: key for key in docs.keys}
 
 
-def _slug(record: AuthorRecord | PageRecord) -> str:
-    return record.slug
+def _slug(record: AuthorRecord | PageRecord) -> tuple[str, str]:
+    return (record.slug, record.prefix if isinstance(record, PageRecord) else "")
 
 
 def linked_sources(html: str) -> tuple[str, ...]:
@@ -337,6 +356,9 @@ class Plan:
     next_publish: datetime | None
     pages: int  # HTML pages
     live: Mapping[str, LivePlan] = field(default_factory=dict)  # live story source -> its plan
+    edition_tags: Mapping[str, Mapping[str, Tag]] = EMPTY  # edition code -> its `tags`
+    edition_pages: Mapping[str, tuple[tuple[str, str], ...]] = EMPTY  # its `standalone`
+    alternates: Mapping[str, Alternates] = EMPTY  # output path -> versions in each edition
 
 
 class UrlClaim(NamedTuple):
@@ -356,7 +378,7 @@ def url_claims(plan: Plan, sources: Iterable[tuple[str, str]]) -> dict[str, list
         claims[url_key(url)].append(UrlClaim(url, source))
     for asset in plan.assets:
         claims[url_key(asset.url)].append(UrlClaim(asset.url, asset.source))
-    for job in plan.jobs.values():
+    for path, job in plan.jobs.items():
         kind = str(job[0])
         if kind == "list":
             list_kind, list_url, pagination = str(job[1]), str(job[2]), job[5]
@@ -369,8 +391,8 @@ def url_claims(plan: Plan, sources: Iterable[tuple[str, str]]) -> dict[str, list
             )
             if numbered is not None:
                 claims[url_key(numbered)].append(UrlClaim(numbered, f"the numbered pages of {url}"))
-        elif kind in ("notfound", "search"):
-            url = NOT_FOUND_URL if kind == "notfound" else SEARCH_URL
+        elif kind in ("notfound", "search"):  # in each edition: "/404.html", "/uk/search/"
+            url = "/" + path.removesuffix("index.html")
             claims[url_key(url)].append(UrlClaim(url, f"the generated {kind} page"))
     for url in GENERATED_URLS:
         if url != NOT_FOUND_URL:
@@ -397,15 +419,18 @@ def chronological(story: StoryRecord | Article) -> tuple[float, datetime, str]:
     return (story.date.timestamp(), story.date, story.source)
 
 
-def canonical_tags(oldest_first: Iterable[StoryRecord | Article]) -> dict[str, Tag]:
-    """Each spelling of a tag -> its Tag; equal slugs are one tag, the oldest spelling wins."""
+def canonical_tags(
+    oldest_first: Iterable[StoryRecord | Article], prefix: str = ""
+) -> dict[str, Tag]:
+    """Each spelling of a tag -> its Tag; equal slugs are one tag, the oldest spelling wins.
+    `prefix`: the URL prefix of the stories' edition."""
     by_slug: dict[str, Tag] = {}
     by_name: dict[str, Tag] = {}
     for story in oldest_first:
         for name in story.tags:
             if name not in by_name:
                 slug = slugify(name)
-                by_name[name] = by_slug.setdefault(slug, Tag(slug, name, tag_url(slug)))
+                by_name[name] = by_slug.setdefault(slug, Tag(slug, name, prefix + tag_url(slug)))
     return by_name
 
 
@@ -519,65 +544,96 @@ def make_plan(
     included = sorted((s for s in stories if publication.includes(s)), key=chronological)
     included.reverse()
     published = [s for s in included if not s.removed]
-    oldest_first = published[::-1]
-    tags = canonical_tags(oldest_first)
-    slug_of = {name: tag.slug for name, tag in tags.items()}.__getitem__
-    slugs_of = {s.source: tuple(dict.fromkeys(map(slug_of, s.tags))) for s in published}
-    keys: list[RelatedKey] = [(s.url, s.section, slugs_of[s.source], s.draft) for s in oldest_first]
-    start = _choose_from(oldest_first, records, related, chosen_from)
-    if start < len(oldest_first) or related is None:
-        related = _related(oldest_first, keys, related or {}, start)
-    found = [s.url for s in oldest_first if not s.draft and s.date <= now]
-    shards = search_shards(found) if config.search else ()
+    editions = [(_code(e), e) for e in config.editions]
+    tags_of: dict[str, dict[str, Tag]] = {}
+    slugs_of: dict[str, tuple[str, ...]] = {}
+    chosen: dict[str, tuple[str, ...]] = {}
+    shards: list[SearchShard] = []
+    for code, edition in editions:
+        oldest_first = [s for s in reversed(published) if s.edition == code]
+        tags = tags_of[code] = canonical_tags(oldest_first, edition.prefix)
+        slug_of = {name: tag.slug for name, tag in tags.items()}.__getitem__
+        slugs_of.update(
+            (s.source, tuple(dict.fromkeys(map(slug_of, s.tags)))) for s in oldest_first
+        )
+        keys: list[RelatedKey] = [
+            (s.url, s.section, slugs_of[s.source], s.draft) for s in oldest_first
+        ]
+        start = _choose_from(oldest_first, records, related, chosen_from, code)
+        if start < len(oldest_first) or related is None:
+            chosen.update(_related(oldest_first, keys, related or {}, start))
+        else:
+            chosen.update((s.source, related.get(s.source, ())) for s in oldest_first)
+        found = [s.url for s in oldest_first if not s.draft and s.date <= now]
+        if config.search:
+            shards += search_shards(found, edition.prefix + SEARCH_BUNDLE_URL)
     targets = {s.source: s.url for s in included}
     targets.update({a.source: author_url(a.slug) for a in records.authors})
-    targets.update({p.source: page_url(p.slug) for p in records.pages})
+    targets.update({p.source: p.url for p in records.pages})
 
     site_key = _sha(
         repr(
             (
                 basis,
-                [(p.slug, p.title) for p in records.pages],
-                bool(shards),
+                [(p.slug, p.title, p.edition) for p in records.pages],
+                [shard.url for shard in shards],
                 [a.slug for a in records.authors],
             )
         )
     )
     planner = _Planner(records, config, site_key, targets, now, templates or {})
-    planner.articles(published, related)
+    planner.alternates = _alternates(published, records, config, shards)
+    planner.articles(published, chosen)
     planner.live(published, live, written)
     planner.removed(s for s in included if s.removed)
-    by_section: dict[str, list[StoryRecord]] = defaultdict(list)
-    by_author: dict[str, list[StoryRecord]] = defaultdict(list)
-    by_tag: dict[str, list[StoryRecord]] = defaultdict(list)
-    for story in published:
-        by_section[story.section].append(story)
-        for slug in story.authors:
-            by_author[slug].append(story)
-        for slug in slugs_of[story.source]:
-            by_tag[slug].append(story)
-    tag_of_slug = {tag.slug: tag for tag in tags.values()}
-    lists = [("home", "/", "", published)]
-    lists += [("section", section_url(s.slug), s.slug, by_section[s.slug]) for s in config.sections]
-    lists += [("author", author_url(a.slug), a.slug, by_author[a.slug]) for a in records.authors]
-    lists += [("tag", tag_of_slug[slug].url, slug, by_tag[slug]) for slug in sorted(by_tag)]
-    for kind, list_url, subject, members in lists:
-        planner.list_pages(kind, list_url, subject, members)
-    planner.standalone()
-    planner.add(output_path(NOT_FOUND_URL), ("notfound",), ())
-    if shards:
-        planner.add(output_path(SEARCH_URL), ("search", shards[0].url), ())
-        planner.entries.append(SitemapEntry(SEARCH_URL, None, False))
+    all_lists = []
+    for code, edition in editions:
+        prefix = edition.prefix
+        members = [s for s in published if s.edition == code]
+        by_section: dict[str, list[StoryRecord]] = defaultdict(list)
+        by_author: dict[str, list[StoryRecord]] = defaultdict(list)
+        by_tag: dict[str, list[StoryRecord]] = defaultdict(list)
+        for story in members:
+            by_section[story.section].append(story)
+            for slug in story.authors:
+                by_author[slug].append(story)
+            for slug in slugs_of[story.source]:
+                by_tag[slug].append(story)
+        tag_of_slug = {tag.slug: tag for tag in tags_of[code].values()}
+        lists = [("home", prefix + "/", "", members)]
+        lists += [
+            ("section", prefix + section_url(s.slug), s.slug, by_section[s.slug])
+            for s in config.sections
+        ]
+        lists += [
+            ("author", prefix + author_url(a.slug), a.slug, by_author[a.slug])
+            for a in records.authors
+        ]
+        lists += [("tag", tag_of_slug[slug].url, slug, by_tag[slug]) for slug in sorted(by_tag)]
+        for kind, list_url, subject, shown in lists:
+            planner.list_pages(kind, list_url, subject, shown)
+        planner.standalone(code)
+        planner.add(output_path(prefix + NOT_FOUND_URL), ("notfound",), ())
+        shard = next((s for s in shards if s.url == prefix + SEARCH_BUNDLE_URL), None)
+        if shard is not None:
+            planner.add(output_path(prefix + SEARCH_URL), ("search", shard.url), ())
+            planner.entry(SitemapEntry(prefix + SEARCH_URL, None, False))
+        all_lists.append((prefix, members, lists))
     redirects = planner.redirects(included)
     planner.sitemaps()
-    for kind, list_url, subject, members in lists:
-        if kind != "tag":
-            planner.feeds(kind, list_url, subject, members)
+    for prefix, members, lists in all_lists:
+        for kind, list_url, subject, shown in lists:
+            if kind != "tag":
+                planner.feeds(kind, list_url, subject, shown)
+        if prefix:
+            latest = members[:LATEST_COUNT]
+            job = ("latest", tuple(s.source for s in latest))
+            planner.add(output_path(prefix + LATEST_URL), job, latest, teaser=True)
     news = [
         s for s in published if now - s.date <= NEWS_SITEMAP_WINDOW and s.story_type != "sponsored"
     ][:NEWS_SITEMAP_LIMIT]
     planner.add("news-sitemap.xml", ("news", tuple(s.source for s in news)), news)
-    latest = published[:LATEST_COUNT]
+    latest = [s for s in published if not s.edition][:LATEST_COUNT]
     planner.add("latest.json", ("latest", tuple(s.source for s in latest)), latest, teaser=True)
     planner.add("robots.txt", ("robots",), ())
     if redirects:
@@ -594,9 +650,9 @@ def make_plan(
         included=frozenset(s.source for s in included),
         jobs=planner.jobs,
         digests=planner.digests,
-        related=related,
-        tags=tags,
-        shards=shards,
+        related=chosen,
+        tags=tags_of[""],
+        shards=tuple(shards),
         redirects=redirects,
         targets=targets,
         assets=_assets(published, records.pages, records.updates, live),
@@ -605,11 +661,67 @@ def make_plan(
             for record in (*published, *records.authors, *records.pages)
             for name in record.photos
         ),
-        standalone=tuple(sorted((p.slug, p.title) for p in records.pages)),
+        standalone=tuple(sorted((p.slug, p.title) for p in records.pages if not p.edition)),
         next_publish=min(upcoming) if upcoming and not publication.future else None,
         pages=planner.pages,
         live=live,
+        edition_tags=tags_of,
+        edition_pages={
+            code: tuple(sorted((p.slug, p.title) for p in records.pages if p.edition == code))
+            for code, _ in editions
+        },
+        alternates=planner.alternates,
     )
+
+
+def _code(edition: Edition) -> str:
+    """How records name an edition: "" for the default one, else its code."""
+    return "" if edition.default else edition.code
+
+
+Alternates = tuple[tuple[str, str], ...]  # (language, URL) of each edition's version
+
+
+def _alternates(
+    published: Sequence[StoryRecord],
+    records: Records,
+    config: SiteConfig,
+    shards: Sequence[SearchShard],
+) -> dict[str, Alternates]:
+    """Each page's versions in the other editions, by its output path: the translations of
+    a story or page, and the same list or search page in each edition. {} with one edition."""
+    if not config.languages:
+        return {}
+    language = {_code(e): e.code for e in config.editions}
+    order = {_code(e): n for n, e in enumerate(config.editions)}
+    groups: dict[str, dict[str, str]] = defaultdict(dict)
+    for record in (*published, *records.pages):
+        url = record.url
+        groups[record.translations].setdefault(record.edition, url)
+    found: dict[str, Alternates] = {}
+    for versions in groups.values():
+        if len(versions) < 2:
+            continue
+        shown = tuple((language[c], versions[c]) for c in sorted(versions, key=order.__getitem__))
+        for url in versions.values():
+            found[_page_path(url)] = shown
+    lists = ["/"]
+    lists += [section_url(s.slug) for s in config.sections]
+    lists += [author_url(a.slug) for a in records.authors]
+    if config.search:
+        lists.append(SEARCH_URL)
+    prefixes = [(e.code, e.prefix) for e in config.editions]
+    searching = {shard.url for shard in shards}
+    for url in lists:
+        shown = tuple(
+            (code, prefix + url)
+            for code, prefix in prefixes
+            if url != SEARCH_URL or prefix + SEARCH_BUNDLE_URL in searching
+        )
+        if len(shown) > 1:
+            for _, each in shown:
+                found[_page_path(each)] = shown
+    return found
 
 
 PAGE_KINDS = frozenset(
@@ -660,6 +772,12 @@ class _Planner:
         self.digests: dict[str, str] = {}
         self.entries: list[SitemapEntry] = []
         self.pages = 0
+        self.alternates: dict[str, Alternates] = {}
+
+    def entry(self, entry: SitemapEntry) -> None:
+        """A URL of the sitemap, with its versions in the other editions."""
+        versions = self.alternates.get(_page_path(entry.url))
+        self.entries.append(entry if versions is None else entry._replace(alternates=versions))
 
     def add(
         self,
@@ -681,6 +799,8 @@ class _Planner:
         else:
             keys = "\1".join(map(self.whole_key, shown))
         self.jobs[path] = job
+        if path in self.alternates:
+            extra = f"{extra}\0{self.alternates[path]!r}"
         self.digests[path] = _sha(f"{self._basis(job)}\0{job!r}\0{keys}\0{extra}")
         if job[0] in PAGE_KINDS:
             self.pages += 1
@@ -714,6 +834,8 @@ class _Planner:
             chosen = related.get(story.source, ())
             notice = age_notice(story.date, self.now, self.config.stale_after_days)
             extra = f"{self._bylines(story.authors)}\0{self._links(story.links)}\0{notice}"
+            if _page_path(story.url) in self.alternates:
+                extra += f"\0{self.alternates[_page_path(story.url)]!r}"
             shown = [records[source] for source in chosen]
             bylines = self.bylines
             job = ("article", story.source, chosen)
@@ -726,7 +848,7 @@ class _Planner:
                 + f"\0{extra}"
             )
             self.pages += 1
-            self.entries.append(SitemapEntry(story.url, story.modified, True))
+            self.entry(SitemapEntry(story.url, story.modified, True))
 
     def live(
         self,
@@ -768,13 +890,15 @@ class _Planner:
             job = ("list", kind, list_url, subject, url, pagination, sources)
             self.add(_page_path(url), job, shown, teaser=True, extra=extra)
             lastmod = max(shown, key=lambda s: s.modified.timestamp()).modified if shown else None
-            self.entries.append(SitemapEntry(url, lastmod, False))
+            self.entry(SitemapEntry(url, lastmod, False))
 
-    def standalone(self) -> None:
+    def standalone(self, edition: str) -> None:
         for page in sorted(self.records.pages, key=lambda p: p.slug):
+            if page.edition != edition:
+                continue
             extra = f"{page.key}\0{self._links(page.links)}"
-            self.add(output_path(page_url(page.slug)), ("page", page.source), (), extra=extra)
-            self.entries.append(SitemapEntry(page_url(page.slug), None, False))
+            self.add(output_path(page.url), ("page", page.source), (), extra=extra)
+            self.entry(SitemapEntry(page.url, None, False))
 
     def redirects(self, included: Sequence[StoryRecord]) -> tuple[tuple[str, str], ...]:
         pairs = []
@@ -782,7 +906,7 @@ class _Planner:
             (story.aliases, story.url, REMOVED_TITLE if story.removed else story.title)
             for story in included
         ]
-        claimants += [(p.aliases, page_url(p.slug), p.title) for p in self.records.pages]
+        claimants += [(p.aliases, p.url, p.title) for p in self.records.pages]
         for aliases, url, title in claimants:
             for alias in aliases:
                 self.add(output_path(alias), ("redirect", alias, url, title), ())
@@ -832,7 +956,7 @@ def _assets(
         for asset in update.assets
     )
     found.update(
-        Asset(page_url(page.slug) + posixpath.basename(asset), asset)
+        Asset(page.url + posixpath.basename(asset), asset)
         for page in pages
         for asset in page.assets
     )
@@ -900,9 +1024,14 @@ def describe_days(days: int) -> str:
 
 def _entries_digest(site_key: str, entries: Sequence[SitemapEntry]) -> str:
     digest = hashlib.sha1(site_key.encode())
-    for url, lastmod, story in entries:
+    for url, lastmod, story, versions in entries:
         moment = "" if lastmod is None else lastmod.isoformat()
-        digest.update(f"{url}\1{moment}\1{story:d}\0".encode("utf-8", "surrogatepass"))
+        seen = (
+            f"{url}\1{moment}\1{story:d}\1{versions!r}\0"
+            if versions
+            else f"{url}\1{moment}\1{story:d}\0"
+        )
+        digest.update(seen.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:20]
 
 
@@ -916,6 +1045,7 @@ def _choose_from(
     records: Records,
     earlier: Mapping[str, tuple[str, ...]] | None,
     chosen_from: tuple[float, datetime, str] | None,
+    edition: str = "",
 ) -> int:
     """Where related stories must be chosen again (a story's related stories are chosen
     among the stories before it): from the oldest story that was not published when
@@ -928,7 +1058,9 @@ def _choose_from(
     places += [
         chronological(records.stories[source])
         for source in earlier
-        if source not in published and source in records.stories
+        if source not in published
+        and source in records.stories
+        and records.stories[source].edition == edition
     ]
     if not places:
         return len(oldest_first)

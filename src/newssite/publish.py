@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from newssite.config import SiteConfig, load_config
 from newssite.errors import NewssiteError, UsageError
 from newssite.model import BuildOptions
-from newssite.parse import parse_moment
+from newssite.parse import parse_moment, split_edition
 from newssite.review import Review, review_stories
 from newssite.sources import SourceFile, split
 from newssite.urls import (
@@ -241,22 +242,34 @@ def _meta(text: str, relative: str) -> dict[str, object]:
     return dict(split(SourceFile("articles", relative, text.encode("utf-8"), "")).meta)
 
 
-def _slug_of(meta: dict[str, object], relative: str) -> str:
+def _slug_of(meta: dict[str, object], relative: str, config: SiteConfig) -> str:
     slug = meta.get("slug")
     if isinstance(slug, str):
         return slug.strip()
     path = Path(relative)
     stem = path.parent.name if path.stem == "index" else path.stem  # a story folder
+    stem = split_edition(stem, config)[0]
     try:
         return slugify(stem)
     except InvalidSlugError:
         return stem
 
 
+def _prefix_of(config: SiteConfig, meta: dict[str, object], relative: str) -> str:
+    """The URL prefix of the story's edition ("" or "/uk"), by `lang:` or its file name."""
+    lang = meta.get("lang")
+    code = lang if isinstance(lang, str) else split_edition(Path(relative).stem, config)[1]
+    found = [e for e in config.editions if code and e.code.lower() == code.lower()]
+    return found[0].prefix if found else ""
+
+
 def _absolute_url(config: SiteConfig, meta: dict[str, object], relative: str) -> str:
     section = meta.get("section")
     section = section.strip() if isinstance(section, str) else "?"
-    return absolute(article_url(section, _slug_of(meta, relative)), config.base_url)
+    url = _prefix_of(config, meta, relative) + article_url(
+        section, _slug_of(meta, relative, config)
+    )
+    return absolute(url, config.base_url)
 
 
 def _authors_of(meta: dict[str, object]) -> list[str]:
@@ -269,10 +282,12 @@ def _lists_left(config: SiteConfig, meta: dict[str, object], url: str) -> tuple[
     """The feeds and sitemaps of the last build that carry the story; when there was no
     build yet, the ones that would."""
     section = meta.get("section")
-    lists = ["/"]
+    prefix = urlsplit(url).path.removeprefix(config.base_path.rstrip("/"))
+    prefix = next((e.prefix for e in config.languages if prefix.startswith(e.prefix + "/")), "")
+    lists = [prefix + "/"]
     if isinstance(section, str):
-        lists.append(section_url(section.strip()))
-    lists += [author_url(author) for author in _authors_of(meta)]
+        lists.append(prefix + section_url(section.strip()))
+    lists += [prefix + author_url(author) for author in _authors_of(meta)]
     candidates = [
         feed for url_ in lists for feed in (feed_url(url_), json_feed_url(feed_url(url_)))
     ]

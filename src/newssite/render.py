@@ -9,15 +9,17 @@ from __future__ import annotations
 import json
 import signal
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jinja2
+from babel.dates import format_timedelta
 from markupsafe import Markup
 
-from newssite.config import SiteConfig
+from newssite.config import SiteConfig, edition_config
 from newssite.errors import NewssiteError
 from newssite.feeds import (
     render_feed,
@@ -44,7 +46,13 @@ from newssite.model import FrozenDict, Output, Page, Pagination, Site, Story, Te
 from newssite.plan import TEMPLATE_OF, Job, Plan
 from newssite.related import teaser
 from newssite.spool import spool
-from newssite.templates import TEASER_TEMPLATE, make_environment
+from newssite.templates import (
+    TEASER_TEMPLATE,
+    edition_environment,
+    locale_of,
+    make_environment,
+    words_of,
+)
 from newssite.urls import absolute, feed_url, output_path
 
 PARALLEL_RENDER_THRESHOLD = 400
@@ -66,6 +74,10 @@ def render_page(
         "site": site.info,
         "page": page,
         "canonical": absolute(page.url, config.base_url),
+        "alternates": tuple(
+            (code, absolute(url, config.base_url))
+            for code, url in site.alternates.get(output_path(page.url), ())
+        ),
         "teaser_html": (teasers if teasers is not None else Teasers(env)).html,
         **page.context,
     }
@@ -127,8 +139,9 @@ class Teasers:
         key = (story.url, level, variant, bool(show_photo), bool(show_summary))
         found = self.made.get(key)
         if found is None:
+            env = edition_environment(self.env, story.url)
             found = self.made[key] = Markup(
-                self.env.get_template(TEASER_TEMPLATE).render(
+                env.get_template(TEASER_TEMPLATE).render(
                     story=teaser_of(story),
                     level=level,
                     variant=variant,
@@ -198,14 +211,36 @@ def render_file(
     teasers: Teasers | None = None,
 ) -> Output:
     """One file of the plan, made from the stories, authors and pages it shows."""
+    edition = config.edition_of_path(path)
+    if not edition.default:
+        site = site.edition(edition.code)
+        config = edition_config(config, edition)
+        env = edition_environment(env, path)
+    elif config.languages:
+        site = site.edition("")
+    return _render_in_edition(path, job, site, plan, env, config, teasers, edition.prefix)
+
+
+def _render_in_edition(
+    path: str,
+    job: Job,
+    site: Site,
+    plan: Plan,
+    env: jinja2.Environment,
+    config: SiteConfig,
+    teasers: Teasers | None,
+    prefix: str,
+) -> Output:
     kind = job[0]
     if kind == "article":
         source = str(job[1])
         story = site.stories[source]
+        if story.age_notice and config.stale_after_days and not _english(config.language):
+            story = replace(story, age_notice=_age_notice(config, words_of(env)))
         related = tuple(teaser(site.stories[other]) for other in job[2])  # type: ignore[attr-defined]
         page = article_page(story, site.jsonld[source], related)
     elif kind == "removed":
-        page = removed_page(site.withdrawn[str(job[1])], site.sections)
+        page = removed_page(site.withdrawn[str(job[1])], site.sections, words_of(env))
     elif kind == "list":
         _, list_kind, list_url, subject, url, pagination, items = job
         assert isinstance(pagination, Pagination)
@@ -221,13 +256,14 @@ def render_file(
             _listed(site, items),  # type: ignore[arg-type]
             config,
             context,
+            words_of(env),
         )
     elif kind == "page":
         page = standalone_page(site.standalone[str(job[1])])
     elif kind == "notfound":
-        page = not_found_page()
+        page = not_found_page(prefix, words_of(env))
     elif kind == "search":
-        page = search_page(str(job[1]), config)
+        page = search_page(str(job[1]), config, prefix, words_of(env))
     elif kind == "redirect":
         page = redirect_page(str(job[1]), str(job[2]), str(job[3]), config)
     elif kind == "liveupdates":
@@ -235,7 +271,8 @@ def render_file(
     elif kind == "updates":
         return _updates_json(path, site.stories[str(job[1])], site, env, config)
     else:
-        return _render_other(path, job, site, config)
+        date_text = None if _english(config.language) else env.filters["shortdate"]
+        return _render_other(path, job, site, config, date_text)
     return render_page(page, site, env, config, teasers)
 
 
@@ -289,7 +326,26 @@ def _updates_json(
     return Output(path, (text + "\n").encode("utf-8"))
 
 
-def _render_other(path: str, job: Job, site: Site, config: SiteConfig) -> Output:
+def _english(language: str) -> bool:
+    return language.lower().split("-")[0] == "en"
+
+
+def _age_notice(config: SiteConfig, _: Callable[[str], str]) -> str:
+    """The staleness label in an edition's language ("more than 2 years" by CLDR)."""
+    assert config.stale_after_days is not None
+    span = format_timedelta(
+        timedelta(days=config.stale_after_days), threshold=1, locale=locale_of(config.language)
+    )
+    return _("This article is more than %(span)s old") % {"span": span}
+
+
+def _render_other(
+    path: str,
+    job: Job,
+    site: Site,
+    config: SiteConfig,
+    date_text: Callable[[datetime], str] | None = None,
+) -> Output:
     kind = job[0]
     if kind in ("atom", "json"):
         _, list_kind, list_url, subject, items = job
@@ -303,7 +359,7 @@ def _render_other(path: str, job: Job, site: Site, config: SiteConfig) -> Output
     if kind == "news":
         return render_news_sitemap(_stories(site, job[1]), config)  # type: ignore[arg-type]
     if kind == "latest":
-        return render_latest(_stories(site, job[1]), config)  # type: ignore[arg-type]
+        return render_latest(_stories(site, job[1]), config, path, date_text)  # type: ignore[arg-type]
     if kind == "robots":
         return render_robots(config)
     if kind == "redirects":

@@ -34,9 +34,7 @@ from newssite.sources import SourceFile, is_ignored_name
 from newssite.urls import (
     SLUG_PATTERN,
     InvalidSlugError,
-    article_url,
     output_path,
-    page_url,
     slugify,
 )
 
@@ -113,10 +111,10 @@ def review_stories(
 def _focus_paths(plan: Plan, docs: Documents, focus: set[str]) -> list[str]:
     """The pages of the files asked about (and their redirects), the only ones to render:
     the list pages would show little but cost a template each."""
-    urls = {article_url(a.section, a.slug) for a in docs.articles if a.source in focus}
+    urls = {a.url for a in docs.articles if a.source in focus}
     urls |= {alias for a in docs.articles if a.source in focus for alias in a.aliases}
     urls |= {a.url for a in docs.authors if a.source in focus}
-    urls |= {page_url(p.slug) for p in docs.pages if p.source in focus}
+    urls |= {p.url for p in docs.pages if p.source in focus}
     return [path for path in map(output_path, sorted(urls)) if path in plan.jobs]
 
 

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import frontmatter
 
-from newssite.config import did_you_mean, load_config
+from newssite.config import Edition, SiteConfig, did_you_mean, load_config
 from newssite.errors import NewssiteError, UsageError
-from newssite.parse import PLACEHOLDER_BODY, parse_moment
+from newssite.parse import PLACEHOLDER_BODY, parse_moment, split_edition
 from newssite.sources import SourceFile, split
 from newssite.urls import InvalidSlugError, article_url, href, slugify
 
@@ -180,14 +180,26 @@ def new_article(
     *,
     publish: bool = False,
     git_email: str | None = None,
+    lang: str | None = None,
+    translation_of: Path | None = None,
 ) -> NewStory:
     """Write content/articles/YYYY/MM/<slug>.md, a draft unless `publish`.
 
     Without --section or --author, the site's only section or author is used, and the
     author whose `email:` is the reporter's git email comes first. A wrong --section,
     --author or --date is a usage error (exit 2) with a "did you mean".
+
+    With `lang` (an edition's code) the file name carries it: <slug>.uk.md. With
+    `translation_of` (the original's file) the translation is written beside it, under the
+    original's name with the suffix, and in the original's section unless one is given.
     """
     config = load_config(site_dir)
+    edition = _chosen_edition(lang, config)
+    original = _original(site_dir, translation_of) if translation_of is not None else None
+    if original is not None and edition.default:
+        raise UsageError("--translation-of: give --lang, the language of the translation")
+    if original is not None and section is None:
+        section = _section_of(site_dir, original)
     sections = [s.slug for s in config.sections]
     section, section_reason = _chosen_section(section, sections)
     emails = _author_emails(site_dir)
@@ -210,9 +222,15 @@ def new_article(
         raise UsageError(f"cannot make a file name from the headline {headline!r}") from None
     except ValueError as error:
         raise UsageError(f"--date: {error}") from None
-    moment = moment.astimezone(config.timezone).replace(microsecond=0)
+    zone = edition.timezone or config.timezone
+    moment = moment.astimezone(zone).replace(microsecond=0)
     folder = site_dir / "content" / "articles" / f"{moment:%Y}" / f"{moment:%m}"
-    path = folder / f"{slug}.md"
+    suffix = "" if edition.default else f".{edition.code}"
+    path = folder / f"{slug}{suffix}.md"
+    if original is not None:
+        folder = original.parent
+        slug = split_edition(original.stem, config)[0]
+        path = folder / f"{slug}{suffix}.md"
     if path.exists():
         raise UsageError(f"{path} already exists")
     post = frontmatter.Post(
@@ -227,12 +245,44 @@ def new_article(
     )
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(frontmatter.dumps(post, sort_keys=False) + "\n", encoding="utf-8")
-    url = "http://127.0.0.1:8000" + href(article_url(section, slug), "/")
+    url = "http://127.0.0.1:8000" + href(edition.prefix + article_url(section, slug), "/")
     defaults = (
         *([f"section {section} ({section_reason})"] if section_reason != "given" else []),
         *([f"by {', '.join(authors)} ({author_reason})"] if author_reason != "given" else []),
     )
     return NewStory(path, url, not publish, section, authors, defaults)
+
+
+def _chosen_edition(lang: str | None, config: SiteConfig) -> Edition:
+    if lang is None:
+        return config.editions[0]
+    codes = {e.code.lower(): e for e in config.editions}
+    if lang.lower() not in codes:
+        known = [e.code for e in config.editions]
+        hint = did_you_mean(lang, known) or f" (editions: {', '.join(known)})"
+        raise UsageError(
+            f"--lang: '{lang}' is not an edition of this site{hint}; add it to "
+            "[[languages]] in newssite.toml"
+        )
+    return codes[lang.lower()]
+
+
+def _original(site_dir: Path, given: Path) -> Path:
+    """The original story's file, given as a path from here, the site or content/."""
+    for path in (given, site_dir / given, site_dir / "content" / given):
+        if path.is_file():
+            return path
+    raise UsageError(f"--translation-of: no story file {given}")
+
+
+def _section_of(site_dir: Path, original: Path) -> str | None:
+    try:
+        relative = original.resolve().relative_to(site_dir.resolve()).as_posix()
+        meta = split(SourceFile("articles", relative, original.read_bytes(), "")).meta
+    except (ValueError, OSError, NewssiteError):
+        return None
+    section = meta.get("section")
+    return section if isinstance(section, str) else None
 
 
 def _chosen_section(given: str | None, sections: list[str]) -> tuple[str, str]:

@@ -99,16 +99,20 @@ def index_search(
     stories did not change is reused: in memory (the preview), or as Output(path, None) when
     its files in output/ are `intact`. The other levels are indexed `workers` at a time.
     """
-    made, _ = index_levels(
-        site.search,
-        outputs,
-        config,
-        cache,
-        intact,
-        workers,
-        yielding=yielding,
-        interrupted=interrupted,
-    )
+    made: list[Output] = []
+    for shard in site.search:  # one index per edition, each in its own folder
+        files, _ = index_levels(
+            (shard,),
+            outputs,
+            config,
+            cache,
+            intact,
+            workers,
+            yielding=yielding,
+            interrupted=interrupted,
+            root=shard.url,
+        )
+        made += files
     return made
 
 
@@ -122,24 +126,27 @@ def index_levels(
     *,
     yielding: bool = False,
     interrupted: Callable[[], bool] | None = None,
+    root: str = "/pagefind/",
 ) -> tuple[list[Output], list[str]]:
     """The files of the search index's levels, and the files of the last build's levels
     that are no more. `outputs` holds the rendered pages; a story page not among them is
-    as the last build left it in output/."""
+    as the last build left it in output/. `root`: the index's folder (an edition's)."""
     binary = require_pagefind(config)
     if binary is None or not search:  # search off, or nothing to find
         return [], []
     remove_dead_builds_folders(config.cache_dir, (SCRATCH_PREFIX,))  # of killed builds
     rendered = {output.path: output for output in outputs}
     stamp = _binary_stamp(binary)
-    parts = dict(cache.search_index()) if cache is not None else {}
+    cached = dict(cache.search_index()) if cache is not None else {}
+    parts = {folder: part for folder, part in cached.items() if _under(folder, root)}
+    others = {folder: part for folder, part in cached.items() if folder not in parts}
     records = _records(parts, stamp)
     previous = _layout_of(records)
     shown = {url: key for record in records.values() for url, key in record.shown()}
     current = {url: _page_key(url, rendered, shown, config) for url in search[0].pages}
     layout = next_layout(previous if previous.levels else None, current)
     top = max(level.tier for level in layout.levels)
-    folders = {level.tier: _level_url(level.tier, top) for level in layout.levels}
+    folders = {level.tier: _level_url(level.tier, top, root) for level in layout.levels}
     levels = {level.tier: level for level in layout.levels}
     found: dict[int, list[Output] | None] = {}
     fragments: dict[int, dict[str, str]] = {}  # tier -> url -> fragment id (current entries)
@@ -164,7 +171,7 @@ def index_levels(
             pages,
             config,
             folder,
-            ui=folder == SEARCH_ROOT,
+            ui=folder == root,
             yielding=yielding,
             interrupted=interrupted,
         )
@@ -187,12 +194,17 @@ def index_levels(
             record.dumps(stamp),
             {o.path: o.data if keep_bytes else None for o in files},
         )
-    made.append(_levels_file(layout, folders, fragments))
+    made.append(_levels_file(layout, folders, fragments, root))
     kept = {o.path for o in made}
     gone = sorted({path for _, files in parts.values() for path in files if path not in kept})
     if cache is not None:
-        cache.remember_search_index(new_parts)
+        cache.remember_search_index({**others, **new_parts})
     return made, gone
+
+
+def _under(folder: str, root: str) -> bool:
+    """Whether a level's folder belongs to the index at root (not another edition's)."""
+    return folder == root or (folder.startswith(root) and folder[len(root) :].startswith("level-"))
 
 
 SEARCH_ROOT = "/pagefind/"  # graph.SEARCH_BUNDLE_URL: the largest level, with the scripts
@@ -262,8 +274,8 @@ def _layout_of(records: Mapping[str, _Record]) -> Layout:
     return Layout(tuple(sorted(levels, key=lambda level: level.tier)))
 
 
-def _level_url(tier: int, top: int) -> str:
-    return SEARCH_ROOT if tier == top else f"{SEARCH_ROOT}level-{tier}/"
+def _level_url(tier: int, top: int, root: str = "/pagefind/") -> str:
+    return root if tier == top else f"{root}level-{tier}/"
 
 
 def _binary_stamp(binary: Path) -> str:
@@ -307,7 +319,10 @@ def _fragment_ids(files: Sequence[Output]) -> dict[str, str]:
 
 
 def _levels_file(
-    layout: Layout, folders: Mapping[int, str], fragments: Mapping[int, Mapping[str, str]]
+    layout: Layout,
+    folders: Mapping[int, str],
+    fragments: Mapping[int, Mapping[str, str]],
+    root: str = "/pagefind/",
 ) -> Output:
     """pagefind/levels.json: each level's folder (the largest first, which carries the
     scripts) and the fragments search.js hides in it (older versions of edited stories)."""
@@ -319,7 +334,7 @@ def _levels_file(
         for level in sorted(layout.levels, key=lambda level: -level.tier)
     ]
     data = json.dumps({"levels": levels}, separators=(",", ":")) + "\n"
-    return Output(LEVELS_FILE, data.encode())
+    return Output(root.lstrip("/") + "levels.json", data.encode())
 
 
 def _reusable(files: Mapping[str, bytes | None], intact: Container[str]) -> list[Output] | None:

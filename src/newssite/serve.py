@@ -127,7 +127,9 @@ class PreviewState:
             self._changed.notify_all()
             return self._generation
 
-    def replace_folder(self, folder: str, files: Mapping[str, bytes | Path]) -> None:
+    def replace_folder(
+        self, folder: str | tuple[str, ...], files: Mapping[str, bytes | Path]
+    ) -> None:
         """Swap the files under folder for these: files no open page depends on (the search
         index), so no reload."""
         with self._changed:
@@ -496,11 +498,13 @@ class Previewer:
         files = self._files(preview.outputs, previous)
         for copy in preview.copies:
             files[copy.path] = copy.source
+        # Each edition's index: "pagefind/", "uk/pagefind/".
+        folders = tuple(shard.url.lstrip("/") for shard in preview.site.search) or (SEARCH_FOLDER,)
         if preview.site.search:  # the last index serves until the new one is made
             files.update(
                 (path, data)
                 for path, data in previous.items()
-                if path.startswith(SEARCH_FOLDER) and path not in files
+                if path.startswith(folders) and path not in files
             )
         # Pages first (open tabs reload now), then the search index, which no page shows.
         generation = self.state.publish(files)
@@ -508,7 +512,7 @@ class Previewer:
         try:
             _pause(SEARCH_PAUSE_SECONDS, interrupted)
             index = search_files(self.site_dir, options, preview, self.cache, interrupted)
-            self.state.replace_folder(SEARCH_FOLDER, self._files(index, previous))
+            self.state.replace_folder(folders, self._files(index, previous))
             search_note = f"search index {(time.perf_counter() - published) * 1000:.0f} ms more"
         except SearchInterrupted:
             search_note = "search index put off: a newer edit came"

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import io
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jinja2
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time, get_datetime_format
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
 from jinja2 import meta
 
-from newssite.config import SiteConfig
+from newssite.config import SiteConfig, edition_config
 from newssite.model import Photo
 from newssite.urls import absolute, href, json_feed_url
 
@@ -71,7 +78,27 @@ def theme_dirs(config: SiteConfig) -> tuple[Path, ...]:
 
 
 def make_environment(config: SiteConfig) -> jinja2.Environment:
-    """A Jinja environment for this site: overrides fall through to the default theme."""
+    """A Jinja environment for this site: overrides fall through to the default theme.
+    With several editions, each has its own (its words and dates): see edition_environment."""
+    env = _environment(config)
+    if config.languages:
+        editions = {
+            edition.prefix.strip("/"): _environment(edition_config(config, edition))
+            for edition in config.languages
+        }
+        env.extend(edition_environments=editions)
+    return env
+
+
+def edition_environment(env: jinja2.Environment, url: str) -> jinja2.Environment:
+    """The environment of the edition a URL or output path belongs to."""
+    editions = getattr(env, "edition_environments", None)
+    if not editions:
+        return env
+    return editions.get(url.lstrip("/").split("/", 1)[0], env)
+
+
+def _environment(config: SiteConfig) -> jinja2.Environment:
     dirs = theme_dirs(config)
     default_templates = jinja2.FileSystemLoader(str(packaged_theme_dir() / "templates"))
     loader = jinja2.ChoiceLoader(
@@ -88,7 +115,12 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    language = config.language
+    words = load_translations(dirs, language)
+    env.install_gettext_translations(words, newstyle=True)  # type: ignore[attr-defined]
+    env.extend(newssite_words=words)  # for the words of pages made in Python (render.py)
     zone = config.timezone
     base_path = config.base_path  # a property: worked out once, not for every link
     env.filters.update(
@@ -99,12 +131,80 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         theme_asset=lambda name: href(THEME_STATIC_URL + str(name), base_path),
         json_feed=lambda atom_url: json_feed_url(str(atom_url)),
         isodate=lambda moment: local(moment, zone).isoformat(),
-        longdate=lambda moment: long_date(local(moment, zone)),
-        shortdate=lambda moment: ap_date(local(moment, zone)),
-        timeofday=lambda moment: ap_time(local(moment, zone)),
-        datetime=lambda moment: f"{ap_date(local(moment, zone))}, {ap_time(local(moment, zone))}",
+        number=lambda value: format_decimal(
+            value, locale=locale_of(language), group_separator=False
+        ),
     )
+    if language.lower() == "en" or language.lower().startswith("en-"):
+        # English keeps the newsroom's AP style ("Nov. 26, 2026", "2:30 p.m."): not CLDR's.
+        env.filters.update(
+            longdate=lambda moment: long_date(local(moment, zone)),
+            shortdate=lambda moment: ap_date(local(moment, zone)),
+            timeofday=lambda moment: ap_time(local(moment, zone)),
+            datetime=lambda moment: (
+                f"{ap_date(local(moment, zone))}, {ap_time(local(moment, zone))}"
+            ),
+        )
+    else:
+        locale = locale_of(language)
+        env.filters.update(
+            longdate=lambda moment: format_date(local(moment, zone), "long", locale=locale),
+            shortdate=lambda moment: format_date(local(moment, zone), "medium", locale=locale),
+            timeofday=lambda moment: _cldr_time(local(moment, zone), locale),
+            datetime=lambda moment: (
+                get_datetime_format("medium", locale=locale)
+                .replace("'", "")
+                .replace("{1}", format_date(local(moment, zone), "long", locale=locale))
+                .replace("{0}", _cldr_time(local(moment, zone), locale))
+            ),
+        )
     return env
+
+
+def words_of(env: jinja2.Environment) -> Callable[[str], str]:
+    """The gettext of an environment's language, for words that code puts on a page."""
+    words = getattr(env, "newssite_words", None)
+    return words.gettext if words is not None else str
+
+
+def _cldr_time(moment: datetime, locale: Locale) -> str:
+    zone = moment.tzname() or ""
+    return f"{format_time(moment, 'short', locale=locale)} {zone}".strip()
+
+
+def locale_of(language: str) -> Locale:
+    """Babel's locale of a BCP 47 tag ("pt-BR"); English when CLDR does not know it."""
+    try:
+        return Locale.parse(language, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return Locale("en")
+
+
+LOCALE_FOLDER = "locale"  # in a theme: locale/<language>/LC_MESSAGES/messages.po
+CATALOG_DOMAIN = "messages"
+
+
+def load_translations(dirs: Iterable[Path], language: str) -> Translations:
+    """The theme's words in a language: each theme folder's gettext catalog (.po), the site's
+    theme over the default one; the language's own catalog over its base ("pt-BR" over "pt").
+    Words no catalog has stay as the templates write them (English)."""
+    found = Translations()
+    names = [language.replace("-", "_"), language.split("-")[0]]
+    for folder in reversed(list(dirs)):  # the default theme first: the site's theme wins
+        for name in reversed(list(dict.fromkeys(names))):
+            path = folder / LOCALE_FOLDER / name / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
+            if path.is_file():
+                found.merge(_read_catalog(path))
+    return found
+
+
+def _read_catalog(path: Path) -> Translations:
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=CATALOG_DOMAIN)
 
 
 def srcset(photo: Photo, mime: str | None, base_path: str) -> str:
@@ -191,12 +291,17 @@ def template_digests(
         for other in referenced:
             closure(str(other), seen)
 
+    catalogs = hashlib.sha256()
+    for folder in theme_dirs(config):
+        for path in sorted((folder / LOCALE_FOLDER).glob("*/LC_MESSAGES/*.po")):
+            catalogs.update(path.as_posix().encode() + b"\0" + path.read_bytes())
     digests = {}
     for name in names:
         seen: set[str] = set()
         closure(name, seen)
         closure(TEASER_TEMPLATE, seen)
         digest = hashlib.sha256(name.encode())
+        digest.update(catalogs.digest())
         for used in sorted(seen):
             digest.update(f"\0{used}\1{source(used)}".encode("utf-8", "surrogatepass"))
         digests[name] = digest.hexdigest()[:20]

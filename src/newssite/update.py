@@ -40,7 +40,7 @@ from newssite.plan import (
 )
 from newssite.sources import CONTENT_KINDS, MAX_FILE_BYTES, SourceFile, is_ignored_name
 from newssite.templates import theme_dirs
-from newssite.urls import page_url, url_key
+from newssite.urls import url_key
 
 __all__ = ["paths_to_make"]
 
@@ -130,7 +130,7 @@ def apply_change(before: Records, change: Change, docs: Documents, store: PhotoS
     return Records(
         stories,
         tuple(sorted(authors.values(), key=lambda a: a.slug)),
-        tuple(sorted(pages.values(), key=lambda p: p.slug)),
+        tuple(sorted(pages.values(), key=lambda p: (p.slug, p.prefix))),
         updates,
     )
 
@@ -268,7 +268,7 @@ def _new_urls_free(after: Records, plan: Plan, changed: Container[str]) -> bool:
         [
             *((story.url, story.source) for story in stories),
             *((alias, story.source) for story in stories for alias in story.aliases),
-            *((page_url(page.slug), page.source) for page in after.pages),
+            *((page.url, page.source) for page in after.pages),
         ],
     )
     return all(len(claims[url_key(after.stories[source].url)]) == 1 for source in new)
