@@ -160,7 +160,10 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
     if read.updated:
         result = replace(result, updated=True, warnings=_still_warned(last, docs, change))
     moments = clock_moments(
-        (r.date for r in records.stories.values()), (s.date for s in plan.published), config
+        (r.date for r in records.stories.values()),
+        (s.date for s in plan.published),
+        config,
+        records,
     )
     _save_record(config, inputs, result, clock_window(publication.now, moments), report.files)
     return result

@@ -31,6 +31,7 @@ from newssite.model import (
     Photo,
     Removal,
     Section,
+    SeriesPart,
     Site,
     SiteInfo,
     StandalonePage,
@@ -39,6 +40,8 @@ from newssite.model import (
     Teaser,
 )
 from newssite.plan import (
+    ALERT_URL,
+    CORRECTIONS_URL,
     GENERATED_URLS,
     LATEST_URL,
     NOT_FOUND_URL,
@@ -89,6 +92,8 @@ def check_sources(
     included = [a for a in articles if a.source in plan.included]
     _check_authors([a for a in included if a.removed is None], known, problems)
     _check_links([a for a in included if a.removed is None], authors, standalone, plan, problems)
+    _check_series([a for a in included if a.removed is None], plan, problems)
+    problems += plan.problems
     raise_all(problems)
     claims = _page_claims(plan)
     _check_collisions(claims, included, standalone, plan.assets, problems)
@@ -124,7 +129,8 @@ def make_site(
             article, sections, resolved, plan.tags, targets, config, publication.now, problems
         )
         stories[article.source] = story
-        jsonld[article.source] = news_article_jsonld(story, config)
+        series = plan.series.get(article.series)
+        jsonld[article.source] = news_article_jsonld(story, config, series=series)
     pages = {p.source: _resolve_page(p, targets, config, problems) for p in standalone}
     raise_all(problems)
     return Site(
@@ -165,21 +171,24 @@ def site_info(
         feed_url="/feed.xml",
         latest_url=LATEST_URL,
         search_url=SEARCH_URL if searching else None,
+        support=config.support,
+        corrections_url=CORRECTIONS_URL,
+        alert_url=ALERT_URL,
     )
 
 
 def _page_claims(plan: Plan) -> list[tuple[str, str, str | None, bool]]:
     """(kind, URL, feed URL, front of a list) of each page the plan makes."""
     claims = []
-    for job in plan.jobs.values():
+    for job in (*plan.jobs.values(), *plan.shadowed):
         kind = str(job[0])
         if kind == "list":
             list_kind, list_url, pagination = str(job[1]), str(job[2]), job[5]
             assert isinstance(pagination, Pagination)
             feed = None if list_kind == "tag" else feed_url(list_url)
             claims.append((list_kind, str(job[4]), feed, pagination.number == 0))
-        elif kind in ("notfound", "search"):
-            url = NOT_FOUND_URL if kind == "notfound" else SEARCH_URL
+        elif kind in ("notfound", "search", "corrections"):
+            url = {"notfound": NOT_FOUND_URL, "search": SEARCH_URL}.get(kind, CORRECTIONS_URL)
             claims.append((kind, url, None, False))
     return claims
 
@@ -220,6 +229,22 @@ def _check_links(
                         field="body",
                     )
                 )
+
+
+def _check_series(articles: Sequence[Article], plan: Plan, problems: list[NewssiteError]) -> None:
+    known = sorted(plan.series)
+    for article in articles:
+        if article.series and article.series not in plan.series:
+            hint = did_you_mean(article.series, known) or f" (known: {', '.join(known) or 'none'})"
+            problems.append(
+                NewssiteError(
+                    f"unknown series '{article.series}'{hint};"
+                    f" add content/series/{article.series}.md",
+                    path=article.source,
+                    line=article.lines.get("series"),
+                    field="series",
+                )
+            )
 
 
 def _check_authors(
@@ -339,12 +364,16 @@ def _resolve_page(
 
 
 def article_page(
-    story: Story, jsonld: Mapping[str, object], related: tuple[Teaser, ...] = ()
+    story: Story,
+    jsonld: Mapping[str, object],
+    related: tuple[Teaser, ...] = (),
+    part: SeriesPart | None = None,
 ) -> Page:
     context = {
         "story": story,
         "jsonld": jsonld,
         "related": related,
+        "part": part,
     }
     return Page(
         "article",
@@ -416,8 +445,17 @@ def list_page(
         page_title = config.title
     context = {**subject, "stories": items, "pagination": pagination}
     description = _list_description(kind, title, subject, config)
-    list_feed = None if kind == "tag" else feed_url(list_url)
+    list_feed = None if kind in ("tag", "month") else feed_url(list_url)
     return Page(kind, url, template, page_title, description, FrozenDict(context), list_feed)
+
+
+def corrections_page(corrections: tuple[tuple[Teaser, object], ...], config: SiteConfig) -> Page:
+    """/corrections/: every correction, newest first, each linking to its story."""
+    description = f"Every correction {config.title} has made to its stories, newest first."
+    context = FrozenDict({"corrections": corrections, "feed": feed_url(CORRECTIONS_URL)})
+    return Page(
+        "corrections", CORRECTIONS_URL, "corrections.html", "Corrections", description, context
+    )
 
 
 def _list_description(

@@ -5,15 +5,44 @@ from __future__ import annotations
 from datetime import datetime
 
 from newssite.config import SiteConfig
-from newssite.model import Photo, Story
+from newssite.model import Photo, Series, Story
 from newssite.urls import absolute
 
 
+def organization_jsonld(config: SiteConfig) -> dict[str, object]:
+    """The newsroom as a schema.org NewsMediaOrganization: its name, logo, founding date
+    and policy pages ([organization] in the config), every URL absolute."""
+    organization = config.organization
+    data: dict[str, object] = {
+        "@type": "NewsMediaOrganization",
+        "name": organization.name if organization is not None else config.title,
+        "url": config.base_url,
+    }
+    if organization is None:
+        return data
+    if organization.logo:
+        data["logo"] = {"@type": "ImageObject", "url": absolute(organization.logo, config.base_url)}
+    if organization.founding_date:
+        data["foundingDate"] = organization.founding_date
+    for prop, url in organization.policies:
+        data[prop] = absolute(url, config.base_url)
+    return data
+
+
+def front_page_jsonld(config: SiteConfig) -> dict[str, object]:
+    """The front page's JSON-LD: the newsroom itself."""
+    return {"@context": "https://schema.org", **organization_jsonld(config)}
+
+
 def news_article_jsonld(
-    story: Story, config: SiteConfig, modified: datetime | None = None
+    story: Story,
+    config: SiteConfig,
+    modified: datetime | None = None,
+    series: Series | None = None,
 ) -> dict[str, object]:
     """schema.org NewsArticle for search engines; every author is a Person with a url.
-    `modified` is story.modified when the caller has it already."""
+    `modified` is story.modified when the caller has it already; `series` the series the
+    story is a part of."""
     url = absolute(story.url, config.base_url)
     data: dict[str, object] = {
         "@context": "https://schema.org",
@@ -29,13 +58,15 @@ def news_article_jsonld(
             {"@type": "Person", "name": a.name, "url": absolute(a.url, config.base_url)}
             for a in story.authors
         ],
-        "publisher": {
-            "@type": "NewsMediaOrganization",
-            "name": config.title,
-            "url": config.base_url,
-        },
+        "publisher": organization_jsonld(config),
         "inLanguage": config.language,
     }
+    if series is not None:
+        data["isPartOf"] = {
+            "@type": "CreativeWorkSeries",
+            "name": series.title,
+            "url": absolute(f"/series/{series.slug}/", config.base_url),
+        }
     if story.tags:
         data["keywords"] = [tag.name for tag in story.tags]
     if story.corrections:

@@ -14,10 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from newssite.cache import record_codec
+from newssite.model import Alert, FrontPage, Series
 from newssite.plan import AuthorRecord, PageRecord, Plan, Records, StoryRecord
 
 INDEX_NAME = "last-plan.json"
-INDEX_VERSION = 4
+INDEX_VERSION = 5
+_SERIES = record_codec(Series)
+_FRONT = record_codec(FrontPage)
+_ALERT = record_codec(Alert)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,8 @@ def save_last_plan(cache_dir: Path, last: LastPlan) -> None:
             "title": [s.title for s in stories],
             "links": [s.links for s in stories],
             "photos": [s.photos for s in stories],
+            "series": [s.series for s in stories],
+            "corrected": [[moment.isoformat() for moment in s.corrected] for s in stories],
             "related": [
                 None
                 if s.source not in last.related
@@ -75,6 +82,9 @@ def save_last_plan(cache_dir: Path, last: LastPlan) -> None:
         },
         "authors": [list(a) for a in last.records.authors],
         "pages": [list(p) for p in last.records.pages],
+        "series": [_SERIES[0](series) for series in last.records.series],
+        "fronts": [_FRONT[0](front) for front in last.records.fronts],
+        "alert": None if last.records.alert is None else _ALERT[0](last.records.alert),
         "digests": last.digests,
         "page_count": last.pages,
     }
@@ -114,10 +124,12 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
             columns["title"],
             columns["links"],
             columns["photos"],
+            columns["series"],
+            columns["corrected"],
             strict=True,
         ):
             (source, document, key, teaser, url, date, section, authors, tags, flags) = row[:10]
-            aliases, assets, changed, title, links, photos = row[10:]
+            aliases, assets, changed, title, links, photos, series, corrected = row[10:]
             published = moment(date)
             records.append(
                 StoryRecord(
@@ -138,6 +150,8 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
                     str(title),
                     tuple(map(str, links)),
                     tuple(map(str, photos)),
+                    str(series),
+                    tuple(map(moment, corrected)),
                 )
             )
         related = {
@@ -161,7 +175,14 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
         return LastPlan(
             basis=str(data["basis"]),
             inputs=data["inputs"],
-            records=Records({r.source: r for r in records}, authors, pages),
+            records=Records(
+                {r.source: r for r in records},
+                authors,
+                pages,
+                tuple(_SERIES[1](series) for series in data["series"]),  # type: ignore[misc]
+                tuple(_FRONT[1](front) for front in data["fronts"]),  # type: ignore[misc]
+                None if data["alert"] is None else _ALERT[1](data["alert"]),
+            ),
             related=related,
             digests=digests,
             pages=int(data["page_count"]),

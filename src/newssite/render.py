@@ -19,6 +19,8 @@ from markupsafe import Markup
 from newssite.config import SiteConfig
 from newssite.errors import NewssiteError
 from newssite.feeds import (
+    render_alert,
+    render_corrections_feed,
     render_feed,
     render_json_feed,
     render_latest,
@@ -30,6 +32,7 @@ from newssite.feeds import (
 )
 from newssite.graph import (
     article_page,
+    corrections_page,
     list_page,
     make_feed,
     not_found_page,
@@ -38,10 +41,11 @@ from newssite.graph import (
     search_page,
     standalone_page,
 )
-from newssite.model import Output, Page, Pagination, Site, Story, Teaser
-from newssite.plan import Job, Plan
+from newssite.jsonld import front_page_jsonld
+from newssite.model import FrontBlock, Output, Page, Pagination, SeriesPart, Site, Story, Teaser
+from newssite.plan import Job, Plan, series_url
 from newssite.related import teaser
-from newssite.templates import TEASER_TEMPLATE, make_environment
+from newssite.templates import TEASER_TEMPLATE, make_environment, month_title
 from newssite.urls import absolute, output_path
 from newssite.write import spool
 
@@ -199,14 +203,21 @@ def render_file(
         source = str(job[1])
         story = site.stories[source]
         related = tuple(teaser(site.stories[other]) for other in job[2])  # type: ignore[attr-defined]
-        page = article_page(story, site.jsonld[source], related)
+        part = _series_part(job[3], site, plan) if len(job) > 3 else None  # type: ignore[arg-type]
+        page = article_page(story, site.jsonld[source], related, part)
     elif kind == "removed":
         page = removed_page(site.withdrawn[str(job[1])], site.sections)
     elif kind == "list":
-        _, list_kind, list_url, subject, url, pagination, items = job
+        _, list_kind, list_url, subject, url, pagination, items = job[:7]
         assert isinstance(pagination, Pagination)
         number = pagination.number
-        title, template, context = _list_subject(str(list_kind), str(subject), number, site, config)
+        title, template, context = _list_subject(
+            str(list_kind), str(subject), number, site, config, plan
+        )
+        blocks = _front_blocks(job[7], site) if len(job) > 7 else ()  # type: ignore[arg-type]
+        context = {**context, "blocks": blocks}
+        if list_kind == "home":
+            context["front_jsonld"] = front_page_jsonld(config) if number == 0 else None
         page = list_page(
             str(list_kind),
             str(list_url),
@@ -220,6 +231,12 @@ def render_file(
         )
     elif kind == "page":
         page = standalone_page(site.standalone[str(job[1])])
+    elif kind == "corrections":
+        shown = tuple(
+            (teaser_of(site.stories[source]), site.stories[source].corrections[number])
+            for source, number in job[1]  # type: ignore[attr-defined]
+        )
+        page = corrections_page(shown, config)
     elif kind == "notfound":
         page = not_found_page()
     elif kind == "search":
@@ -227,15 +244,15 @@ def render_file(
     elif kind == "redirect":
         page = redirect_page(str(job[1]), str(job[2]), str(job[3]), config)
     else:
-        return _render_other(path, job, site, config)
+        return _render_other(path, job, site, config, plan)
     return render_page(page, site, env, config, teasers)
 
 
-def _render_other(path: str, job: Job, site: Site, config: SiteConfig) -> Output:
+def _render_other(path: str, job: Job, site: Site, config: SiteConfig, plan: Plan) -> Output:
     kind = job[0]
     if kind in ("atom", "json"):
         _, list_kind, list_url, subject, items = job
-        title, subtitle = _feed_titles(str(list_kind), str(subject), site, config)
+        title, subtitle = _feed_titles(str(list_kind), str(subject), site, config, plan)
         feed = make_feed(str(list_url), title, _stories(site, items), subtitle, config)  # type: ignore[arg-type]
         return render_feed(feed, config) if kind == "atom" else render_json_feed(feed, config)
     if kind == "urlset":
@@ -248,6 +265,11 @@ def _render_other(path: str, job: Job, site: Site, config: SiteConfig) -> Output
         return render_latest(_stories(site, job[1]), config)  # type: ignore[arg-type]
     if kind == "robots":
         return render_robots(config)
+    if kind == "corrections-feed":
+        entries = [(site.stories[source], number) for source, number in job[1]]  # type: ignore[attr-defined]
+        return render_corrections_feed(entries, "/" + path, config)
+    if kind == "alert":
+        return render_alert(job[1], config)  # type: ignore[arg-type]
     if kind == "redirects":
         return render_redirects(job[1], config)  # type: ignore[arg-type]
     raise AssertionError(kind)
@@ -269,11 +291,33 @@ def _stories(site: Site, sources: Sequence[str]) -> tuple[Story, ...]:
     return tuple([stories[source] for source in sources])
 
 
+def _series_part(place: tuple[str, int, int, str, str], site: Site, plan: Plan) -> SeriesPart:
+    slug, number, total, before, after = place
+    previous = teaser(site.stories[before]) if before else None
+    following = teaser(site.stories[after]) if after else None
+    return SeriesPart(plan.series[slug], series_url(slug), number, total, previous, following)
+
+
+def _front_blocks(
+    blocks: tuple[tuple[str, str, str, tuple[str, ...]], ...], site: Site
+) -> tuple[FrontBlock, ...]:
+    return tuple(
+        FrontBlock(kind, title, url or None, _listed(site, sources))
+        for kind, title, url, sources in blocks
+    )
+
+
 def _list_subject(
-    kind: str, subject: str, number: int, site: Site, config: SiteConfig
+    kind: str, subject: str, number: int, site: Site, config: SiteConfig, plan: Plan
 ) -> tuple[str, str, dict[str, object]]:
     if kind == "home":
         return config.title, "home.html", {}
+    if kind == "series":
+        series = plan.series[subject]
+        return series.title, "series.html", {"series": series}
+    if kind == "month":
+        title = month_title(int(subject[:4]), int(subject[5:7]))
+        return title, "month.html", {"month": title}
     if kind == "section":
         section = site.sections[subject]
         return section.title, "section.html", {"section": section}
@@ -286,9 +330,14 @@ def _list_subject(
     return tag.name, "tag.html", {"tag": tag}
 
 
-def _feed_titles(kind: str, subject: str, site: Site, config: SiteConfig) -> tuple[str, str]:
+def _feed_titles(
+    kind: str, subject: str, site: Site, config: SiteConfig, plan: Plan
+) -> tuple[str, str]:
     if kind == "home":
         return config.title, config.description
+    if kind == "series":
+        series = plan.series[subject]
+        return f"{series.title} – {config.title}", series.description
     if kind == "section":
         return f"{site.sections[subject].title} – {config.title}", ""
     author = site.authors[subject]

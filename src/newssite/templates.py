@@ -130,6 +130,11 @@ def long_date(moment: datetime) -> str:
     return f"{_MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
 
 
+def month_title(year: int, month: int) -> str:
+    """A month archive's title: "November 2026"."""
+    return f"{_MONTHS[month - 1]} {year}"
+
+
 def ap_date(moment: datetime) -> str:
     return f"{_AP_MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
 

@@ -36,7 +36,14 @@ from newssite.plan import (
     paths_to_make,
     story_record,
 )
-from newssite.sources import CONTENT_KINDS, MAX_FILE_BYTES, SourceFile, is_ignored_name
+from newssite.sources import (
+    ALERT_FILE,
+    CONTENT_KINDS,
+    MAX_FILE_BYTES,
+    SourceFile,
+    desk_kind,
+    is_ignored_name,
+)
 from newssite.templates import theme_dirs
 from newssite.urls import list_page_url, url_key
 from newssite.write import OutputSurvey, update_interrupted
@@ -87,8 +94,9 @@ def find_change(
         relative = name[len(content) :]
         if any(is_ignored_name(part) for part in relative.split("/")):
             continue  # an editor's file, never a source
-        kind = relative.split("/", 1)[0]
-        if kind not in CONTENT_KINDS or not name.endswith(".md") or os.path.islink(name):
+        kind = desk_kind(relative) or relative.split("/", 1)[0]
+        markdown = kind in CONTENT_KINDS and name.endswith(".md")
+        if not (markdown or desk_kind(relative)) or os.path.islink(name):
             return None
         if name in lines:
             changed.append((kind, f"content/{relative}", name))
@@ -124,10 +132,18 @@ def apply_change(before: Records, change: Change, docs: Documents, store: PhotoS
     pages.update(
         (p.source, page_record(p, documents[p.source], shown_photos(p, store))) for p in docs.pages
     )
+    series = {s.source: s for s in before.series if s.source not in read}
+    series.update((s.source, s) for s in docs.series)
+    fronts = {f.source: f for f in before.fronts if f.source not in read}
+    fronts.update((f.source, f) for f in docs.fronts)
+    alert = docs.alert or (None if f"content/{ALERT_FILE}" in read else before.alert)
     return Records(
         stories,
         tuple(sorted(authors.values(), key=lambda a: a.slug)),
         tuple(sorted(pages.values(), key=lambda p: p.slug)),
+        tuple(sorted(series.values(), key=lambda s: s.slug)),
+        tuple(sorted(fronts.values(), key=lambda f: f.source)),
+        alert,
     )
 
 
@@ -193,6 +209,8 @@ def _checks_out(
 ) -> bool:
     """Whether the checks of a whole build (graph.check_sources) would pass, as far as a
     change of these sources can make them fail; False when that cannot be told here."""
+    if plan.problems:
+        return False  # the fronts' problems: a whole build names them with all others
     for source in change.paths():
         old, new = before.stories.get(source), after.stories.get(source)
         for version in (old, new):
@@ -214,6 +232,8 @@ def _checks_out(
             return False
         if not all(link in targets for link in story.links):
             return False
+        if story.series and story.series not in plan.series:
+            return False
     for record in (*after.authors, *after.pages):
         if not all(link in targets for link in record.links):
             return False
@@ -232,7 +252,7 @@ def _new_urls_free(after: Records, plan: Plan, changed: Container[str]) -> bool:
             claims.add(url_key(story.url))
             claims.update(map(url_key, story.aliases))
     claims.update(url_key(f"/{page.slug}/") for page in after.pages)
-    for job in plan.jobs.values():
+    for job in (*plan.jobs.values(), *plan.shadowed):
         if job[0] == "list":
             claims.add(url_key(str(job[4])))
             claims.add(url_key(list_page_url(str(job[2]), 1).removesuffix("1/")))
