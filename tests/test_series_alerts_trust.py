@@ -11,8 +11,18 @@ from pathlib import Path
 
 import feedparser
 import html5lib
+import pytest
 
-from conftest import MakeSite, build_ok, clean_build, run_cli, story, tree_digest
+from conftest import (
+    MakeSite,
+    build_ok,
+    clean_build,
+    launch_chromium,
+    run_cli,
+    static_server,
+    story,
+    tree_digest,
+)
 
 CONFIG = """\
 title = "The Trust Gazette"
@@ -238,6 +248,38 @@ def test_mistakes_in_the_alert_name_file_and_line(make_site: MakeSite) -> None:
     assert "content/alert.yaml:2: level: expected breaking or developing" in result.err
     assert "content/alert.yaml:3: expires: give the time with its offset" in result.err
     assert "content/alert.yaml:4: lnk: unknown field (did you mean 'link'?)" in result.err
+
+
+@pytest.mark.browser
+def test_the_banner_shows_above_the_header_until_dismissed(make_site: MakeSite) -> None:
+    site = alert_site(make_site)
+    (site / "content/alert.yaml").write_text(
+        ALERT.replace("2026-11-26T18:00:00+02:00", "2099-01-01T00:00:00+00:00"), encoding="utf-8"
+    )
+    build_ok(site)
+    with static_server(site / "output", prefix="sub") as origin, launch_chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{origin}/sub/news/story-1/")
+        banner = page.locator(".site-alert")
+        banner.wait_for(state="visible")
+        assert "Bridge closed after the storm" in banner.inner_text()
+        assert banner.locator("a").get_attribute("href").endswith("/sub/news/bridge/")
+        # above the header
+        assert page.evaluate(
+            "document.querySelector('.site-alert').compareDocumentPosition("
+            "document.querySelector('.site-header')) & Node.DOCUMENT_POSITION_FOLLOWING"
+        )
+        banner.locator("button").click()
+        assert banner.is_hidden()
+        page.goto(f"{origin}/sub/", wait_until="networkidle")
+        assert page.locator("[data-alert-src]").is_hidden()  # dismissed: remembered
+        page.close()
+        context = browser.new_context(java_script_enabled=False)
+        plain = context.new_page()
+        plain.goto(f"{origin}/sub/news/story-1/")
+        assert plain.locator("h1").inner_text() == "Story 1"
+        assert plain.locator("[data-alert-src]").is_hidden()
+        context.close()
 
 
 # --- Trust: the organization, corrections, robots, support -----------------------------------
