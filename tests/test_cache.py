@@ -194,7 +194,7 @@ DAMAGES: dict[str, tuple[Callable[[str], str | None], bytes | None]] = {
     "bad-date": (_replaced('"2026-11-20T10:00:00+02:00"', '"the twentieth"'), GOOD_BODY),
     "short-photo": (_replaced('"/photos/pier.jpg", ', ""), GOOD_BODY),
     "short-crop": (_replaced('["social", ', "["), GOOD_BODY),
-    "no-last-field": (_replaced(', ["/news/old-pier/"]]', "]"), GOOD_BODY),
+    "no-last-field": (_replaced(', ["/news/old-pier/"], ""]', ', ["/news/old-pier/"]]'), GOOD_BODY),
     "no-removal-reason": (_replaced(', "At the request of a court."]', "]"), GOOD_BODY),
     "short-warning": (_replaced('"unknown field", ', ""), GOOD_BODY),
 }

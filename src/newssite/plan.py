@@ -304,9 +304,8 @@ class Plan:
     standalone: tuple[tuple[str, str], ...]  # (slug, title) of each standalone page
     next_publish: datetime | None
     pages: int  # HTML pages
-    problems: tuple[
-        NewssiteError, ...
-    ] = ()  # in the curated fronts: graph.check_sources raises them
+    # The curated fronts' problems, which graph.check_sources raises with all others.
+    problems: tuple[NewssiteError, ...] = ()
     shadowed: tuple[Job, ...] = ()  # list pages at a URL a story claimed first (month archives)
     series: Mapping[str, Series] = field(default_factory=dict)  # by slug
     parts: Mapping[str, SeriesPlace] = field(default_factory=dict)  # source -> its place
