@@ -10,7 +10,7 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from conftest import FIXED_NOW, MakeSite, build_ok, clean_build, run_cli, story, tree_digest
+from conftest import MakeSite, build_ok, clean_build, run_cli, story, tree_digest
 
 CONFIG = """\
 title = "The Front Gazette"
@@ -264,4 +264,26 @@ def test_a_story_pinned_with_drafts_shown_is_accepted(make_site: MakeSite) -> No
     assert headlines(site / "output/index.html")[0] == "Pinned draft"
 
 
-assert FIXED_NOW.year == 2026
+def test_a_front_file_that_is_not_a_mapping_says_so(make_site: MakeSite) -> None:
+    files = stories()
+    files["content/front.yaml"] = "- articles/n1.md\n- articles/n2.md\n"
+    site = make_site(files, config=CONFIG)
+    result = run_cli("build", "--site", str(site))
+    assert result.code == 1
+    assert "content/front.yaml:1: expected a mapping of keys (e.g. lead: ...), got a list" in (
+        result.err
+    )
+
+
+def test_a_type_block_is_accepted_and_shows_the_stories_of_that_type(make_site: MakeSite) -> None:
+    """Stories carry no type until story types exist: the block is then left out."""
+    files = stories()
+    files["content/front.yaml"] = "lead: articles/n1.md\nslots:\n  - type: opinion\n    count: 2\n"
+    site = make_site(files, config=CONFIG)
+    build_ok(site)
+    assert headlines(site / "output/index.html")[0] == "News 1"
+    files["content/front.yaml"] = "slots:\n  - type: poetry\n"
+    site = make_site(files, config=CONFIG)
+    result = run_cli("build", "--site", str(site))
+    assert result.code == 1
+    assert "content/front.yaml:2: slots[0].type: unknown story type 'poetry'" in result.err

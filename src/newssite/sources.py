@@ -181,7 +181,14 @@ def split_yaml(source: SourceFile) -> RawDocument:
     """A desk file (YAML, no body) as a document: its mapping and the line of each key."""
     text = _decode(source)
     lines: dict[str, int] = {}
-    meta = load_front_matter_carefully(text, source.path, 1, lines) if text.strip() else {}
+    try:
+        meta = load_front_matter_carefully(text, source.path, 1, lines) if text.strip() else {}
+    except NewssiteError as error:
+        if error.message.startswith("front matter must be a mapping"):
+            kind = error.message.rsplit("got a ", 1)[-1]
+            error.message = f"expected a mapping of keys (e.g. lead: ...), got a {kind}"
+            error.args = (error.message,)
+        raise
     return RawDocument(source, meta, lines, "", 1)
 
 
