@@ -171,19 +171,26 @@ def template_digests(config: SiteConfig, names: Iterable[str]) -> dict[str, str]
                 sources[name] = None
         return sources[name]
 
+    references: dict[str, list[str]] = {}  # each template parsed once, whichever page uses it
+
+    def referenced_by(name: str, text: str) -> list[str]:
+        if name not in references:
+            try:
+                found = list(meta.find_referenced_templates(env.parse(text)))
+            except jinja2.TemplateSyntaxError:
+                found = []  # rendering reports it, with the line
+            if None in found:  # a template named at run time: it may be any of them
+                found = loader.list_templates()
+            references[name] = [str(other) for other in found]
+        return references[name]
+
     def closure(name: str, seen: set[str]) -> None:
         text = source(name)
         if name in seen or text is None:
             return
         seen.add(name)
-        try:
-            referenced = list(meta.find_referenced_templates(env.parse(text)))
-        except jinja2.TemplateSyntaxError:
-            return  # rendering reports it, with the line
-        if None in referenced:  # a template named at run time: it may be any of them
-            referenced = loader.list_templates()
-        for other in referenced:
-            closure(str(other), seen)
+        for other in referenced_by(name, text):
+            closure(other, seen)
 
     digests = {}
     for name in names:
