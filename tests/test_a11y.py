@@ -47,6 +47,11 @@ PAGES = {
     "search without results": "/search/?q=zzyzxq",
     "not found": "/404.html",
     "removed": "/news/ferry-contract-story/",
+    "curated section front": "/sports/",
+    "article in a series": "/politics/harbor-dredging-vote/",
+    "series": "/series/harbor-future/",
+    "month archive": "/2026/10/",
+    "corrections": "/corrections/",
 }
 
 

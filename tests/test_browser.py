@@ -82,7 +82,7 @@ INSPECT = """() => {
         injected.push(`${el.tagName} ${attr.name}=${attr.value}`);
     }
   }
-  const ourScripts = /\\/theme\\/(newsfeed|search|live)\\.js$|\\/pagefind\\/pagefind-ui\\.js$/;
+  const ourScripts = /\\/theme\\/(newsfeed|search|live|alert)\\.js$|\\/pagefind\\/pagefind-ui\\.js$/;
   for (const script of document.scripts) {
     const json = script.type === 'application/ld+json';
     const theme = script.src && ourScripts.test(new URL(script.src).pathname);

@@ -154,8 +154,12 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
     result = _report(plan, docs.warnings, report, len(outputs) + len(copies), config, timer)
     if read.updated:
         result = replace(result, updated=True, warnings=_still_warned(last, docs, change))
-    dates = [r.date for r in records.stories.values()] + live_moments(records)
-    moments = clock_moments(dates, (s.date for s in plan.published), config)
+    moments = clock_moments(
+        [r.date for r in records.stories.values()] + live_moments(records),
+        (s.date for s in plan.published),
+        config,
+        records,
+    )
     _save_record(config, inputs, result, clock_window(publication.now, moments), report.files)
     return result
 

@@ -362,6 +362,11 @@ def _record_codec(kind: type) -> tuple[Convert, Convert]:
     return encode, decode
 
 
+def record_codec(kind: type) -> tuple[Convert, Convert]:
+    """(to JSON, from JSON) for a frozen dataclass of the model, as the cache stores them."""
+    return _record_codec(kind)
+
+
 @dataclass(frozen=True, slots=True)
 class _StoredKind:
     """How the documents of one content folder are stored: their codec, and which field

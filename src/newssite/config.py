@@ -19,8 +19,51 @@ from newssite.model import STORY_TYPES
 CONFIG_NAME = "newssite.toml"
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SECTION_SLUGS = frozenset(
-    {"authors", "tags", "page", "theme", "search", "latest", "feed", "assets", "pagefind"}
+    {
+        "authors",
+        "tags",
+        "page",
+        "theme",
+        "search",
+        "latest",
+        "feed",
+        "assets",
+        "pagefind",
+        "series",
+        "corrections",
+    }
 )
+# [organization] keys: the newsroom's policy pages, by their schema.org property.
+POLICY_PROPERTIES = {
+    "masthead": "masthead",
+    "ethics_policy": "ethicsPolicy",
+    "corrections_policy": "correctionsPolicy",
+    "ownership_funding_info": "ownershipFundingInfo",
+    "diversity_policy": "diversityPolicy",
+    "actionable_feedback_policy": "actionableFeedbackPolicy",
+    "unnamed_sources_policy": "unnamedSourcesPolicy",
+    "verification_fact_checking_policy": "verificationFactCheckingPolicy",
+}
+_ORGANIZATION_KEYS = ("name", "logo", "founding_date", *POLICY_PROPERTIES)
+_SUPPORT_KEYS = ("url", "text")
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    """The newsroom as search engines see it (schema.org NewsMediaOrganization)."""
+
+    name: str
+    logo: str = ""  # a site path or an absolute URL
+    founding_date: str = ""  # ISO 8601: 2019 or 2019-04-01
+    policies: tuple[tuple[str, str], ...] = ()  # (schema.org property, site path or URL)
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """The "support us" block after each story and in the footer."""
+
+    url: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +132,9 @@ class SiteConfig:
         first = path.lstrip("/").split("/", 1)[0]
         return next((e for e in self.languages if e.prefix[1:] == first), self.editions[0])
 
+    organization: Organization | None = None
+    support: Support | None = None
+
     @property
     def base_path(self) -> str:
         """The sub-path of base_url: "/" or "/news/"."""
@@ -126,6 +172,8 @@ _TOP_LEVEL_TYPES: dict[str, type | tuple[type, ...]] = {
     "search": bool,
     "opinion_disclaimer": str,
     "languages": list,
+    "organization": dict,
+    "support": dict,
 }
 _REQUIRED = ("title", "base_url", "timezone", "sections")
 _SECTION_TYPES: dict[str, type] = {
@@ -148,7 +196,13 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "a whole number", list: "a list", bool: "true or false"}
+    names = {
+        str: "a string",
+        int: "a whole number",
+        list: "a list",
+        bool: "true or false",
+        dict: "a table",
+    }
     if isinstance(expected, tuple):
         return " or ".join(names.get(kind, kind.__name__) for kind in expected)
     return names.get(expected, expected.__name__)
@@ -274,6 +328,8 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> SiteConfig:
     embed_hosts = tuple(raw.get("embed_hosts", []))
     if not all(isinstance(host, str) and host for host in embed_hosts):
         problem("expected a list of host names", "embed_hosts")
+    organization = _check_organization(raw.get("organization"), title, text, shown, problems)
+    support = _check_support(raw.get("support"), text, shown, problems)
     raise_all(problems, "the site config has errors")
 
     assert timezone is not None and site_base_url is not None
@@ -295,6 +351,8 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> SiteConfig:
         search=raw.get("search", True),
         opinion_disclaimer=raw.get("opinion_disclaimer", "").strip(),
         languages=languages,
+        organization=organization,
+        support=support,
     )
 
 
@@ -501,3 +559,93 @@ def _check_sections(
             )
         )
     return tuple(sections)
+
+
+def _table_line(text: str, table: str, key: str | None = None) -> int | None:
+    """The line of `key` inside the [table] (or the table's own line, or `table = {...}`)."""
+    header = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
+    if header is None:
+        return _find_line(text, table)
+    header_line = text.count("\n", 0, header.start()) + 1
+    if key is None:
+        return header_line
+    following = re.search(r"^[ \t]*\[", text[header.end() :], re.MULTILINE)
+    end = header.end() + following.start() if following else len(text)
+    return _find_line(text[:end], key, header.end()) or header_line
+
+
+def _site_link_problem(value: object) -> str | None:
+    """What is wrong with a site path (/about/ethics/) or absolute URL, or None."""
+    if not isinstance(value, str) or not value.strip():
+        return "expected a site path such as '/about/ethics/' or an absolute https:// URL"
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return None
+    if not parts.scheme and value.startswith("/") and not value.startswith("//"):
+        return None
+    return f"{value!r} is neither a site path starting with / nor an absolute http(s) URL"
+
+
+def _check_organization(
+    value: dict[str, object] | None,
+    title: str,
+    text: str,
+    shown: str,
+    problems: list[NewssiteError],
+) -> Organization | None:
+    if value is None:
+        return None
+
+    def problem(message: str, key: str) -> None:
+        line = _table_line(text, "organization", key)
+        problems.append(NewssiteError(message, path=shown, line=line, field=f"organization.{key}"))
+
+    count = len(problems)
+    for key, item in value.items():
+        if key not in _ORGANIZATION_KEYS:
+            problem(f"unknown setting{did_you_mean(key, _ORGANIZATION_KEYS)}", key)
+        elif not isinstance(item, str):
+            problem("expected a string", key)
+        elif bad := _control_character(item):
+            problem(bad, key)
+        elif key in ("logo", *POLICY_PROPERTIES) and (wrong := _site_link_problem(item)):
+            problem(wrong, key)
+        elif key == "founding_date" and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", item):
+            problem(f"not an ISO 8601 date: {item!r} (e.g. 2019 or 2019-04-01)", key)
+    if len(problems) > count:
+        return None
+    policies = tuple(
+        (prop, str(value[key])) for key, prop in POLICY_PROPERTIES.items() if key in value
+    )
+    name = str(value.get("name") or title).strip()
+    return Organization(
+        name, str(value.get("logo", "")), str(value.get("founding_date", "")), policies
+    )
+
+
+def _check_support(
+    value: dict[str, object] | None, text: str, shown: str, problems: list[NewssiteError]
+) -> Support | None:
+    if value is None:
+        return None
+    line = _table_line(text, "support")
+    count = len(problems)
+
+    def problem(message: str, key: str) -> None:
+        problems.append(NewssiteError(message, path=shown, line=line, field=f"support.{key}"))
+
+    for key, item in value.items():
+        if key not in _SUPPORT_KEYS:
+            problem(f"unknown setting{did_you_mean(key, _SUPPORT_KEYS)}", key)
+        elif not isinstance(item, str) or not item.strip():
+            problem("expected a non-empty string", key)
+        elif bad := _control_character(item):
+            problem(bad, key)
+        elif key == "url" and (wrong := _site_link_problem(item)):
+            problem(wrong, key)
+    for key in _SUPPORT_KEYS:
+        if key not in value:
+            problem("required setting is missing", key)
+    if len(problems) > count:
+        return None
+    return Support(str(value["url"]).strip(), str(value["text"]).strip())

@@ -295,3 +295,46 @@ def render_redirects(redirects: Sequence[tuple[str, str]], config: SiteConfig) -
         f"{href(old, config.base_path)} {href(new, config.base_path)} 301" for old, new in redirects
     ]
     return Output("_redirects", ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def render_corrections_feed(
+    corrections: Sequence[tuple[Story, int]], url: str, config: SiteConfig
+) -> Output:
+    """The Atom feed of /corrections/: one entry per correction, newest first, linking to
+    the story it corrects."""
+    base = config.base_url
+    root = etree.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
+    host = absolute("/", base).split("/")[2].split(":")[0]
+    _sub(root, "id", f"tag:{host},2000:{config.base_path}{url.lstrip('/')}")
+    _sub(root, "title", f"Corrections – {config.title}")
+    moments = [story.corrections[number].date for story, number in corrections]
+    _sub(root, "updated", _rfc3339(max(moments, default=EMPTY_FEED_UPDATED)))
+    _sub(root, "link", rel="self", type="application/atom+xml", href=absolute(url, base))
+    page = url.rsplit("/", 1)[0] + "/"
+    _sub(root, "link", rel="alternate", type="text/html", href=absolute(page, base))
+    author = _sub(root, "author")
+    _sub(author, "name", config.title)
+    _sub(author, "uri", base)
+    for story, number in corrections:
+        correction = story.corrections[number]
+        entry = _sub(root, "entry")
+        _sub(entry, "id", f"{entry_id(story, config)}:correction-{number + 1}")
+        _sub(entry, "title", f"Correction: {story.title}", type="text")
+        link = absolute(story.url, base) + "#corrections"
+        _sub(entry, "link", rel="alternate", type="text/html", href=link)
+        _sub(entry, "published", _rfc3339(correction.date))
+        _sub(entry, "updated", _rfc3339(correction.date))
+        _sub(entry, "summary", correction.text, type="text")
+    return Output(output_path(url), _xml(root))
+
+
+def render_alert(shown: Sequence[str], config: SiteConfig) -> Output:
+    """/alert.json: the alert every page shows (alert.js), or {} when there is none."""
+    data: dict[str, str] = {}
+    if shown:
+        text, link, level, expires = shown
+        data = {"text": text, "level": level, "expires": expires}
+        if link:
+            data["link"] = href(link, config.base_path) if link.startswith("/") else link
+    body = json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"
+    return Output("alert.json", body.encode("utf-8"))

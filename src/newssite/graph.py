@@ -34,6 +34,7 @@ from newssite.model import (
     Photo,
     Removal,
     Section,
+    SeriesPart,
     ShownUpdate,
     Site,
     SiteInfo,
@@ -43,6 +44,8 @@ from newssite.model import (
     Teaser,
 )
 from newssite.plan import (
+    ALERT_URL,
+    CORRECTIONS_URL,
     GENERATED_URLS,
     LATEST_URL,
     NOT_FOUND_URL,
@@ -99,6 +102,8 @@ def check_sources(
     _check_authors([a for a in included if a.removed is None], known, problems)
     _check_links([a for a in included if a.removed is None], authors, standalone, plan, problems)
     _check_live(articles, updates, known, plan, problems)
+    _check_series([a for a in included if a.removed is None], plan, problems)
+    problems += plan.problems
     raise_all(problems)
     claims = url_claims(
         plan,
@@ -163,7 +168,10 @@ def make_site(
         stories[article.source] = story
         seen = edition_config(config, editions[code])
         versions = plan.alternates.get(_page_path(story.url), ())
-        jsonld[article.source] = news_article_jsonld(story, seen, translations=versions)
+        series = plan.series.get(article.series)
+        jsonld[article.source] = news_article_jsonld(
+            story, seen, translations=versions, series=series
+        )
     pages = {p.source: _resolve_page(p, targets, config, problems) for p in standalone}
     raise_all(problems)
     default = Site(
@@ -286,6 +294,9 @@ def site_info(
         home_url=prefix + "/",
         direction=text_direction(config.language),
         opinion_disclaimer=config.opinion_disclaimer,
+        support=config.support,
+        corrections_url=CORRECTIONS_URL,
+        alert_url=ALERT_URL,
     )
 
 
@@ -387,6 +398,22 @@ def _check_links(
                         field="body",
                     )
                 )
+
+
+def _check_series(articles: Sequence[Article], plan: Plan, problems: list[NewssiteError]) -> None:
+    known = sorted(plan.series)
+    for article in articles:
+        if article.series and article.series not in plan.series:
+            hint = did_you_mean(article.series, known) or f" (known: {', '.join(known) or 'none'})"
+            problems.append(
+                NewssiteError(
+                    f"unknown series '{article.series}'{hint};"
+                    f" add content/series/{article.series}.md",
+                    path=article.source,
+                    line=article.lines.get("series"),
+                    field="series",
+                )
+            )
 
 
 def _check_authors(
@@ -559,12 +586,16 @@ def _resolve_page(
 
 
 def article_page(
-    story: Story, jsonld: Mapping[str, object], related: tuple[Teaser, ...] = ()
+    story: Story,
+    jsonld: Mapping[str, object],
+    related: tuple[Teaser, ...] = (),
+    part: SeriesPart | None = None,
 ) -> Page:
     context = {
         "story": story,
         "jsonld": jsonld,
         "related": related,
+        "part": part,
     }
     return Page(
         "article",
@@ -653,8 +684,17 @@ def list_page(
         page_title = config.title
     context = {**subject, "stories": items, "pagination": pagination}
     description = _list_description(kind, title, subject, config, _)
-    list_feed = None if kind == "tag" else feed_url(list_url)
+    list_feed = None if kind in ("tag", "month") else feed_url(list_url)
     return Page(kind, url, template, page_title, description, FrozenDict(context), list_feed)
+
+
+def corrections_page(corrections: tuple[tuple[Teaser, object], ...], config: SiteConfig) -> Page:
+    """/corrections/: every correction, newest first, each linking to its story."""
+    description = f"Every correction {config.title} has made to its stories, newest first."
+    context = FrozenDict({"corrections": corrections, "feed": feed_url(CORRECTIONS_URL)})
+    return Page(
+        "corrections", CORRECTIONS_URL, "corrections.html", "Corrections", description, context
+    )
 
 
 def _list_description(

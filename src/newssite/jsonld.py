@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from newssite.config import SiteConfig
-from newssite.model import LiveCoverage, Photo, Story
+from newssite.model import LiveCoverage, Photo, Series, Story
 from newssite.urls import absolute
 
 # The schema.org type of each story type (model.STORY_TYPES); a live story is LiveBlogPosting.
@@ -19,16 +19,43 @@ SCHEMA_TYPES = {
 }
 
 
+def organization_jsonld(config: SiteConfig) -> dict[str, object]:
+    """The newsroom as a schema.org NewsMediaOrganization: its name, logo, founding date
+    and policy pages ([organization] in the config), every URL absolute."""
+    organization = config.organization
+    data: dict[str, object] = {
+        "@type": "NewsMediaOrganization",
+        "name": organization.name if organization is not None else config.title,
+        "url": config.base_url,
+    }
+    if organization is None:
+        return data
+    if organization.logo:
+        data["logo"] = {"@type": "ImageObject", "url": absolute(organization.logo, config.base_url)}
+    if organization.founding_date:
+        data["foundingDate"] = organization.founding_date
+    for prop, url in organization.policies:
+        data[prop] = absolute(url, config.base_url)
+    return data
+
+
+def front_page_jsonld(config: SiteConfig) -> dict[str, object]:
+    """The front page's JSON-LD: the newsroom itself."""
+    return {"@context": "https://schema.org", **organization_jsonld(config)}
+
+
 def news_article_jsonld(
     story: Story,
     config: SiteConfig,
     modified: datetime | None = None,
     translations: tuple[tuple[str, str], ...] = (),
+    series: Series | None = None,
 ) -> dict[str, object]:
     """schema.org NewsArticle (or the type of the story's type, or LiveBlogPosting) for
     search engines; every author is a Person with a url, a wire byline an Organization.
     `modified` is story.modified when the caller has it already. `translations`: (language,
-    URL) of each edition's version, the original (the default edition's) first."""
+    URL) of each edition's version, the original (the default edition's) first; `series`
+    the series the story is a part of."""
     url = absolute(story.url, config.base_url)
     kind = "LiveBlogPosting" if story.live else SCHEMA_TYPES.get(story.story_type, "NewsArticle")
     authors: list[dict[str, object]] = [
@@ -48,11 +75,7 @@ def news_article_jsonld(
         "url": url,
         "articleSection": story.section.title,
         "author": authors,
-        "publisher": {
-            "@type": "NewsMediaOrganization",
-            "name": config.title,
-            "url": config.base_url,
-        },
+        "publisher": organization_jsonld(config),
         "inLanguage": config.language,
     }
     others = [(code, link) for code, link in translations if link != story.url]
@@ -65,6 +88,12 @@ def news_article_jsonld(
             data["workTranslation"] = work
         else:
             data["translationOfWork"] = work[0]
+    if series is not None:
+        data["isPartOf"] = {
+            "@type": "CreativeWorkSeries",
+            "name": series.title,
+            "url": absolute(f"/series/{series.slug}/", config.base_url),
+        }
     if story.tags:
         data["keywords"] = [tag.name for tag in story.tags]
     if story.corrections:

@@ -14,10 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from newssite.cache import record_codec
+from newssite.model import Alert, FrontPage, Series
 from newssite.plan import AuthorRecord, PageRecord, Plan, Records, StoryRecord, UpdateRecord
 
 INDEX_NAME = "last-plan.json"
-INDEX_VERSION = 6
+INDEX_VERSION = 7
+_SERIES = record_codec(Series)
+_FRONT = record_codec(FrontPage)
+_ALERT = record_codec(Alert)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,8 @@ def save_last_plan(cache_dir: Path, last: LastPlan) -> None:
             ],
             "edition": [s.edition for s in stories],
             "translations": [s.translations for s in stories],
+            "series": [s.series for s in stories],
+            "corrected": [[moment.isoformat() for moment in s.corrected] for s in stories],
             "related": [
                 None
                 if s.source not in last.related
@@ -83,6 +90,9 @@ def save_last_plan(cache_dir: Path, last: LastPlan) -> None:
         "authors": [list(a) for a in last.records.authors],
         "pages": [list(p) for p in last.records.pages],
         "updates": [[*u[:4], u.date.isoformat(), *u[5:]] for u in last.records.updates.values()],
+        "series": [_SERIES[0](series) for series in last.records.series],
+        "fronts": [_FRONT[0](front) for front in last.records.fronts],
+        "alert": None if last.records.alert is None else _ALERT[0](last.records.alert),
         "digests": last.digests,
         "page_count": last.pages,
     }
@@ -126,11 +136,13 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
             columns["live"],
             columns["edition"],
             columns["translations"],
+            columns["series"],
+            columns["corrected"],
             strict=True,
         ):
             (source, document, key, teaser, url, date, section, authors, tags, flags) = row[:10]
             aliases, assets, changed, title, links, photos, story_type, live = row[10:18]
-            edition, translations = row[18:]
+            edition, translations, series, corrected = row[18:]
             live_end = moment(live[1]) if live and live[1] else None
             published = moment(date)
             records.append(
@@ -157,6 +169,8 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
                     live_end,
                     str(edition),
                     str(translations),
+                    str(series),
+                    tuple(map(moment, corrected)),
                 )
             )
         related = {
@@ -197,7 +211,15 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
         return LastPlan(
             basis=str(data["basis"]),
             inputs=data["inputs"],
-            records=Records({r.source: r for r in records}, authors, pages, updates),
+            records=Records(
+                {r.source: r for r in records},
+                authors,
+                pages,
+                updates=updates,
+                series=tuple(_SERIES[1](series) for series in data["series"]),  # type: ignore[misc]
+                fronts=tuple(_FRONT[1](front) for front in data["fronts"]),  # type: ignore[misc]
+                alert=None if data["alert"] is None else _ALERT[1](data["alert"]),
+            ),
             related=related,
             digests=digests,
             pages=int(data["page_count"]),

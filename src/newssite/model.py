@@ -188,6 +188,7 @@ class Article:
     edition: str = ""  # the code of its edition; "" for the default edition
     prefix: str = ""  # what its URL starts with: "" or its edition's "/uk"
     translations: str = ""  # the source its translations share (the original's, no suffix)
+    series: str = ""  # the slug of the series it is a part of
 
     @property
     def modified(self) -> datetime:
@@ -246,6 +247,80 @@ class LiveCoverage:
     newest: datetime | None  # the newest shown update's date
     updates_url: str  # the updates.json beside the page
     pagination: Pagination | None = None  # None: the updates fit on the page
+
+
+@dataclass(frozen=True, slots=True)
+class FrontSlot:
+    """One place of a curated front: a pinned story, or the newest `count` stories of a
+    section, tag, series or story type."""
+
+    kind: str  # story, section, tag, series or type
+    value: str  # a story's source (content/...), or the section, tag, series or type named
+    count: int = 1
+    line: int = 0  # in the front's file
+    field: str = ""  # where in the file: "lead", "slots[2].story", "schedule[0].lead"
+
+
+@dataclass(frozen=True, slots=True)
+class FrontLayout:
+    """A front's lead and slots, in force from `starts` (None: from the start)."""
+
+    starts: datetime | None
+    slots: tuple[FrontSlot, ...]  # the lead first, when there is one
+
+
+@dataclass(frozen=True, slots=True)
+class FrontPage:
+    """A curated front: content/front.yaml (the home page) or content/front/<section>.yaml."""
+
+    source: str
+    section: str  # "" for the home page
+    layouts: tuple[FrontLayout, ...]  # by the time each takes over
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """A series of stories: content/series/<slug>.md."""
+
+    source: str
+    slug: str
+    title: str
+    description: str = ""
+    order: str = "oldest"  # the order of its parts: oldest or newest first
+    photo: Photo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """The breaking-news alert of content/alert.yaml, published as /alert.json."""
+
+    source: str
+    text: str
+    level: str  # breaking or developing
+    expires: datetime
+    link: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FrontBlock:
+    """One block of a curated front as its template shows it."""
+
+    kind: str  # lead, story, section, tag, series, type or latest
+    title: str
+    url: str | None
+    stories: tuple[Story, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPart:
+    """Where a story stands in its series: "Part 3 of 7", with the parts beside it."""
+
+    series: Series
+    url: str
+    number: int
+    total: int
+    previous: Teaser | None = None
+    next: Teaser | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,6 +420,9 @@ class SiteInfo:
     home_url: str = "/"  # the front page of this edition
     direction: str = "ltr"  # of its language: "rtl" for Arabic, Hebrew, Persian, Urdu...
     editions: tuple[tuple[str, str, str], ...] = ()  # (code, name, front page) of each edition
+    support: Any = None  # config.Support: the "support us" block, or None
+    corrections_url: str = "/corrections/"
+    alert_url: str = "/alert.json"
 
 
 @dataclass(frozen=True, slots=True)

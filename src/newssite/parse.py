@@ -23,17 +23,22 @@ from newssite.errors import NewssiteError
 from newssite.markup import ASSET_SCHEME, MarkupRenderer, MarkupSettings, RenderedBody
 from newssite.model import (
     STORY_TYPES,
+    Alert,
     Article,
     Author,
     Correction,
+    FrontLayout,
+    FrontPage,
+    FrontSlot,
     FrozenDict,
     LiveUpdate,
     Photo,
     Removal,
+    Series,
     Sponsor,
     StandalonePage,
 )
-from newssite.sources import RawDocument, SourceFile, split
+from newssite.sources import FRONT_FILE, RawDocument, SourceFile, split, split_yaml
 from newssite.urls import (
     InvalidSlugError,
     alias_segment_ok,
@@ -65,6 +70,7 @@ ARTICLE_FIELDS = (
     "live_end",
     "lang",
     "translation_of",
+    "series",
 )
 UPDATE_FIELDS = ("date", "title", "author", "pinned", "photo")
 SPONSOR_FIELDS = ("name", "url")
@@ -93,6 +99,9 @@ class Documents:
     warnings: tuple[NewssiteError, ...] = ()
     keys: tuple[str, ...] = ()  # cache keys of the sources, to prune the cache
     updates: tuple[LiveUpdate, ...] = ()  # the updates of live stories
+    series: tuple[Series, ...] = ()
+    fronts: tuple[FrontPage, ...] = ()
+    alert: Alert | None = None
 
 
 class _Fields:
@@ -429,6 +438,9 @@ def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fie
         fields.error("live_end", "only a live story (live: true) has an end of live coverage")
     if live and PurePosixPath(raw.source.path).name != "index.md":
         fields.error("live", "a live story is a folder: put it in <slug>/index.md beside updates/")
+    series = fields.text("series")
+    if series and not is_slug(series):
+        fields.error("series", f"not a series slug: {series!r} (lowercase a-z, 0-9 and dashes)")
     extra = fields.unknown_keys(ARTICLE_FIELDS)
     if not draft and removed is None:
         _check_finished(fields, raw)
@@ -470,6 +482,7 @@ def parse_article(raw: RawDocument, ctx: _Context) -> tuple[Article | None, _Fie
         edition=code,
         prefix=prefix,
         translations=group,
+        series=series,
     )
     return article, fields
 
@@ -956,11 +969,183 @@ def parse_page(raw: RawDocument, ctx: _Context) -> tuple[StandalonePage | None, 
     return page, fields
 
 
+SERIES_FIELDS = ("title", "description", "photo", "order")
+SERIES_ORDERS = ("oldest", "newest")
+FRONT_FIELDS = ("lead", "slots", "schedule")
+SLOT_KINDS = ("story", "section", "tag", "series", "type")
+ALERT_FIELDS = ("text", "link", "level", "expires")
+ALERT_LEVELS = ("breaking", "developing")
+MAX_SLOT_COUNT = 50
+
+
+def parse_series(raw: RawDocument, ctx: _Context) -> tuple[Series | None, _Fields]:
+    """content/series/<slug>.md: title, optional description, photo and order of parts."""
+    fields = _Fields(raw)
+    slug = _slug(fields, raw.source)
+    title = fields.text("title", required=True)
+    description = fields.text("description") or " ".join(raw.body.split())
+    order = fields.text("order") or "oldest"
+    if order not in SERIES_ORDERS:
+        fields.error("order", f"expected oldest or newest, not {order!r}")
+    photo = _photo(fields, "photo", raw.meta.get("photo"), ctx)
+    if photo is not None and photo.src.startswith(ASSET_SCHEME):
+        fields.error("photo.src", "a series photo is a URL or a path under static/ (/photos/x.jpg)")
+    _unknown_fields(fields, SERIES_FIELDS)
+    if fields.problems:
+        return None, fields
+    return Series(raw.source.path, slug, title, description, order, photo), fields
+
+
+def parse_front(raw: RawDocument, ctx: _Context) -> tuple[FrontPage | None, _Fields]:
+    """content/front.yaml or content/front/<section>.yaml: a lead, slots, and layouts that
+    take over at their time (`schedule`)."""
+    fields = _Fields(raw)
+    section = ""
+    if raw.source.path != f"content/{FRONT_FILE}":
+        section = PurePosixPath(raw.source.path).stem
+        if section not in ctx.section_slugs:
+            hint = did_you_mean_field(section, ctx.section_slugs)
+            fields.error("section", f"no section '{section}' to curate{hint}")
+    _unknown_fields(fields, FRONT_FIELDS)
+    layouts = []
+    if "lead" in raw.meta or "slots" in raw.meta:
+        layouts.append(FrontLayout(None, _layout_slots(fields, raw.meta, "", ctx)))
+    schedule = raw.meta.get("schedule")
+    if schedule is not None and not isinstance(schedule, list):
+        fields.error("schedule", "expected a list of layouts, each with from:, lead: and slots:")
+    for index, entry in enumerate(schedule if isinstance(schedule, list) else []):
+        name = f"schedule[{index}]"
+        if not isinstance(entry, Mapping):
+            fields.error(name, f"expected a mapping with from, lead and slots, got {_kind(entry)}")
+            continue
+        _unknown_subfields(fields, name, entry, ("from", *FRONT_FIELDS[:2]))
+        starts = _moment(
+            fields, f"{name}.from", entry.get("from"), ctx.config.timezone, required=True
+        )
+        if starts is not None and not gives_offset(entry.get("from")):
+            fields.error(
+                f"{name}.from", "give the time with its offset, e.g. 2026-12-24T06:00:00+02:00"
+            )
+        if starts is not None:
+            layouts.append(FrontLayout(starts, _layout_slots(fields, entry, f"{name}.", ctx)))
+    if fields.problems:
+        return None, fields
+    ordered = sorted(layouts, key=lambda layout: (layout.starts is not None, layout.starts))
+    return FrontPage(raw.source.path, section, tuple(ordered)), fields
+
+
+def _layout_slots(
+    fields: _Fields, meta: Mapping[str, object], prefix: str, ctx: _Context
+) -> tuple[FrontSlot, ...]:
+    slots = []
+    lead = meta.get("lead")
+    if lead is not None:
+        name = f"{prefix}lead"
+        path = fields.text(name, value=lead, required=True)
+        if path:
+            slots.append(FrontSlot("lead", _content_path(path), 1, _line(fields, name), name))
+    listed = meta.get("slots", [])
+    if not isinstance(listed, list):
+        fields.error(f"{prefix}slots", f"expected a list of slots, got {_kind(listed)}")
+        return tuple(slots)
+    for index, entry in enumerate(listed):
+        name = f"{prefix}slots[{index}]"
+        slot = _slot(fields, name, entry, ctx)
+        if slot is not None:
+            slots.append(slot)
+    return tuple(slots)
+
+
+def _slot(fields: _Fields, name: str, entry: object, ctx: _Context) -> FrontSlot | None:
+    if not isinstance(entry, Mapping):
+        fields.error(
+            name,
+            f"expected a mapping such as {{story: articles/...}} or {{section: news, count: 3}}, got {_kind(entry)}",
+        )
+        return None
+    kinds = [key for key in SLOT_KINDS if key in entry]
+    _unknown_subfields(fields, name, entry, (*SLOT_KINDS, "count"))
+    if len(kinds) != 1:
+        fields.error(name, f"name one of {', '.join(SLOT_KINDS)}")
+        return None
+    kind = kinds[0]
+    field = f"{name}.{kind}"
+    value = fields.text(field, value=entry[kind], required=True)
+    count = entry.get("count", 1)
+    if kind == "story" and "count" in entry:
+        fields.error(f"{name}.count", "a pinned story is one story; count is for blocks")
+    elif not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_SLOT_COUNT:
+        fields.error(f"{name}.count", f"expected a whole number from 1 to {MAX_SLOT_COUNT}")
+        return None
+    if not value:
+        return None
+    if kind == "story":
+        value = _content_path(value)
+    elif kind == "section" and value not in ctx.section_slugs:
+        hint = (
+            did_you_mean_field(value, ctx.section_slugs)
+            or f" (known: {', '.join(ctx.section_slugs)})"
+        )
+        fields.error(field, f"unknown section '{value}'{hint}")
+        return None
+    elif kind == "type" and value not in STORY_TYPES:
+        fields.error(field, f"unknown story type '{value}' (use {', '.join(STORY_TYPES)})")
+        return None
+    return FrontSlot(kind, value, count, _line(fields, field), field)
+
+
+def _content_path(path: str) -> str:
+    """A story named by its path under content/ ("articles/2026/11/x.md") as its source."""
+    return "content/" + path.strip().removeprefix("/").removeprefix("content/")
+
+
+def _line(fields: _Fields, name: str) -> int:
+    return fields.raw.lines.get(name) or fields.raw.lines.get(name.rsplit(".", 1)[0]) or 1
+
+
+def _unknown_fields(fields: _Fields, known: tuple[str, ...]) -> None:
+    for key in fields.raw.meta:
+        if key not in known:
+            hint = did_you_mean_field(key, known) or f" (use {', '.join(known)})"
+            fields.error(key, f"unknown field{hint}")
+
+
+def parse_alert(raw: RawDocument, ctx: _Context) -> tuple[Alert | None, _Fields]:
+    """content/alert.yaml: the alert every page shows until it expires. An empty file is
+    no alert."""
+    fields = _Fields(raw)
+    if not raw.meta:
+        return None, fields
+    _unknown_fields(fields, ALERT_FIELDS)
+    text = fields.text("text", required=True)
+    link = fields.text("link")
+    if link and (problem := check_url(link)):
+        fields.error("link", problem)
+    elif link and not urlsplit(link).scheme and not link.startswith("/"):
+        fields.error("link", "a site path (/news/story/) or an absolute URL (https://...)")
+    level = fields.text("level", required=True)
+    if level and level not in ALERT_LEVELS:
+        fields.error("level", f"expected breaking or developing, not {level!r}")
+    expires = _moment(
+        fields, "expires", raw.meta.get("expires"), ctx.config.timezone, required=True
+    )
+    if expires is not None and not gives_offset(raw.meta.get("expires")):
+        fields.error("expires", "give the time with its offset, e.g. 2026-11-26T18:00:00+02:00")
+    if fields.problems or expires is None:
+        return None, fields
+    return Alert(raw.source.path, text, level, expires, link), fields
+
+
 _PARSERS: dict[str, Callable[[RawDocument, _Context], tuple[object, _Fields]]] = {
     "articles": parse_article,
     "authors": parse_author,
     "pages": parse_page,
+    "series": parse_series,
+    "fronts": parse_front,
+    "alert": parse_alert,
 }
+_YAML_KINDS = frozenset({"fronts", "alert"})
+_CACHED_KINDS = frozenset({"articles", "authors", "pages"})  # the rest are cheap to read
 
 
 def markup_settings(config: SiteConfig) -> MarkupSettings:
@@ -995,7 +1180,7 @@ def parse_sources(sources: Sequence[SourceFile], config: SiteConfig) -> list[Par
     results: list[ParseResult] = []
     for source in sources:
         try:
-            raw = split(source)
+            raw = split_yaml(source) if source.kind in _YAML_KINDS else split(source)
         except NewssiteError as error:
             results.append((None, [error], []))
             continue
@@ -1050,9 +1235,16 @@ def parse_all(
 ) -> Documents:
     """Parse every source, reusing cached results; raise all content errors together."""
     salt = cache_salt(_parse_settings(config))
-    keys = [parse_key(_stored_kind(s), s.path, s.digest, salt) for s in sources]
+    keys = [
+        parse_key(_stored_kind(s), s.path, s.digest, salt)
+        for s in sources
+        if s.kind in _CACHED_KINDS
+    ]
+    desk = [s for s in sources if s.kind not in _CACHED_KINDS]
+    sources = [s for s in sources if s.kind in _CACHED_KINDS] + desk
+    keys += [""] * len(desk)
     results: list[ParseResult | None] = [None] * len(sources)
-    hits = cache.get_parsed_many(keys) if cache is not None else {}
+    hits = cache.get_parsed_many([key for key in keys if key]) if cache is not None else {}
     checked: dict[str, bool] = {}
     for index, key in enumerate(keys):
         hit = hits.get(key)
@@ -1067,7 +1259,8 @@ def parse_all(
     for index, result in zip(missing, fresh, strict=True):
         results[index] = result
         document, problems, warnings = result
-        if cache is not None and document is not None and not problems:
+        cached = sources[index].kind in _CACHED_KINDS
+        if cache is not None and cached and document is not None and not problems:
             cache.put_parsed(keys[index], document, tuple(warnings))
 
     parsed: dict[str, list[object]] = {kind: [] for kind in _PARSERS}
@@ -1085,11 +1278,15 @@ def parse_all(
             parsed[source.kind].append(document)
     if all_problems:
         raise ExceptionGroup("content errors", sorted(all_problems, key=NewssiteError.sort_key))
+    alerts = parsed["alert"]
     return Documents(
         articles=tuple(parsed["articles"]),  # type: ignore[arg-type]
         authors=tuple(parsed["authors"]),  # type: ignore[arg-type]
         pages=tuple(parsed["pages"]),  # type: ignore[arg-type]
         warnings=tuple(all_warnings),
-        keys=tuple(keys),
+        keys=tuple(key for key in keys if key),
         updates=tuple(updates),
+        series=tuple(parsed["series"]),  # type: ignore[arg-type]
+        fronts=tuple(parsed["fronts"]),  # type: ignore[arg-type]
+        alert=alerts[0] if alerts else None,  # type: ignore[typeddict-item]
     )

@@ -26,16 +26,21 @@ from datetime import datetime, timedelta
 from typing import NamedTuple, TypeVar
 
 from newssite.config import Edition, SiteConfig
+from newssite.errors import NewssiteError
 from newssite.images import PhotoStore, shown_photos
 from newssite.markup import SOURCE_SCHEME
 from newssite.model import (
     EMPTY,
+    Alert,
     Article,
     Asset,
     Author,
+    FrontLayout,
+    FrontPage,
     LiveUpdate,
     Pagination,
     SearchShard,
+    Series,
     SitemapEntry,
     StandalonePage,
     Tag,
@@ -60,6 +65,9 @@ NEWS_SITEMAP_WINDOW = timedelta(days=2)
 NEWS_SITEMAP_LIMIT = 1000
 LATEST_COUNT = 20
 LATEST_URL = "/latest.json"
+ALERT_URL = "/alert.json"
+CORRECTIONS_URL = "/corrections/"
+SERIES_URL = "/series/"
 SEARCH_URL = "/search/"
 NOT_FOUND_URL = "/404.html"
 REMOVED_TITLE = "This article has been removed"
@@ -75,6 +83,9 @@ GENERATED_URLS = (
     "/robots.txt",
     NOT_FOUND_URL,
     LATEST_URL,
+    ALERT_URL,
+    CORRECTIONS_URL,
+    SERIES_URL,
     "/authors/",
     "/tags/",
     "/theme/",
@@ -123,6 +134,9 @@ class StoryRecord(NamedTuple):
     live_end: datetime | None = None
     edition: str = ""  # its edition's code; "" for the default edition
     translations: str = ""  # the source it and its translations share (parse.py)
+
+    series: str = ""  # the slug of its series
+    corrected: tuple[datetime, ...] = ()  # the dates of its corrections
 
 
 class UpdateRecord(NamedTuple):
@@ -186,6 +200,9 @@ class Records:
     authors: tuple[AuthorRecord, ...]  # by slug
     pages: tuple[PageRecord, ...]  # by slug
     updates: Mapping[str, UpdateRecord] = field(default_factory=dict)  # by source
+    series: tuple[Series, ...] = ()  # by slug
+    fronts: tuple[FrontPage, ...] = ()  # the curated fronts, by source
+    alert: Alert | None = None
 
     def documents(self) -> list[str]:
         """The cache keys of every parsed document these records come from."""
@@ -245,6 +262,8 @@ def story_record(article: Article, document: str, photos: tuple[str, ...] = ()) 
         article.live_end,
         article.edition,
         article.translations,
+        article.series,
+        tuple(correction.date for correction in article.corrections),
     )
 
 
@@ -308,7 +327,13 @@ def records_of(docs: Documents, store: PhotoStore, earlier: Records | None = Non
     pages = (page_record(p, documents(p.source, ""), shown_photos(p, store)) for p in docs.pages)
     updates = {u.source: update_record(u, documents(u.source, "")) for u in docs.updates}
     return Records(
-        stories, tuple(sorted(authors, key=_slug)), tuple(sorted(pages, key=_slug)), updates
+        stories,
+        tuple(sorted(authors, key=_slug)),
+        tuple(sorted(pages, key=_slug)),
+        updates=updates,
+        series=tuple(sorted(docs.series, key=_slug)),
+        fronts=tuple(sorted(docs.fronts, key=lambda front: front.source)),
+        alert=docs.alert,
     )
 
 
@@ -317,7 +342,7 @@ def documents_by_source(docs: Documents) -> dict[str, str]:
     return {key.split(":", 1)[1].rsplit(":", 2)[0]: key for key in docs.keys}
 
 
-def _slug(record: AuthorRecord | PageRecord) -> tuple[str, str]:
+def _slug(record: AuthorRecord | PageRecord | Series) -> tuple[str, str]:
     return (record.slug, record.prefix if isinstance(record, PageRecord) else "")
 
 
@@ -335,6 +360,10 @@ def linked_sources(html: str) -> tuple[str, ...]:
 # --- The plan -------------------------------------------------------------------------------
 
 Job = tuple[object, ...]  # (kind, ...): what one generated file is made of, by source
+# A story's place in its series: (slug, part number, parts, previous part, next part).
+SeriesPlace = tuple[str, int, int, str, str]
+# One block of a curated front: (kind, title, URL of its list or "", story sources).
+FrontBlockPlan = tuple[str, str, str, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,6 +389,12 @@ class Plan:
     edition_pages: Mapping[str, tuple[tuple[str, str], ...]] = EMPTY  # its `standalone`
     alternates: Mapping[str, Alternates] = EMPTY  # output path -> versions in each edition
 
+    # The curated fronts' problems, which graph.check_sources raises with all others.
+    problems: tuple[NewssiteError, ...] = ()
+    shadowed: tuple[Job, ...] = ()  # list pages at a URL a story claimed first (month archives)
+    series: Mapping[str, Series] = field(default_factory=dict)  # by slug
+    parts: Mapping[str, SeriesPlace] = field(default_factory=dict)  # source -> its place
+
 
 class UrlClaim(NamedTuple):
     url: str
@@ -378,7 +413,7 @@ def url_claims(plan: Plan, sources: Iterable[tuple[str, str]]) -> dict[str, list
         claims[url_key(url)].append(UrlClaim(url, source))
     for asset in plan.assets:
         claims[url_key(asset.url)].append(UrlClaim(asset.url, asset.source))
-    for path, job in plan.jobs.items():
+    for path, job in (*plan.jobs.items(), *(("", job) for job in plan.shadowed)):
         kind = str(job[0])
         if kind == "list":
             list_kind, list_url, pagination = str(job[1]), str(job[2]), job[5]
@@ -391,7 +426,7 @@ def url_claims(plan: Plan, sources: Iterable[tuple[str, str]]) -> dict[str, list
             )
             if numbered is not None:
                 claims[url_key(numbered)].append(UrlClaim(numbered, f"the numbered pages of {url}"))
-        elif kind in ("notfound", "search"):  # in each edition: "/404.html", "/uk/search/"
+        elif kind in ("notfound", "search", "corrections"):  # "/404.html", "/uk/search/"
             url = "/" + path.removesuffix("index.html")
             claims[url_key(url)].append(UrlClaim(url, f"the generated {kind} page"))
     for url in GENERATED_URLS:
@@ -582,10 +617,18 @@ def make_plan(
         )
     )
     planner = _Planner(records, config, site_key, targets, now, templates or {})
+    series_of = {series.slug: series for series in records.series}
+    by_series: dict[str, list[StoryRecord]] = defaultdict(list)
+    for story in published:
+        if story.series in series_of and not story.edition:
+            by_series[story.series].append(story)
+    parts = series_parts(by_series)
     planner.alternates = _alternates(published, records, config, shards)
-    planner.articles(published, chosen)
+    planner.articles(published, chosen, parts, series_of)
     planner.live(published, live, written)
     planner.removed(s for s in included if s.removed)
+    fronts: dict[str, tuple[FrontBlockPlan, ...]] = {}
+    problems: list[NewssiteError] = []
     all_lists = []
     for code, edition in editions:
         prefix = edition.prefix
@@ -593,12 +636,14 @@ def make_plan(
         by_section: dict[str, list[StoryRecord]] = defaultdict(list)
         by_author: dict[str, list[StoryRecord]] = defaultdict(list)
         by_tag: dict[str, list[StoryRecord]] = defaultdict(list)
+        by_month: dict[str, list[StoryRecord]] = defaultdict(list)
         for story in members:
             by_section[story.section].append(story)
             for slug in story.authors:
                 by_author[slug].append(story)
             for slug in slugs_of[story.source]:
                 by_tag[slug].append(story)
+            by_month[month_of(story.date, config)].append(story)
         tag_of_slug = {tag.slug: tag for tag in tags_of[code].values()}
         lists = [("home", prefix + "/", "", members)]
         lists += [
@@ -610,8 +655,22 @@ def make_plan(
             for a in records.authors
         ]
         lists += [("tag", tag_of_slug[slug].url, slug, by_tag[slug]) for slug in sorted(by_tag)]
+        lists += [
+            ("month", f"{prefix}/{month}/", month, by_month[month]) for month in sorted(by_month)
+        ]
+        if not code:  # the curated fronts name the default edition's stories
+            groups = _FrontGroups(
+                members, by_section, by_tag, by_series, tag_of_slug, series_of, config
+            )
+            for front in records.fronts:
+                problems += front_problems(front, records, publication)
+                layout = layout_in_force(front, now)
+                if layout is not None:
+                    pool = by_section[front.section] if front.section else members
+                    list_url = section_url(front.section) if front.section else "/"
+                    fronts[list_url] = front_blocks(layout, pool, groups, config.per_page)
         for kind, list_url, subject, shown in lists:
-            planner.list_pages(kind, list_url, subject, shown)
+            planner.list_pages(kind, list_url, subject, shown, fronts.get(list_url))
         planner.standalone(code)
         planner.add(output_path(prefix + NOT_FOUND_URL), ("notfound",), ())
         shard = next((s for s in shards if s.url == prefix + SEARCH_BUNDLE_URL), None)
@@ -619,11 +678,14 @@ def make_plan(
             planner.add(output_path(prefix + SEARCH_URL), ("search", shard.url), ())
             planner.entry(SitemapEntry(prefix + SEARCH_URL, None, False))
         all_lists.append((prefix, members, lists))
+    for slug in sorted(by_series):
+        planner.series(series_of[slug], by_series[slug])
+    planner.corrections(published)
     redirects = planner.redirects(included)
     planner.sitemaps()
     for prefix, members, lists in all_lists:
         for kind, list_url, subject, shown in lists:
-            if kind != "tag":
+            if kind in ("home", "section", "author"):
                 planner.feeds(kind, list_url, subject, shown)
         if prefix:
             latest = members[:LATEST_COUNT]
@@ -638,6 +700,7 @@ def make_plan(
     planner.add("robots.txt", ("robots",), ())
     if redirects:
         planner.add("_redirects", ("redirects", redirects), ())
+    planner.add(ALERT_URL[1:], ("alert", alert_shown(records.alert, now)), ())
     upcoming = [s.date for s in stories if not s.draft and not s.removed and s.date > now]
     upcoming += [
         u.date
@@ -645,6 +708,8 @@ def make_plan(
         if u.date > now and u.story in records.stories and records.stories[u.story].live
         if not records.stories[u.story].draft and not records.stories[u.story].removed
     ]
+    upcoming = [] if publication.future else upcoming
+    upcoming += [moment for moment in layout_starts(records.fronts) if moment > now]
     return Plan(
         published=tuple(published),
         included=frozenset(s.source for s in included),
@@ -662,7 +727,7 @@ def make_plan(
             for name in record.photos
         ),
         standalone=tuple(sorted((p.slug, p.title) for p in records.pages if not p.edition)),
-        next_publish=min(upcoming) if upcoming and not publication.future else None,
+        next_publish=min(upcoming) if upcoming else None,
         pages=planner.pages,
         live=live,
         edition_tags=tags_of,
@@ -671,6 +736,10 @@ def make_plan(
             for code, _ in editions
         },
         alternates=planner.alternates,
+        problems=tuple(problems),
+        shadowed=tuple(planner.shadowed),
+        series=series_of,
+        parts=parts,
     )
 
 
@@ -725,7 +794,17 @@ def _alternates(
 
 
 PAGE_KINDS = frozenset(
-    {"article", "removed", "list", "page", "notfound", "search", "redirect", "liveupdates"}
+    {
+        "article",
+        "removed",
+        "list",
+        "page",
+        "notfound",
+        "search",
+        "redirect",
+        "liveupdates",
+        "corrections",
+    }
 )
 # The template each kind of page is rendered with (a list's kind: home, section, ...).
 TEMPLATE_OF = {
@@ -740,6 +819,9 @@ TEMPLATE_OF = {
     "section": "section.html",
     "author": "author.html",
     "tag": "tag.html",
+    "series": "series.html",
+    "month": "month.html",
+    "corrections": "corrections.html",
 }
 PAGE_TEMPLATES = tuple(TEMPLATE_OF.values())
 
@@ -773,6 +855,7 @@ class _Planner:
         self.entries: list[SitemapEntry] = []
         self.pages = 0
         self.alternates: dict[str, Alternates] = {}
+        self.shadowed: list[Job] = []  # lists at a URL a story took: a collision to report
 
     def entry(self, entry: SitemapEntry) -> None:
         """A URL of the sitemap, with its versions in the other editions."""
@@ -792,6 +875,8 @@ class _Planner:
         planned already keeps its first job: two claims on one URL are an error that
         graph.check_sources reports, naming both."""
         if path in self.jobs:
+            if job[0] == "list":
+                self.shadowed.append(job)
             return
         bylines = self.bylines
         if teaser:
@@ -827,7 +912,11 @@ class _Planner:
         return "\1".join(self.authors[slug].key if slug in self.authors else slug for slug in slugs)
 
     def articles(
-        self, published: Sequence[StoryRecord], related: Mapping[str, tuple[str, ...]]
+        self,
+        published: Sequence[StoryRecord],
+        related: Mapping[str, tuple[str, ...]],
+        parts: Mapping[str, SeriesPlace],
+        series_of: Mapping[str, Series],
     ) -> None:
         records = self.records.stories
         for story in published:
@@ -838,7 +927,13 @@ class _Planner:
                 extra += f"\0{self.alternates[_page_path(story.url)]!r}"
             shown = [records[source] for source in chosen]
             bylines = self.bylines
-            job = ("article", story.source, chosen)
+            job: Job = ("article", story.source, chosen)
+            place = parts.get(story.source)
+            if place is not None:
+                job += (place,)
+                beside = [records[source] for source in place[3:] if source]
+                teasers = "\1".join(s.teaser + "\2".join(map(bylines, s.authors)) for s in beside)
+                extra += f"\0{series_of[place[0]]!r}\0{teasers}"
             if _page_path(story.url) in self.jobs:
                 continue  # two stories at one URL: graph.check_sources names both
             self.jobs[_page_path(story.url)] = job
@@ -877,7 +972,12 @@ class _Planner:
             self.add(output_path(story.url), ("removed", story.source), [story])
 
     def list_pages(
-        self, kind: str, list_url: str, subject: str, members: Sequence[StoryRecord]
+        self,
+        kind: str,
+        list_url: str,
+        subject: str,
+        members: Sequence[StoryRecord],
+        blocks: tuple[FrontBlockPlan, ...] | None = None,
     ) -> None:
         for url, pagination, items in paginate(members, list_url, self.config.per_page):
             # An author's bio is on the first page of their list only (render.py).
@@ -887,10 +987,48 @@ class _Planner:
                 extra = profile.byline if pagination.number else profile.key
             shown: Sequence[StoryRecord] = items  # type: ignore[assignment]
             sources = tuple(s.source for s in shown)
-            job = ("list", kind, list_url, subject, url, pagination, sources)
+            job: Job = ("list", kind, list_url, subject, url, pagination, sources)
+            if blocks is not None and pagination.number == 0:
+                # A curated front: its blocks, and every story they show.
+                sources = tuple(dict.fromkeys(s for block in blocks for s in block[3]))
+                shown = [self.records.stories[source] for source in sources]
+                job = (*job[:6], sources, blocks)
             self.add(_page_path(url), job, shown, teaser=True, extra=extra)
             lastmod = max(shown, key=lambda s: s.modified.timestamp()).modified if shown else None
             self.entry(SitemapEntry(url, lastmod, False))
+
+    def series(self, series: Series, newest_first: Sequence[StoryRecord]) -> None:
+        """A series' page with every part, in its order, and its feeds."""
+        url = series_url(series.slug)
+        parts = newest_first if series.order == "newest" else newest_first[::-1]
+        sources = tuple(s.source for s in parts)
+        job = ("list", "series", url, series.slug, url, Pagination(0, None, None, url), sources)
+        self.add(_page_path(url), job, parts, teaser=True, extra=repr(series))
+        lastmod = max((s.modified for s in parts), key=lambda m: m.timestamp(), default=None)
+        self.entry(SitemapEntry(url, lastmod, False))
+        self.feeds("series", url, series.slug, newest_first, extra=repr(series))
+
+    def corrections(self, published: Sequence[StoryRecord]) -> None:
+        """/corrections/ and its feed: every correction of a published story, newest first."""
+        found = sorted(
+            (
+                (moment, story.source, number)
+                for story in published
+                for number, moment in enumerate(story.corrected)
+            ),
+            key=lambda item: (-item[0].timestamp(), item[1], item[2]),
+        )
+        entries = tuple((source, number) for _, source, number in found)
+        shown = [self.records.stories[source] for source in dict.fromkeys(s for s, _ in entries)]
+        self.add(_page_path(CORRECTIONS_URL), ("corrections", entries), shown, teaser=True)
+        self.add(
+            output_path(feed_url(CORRECTIONS_URL)),
+            ("corrections-feed", entries),
+            shown,
+            teaser=True,
+        )
+        lastmod = found[0][0] if found else None
+        self.entry(SitemapEntry(CORRECTIONS_URL, lastmod, False))
 
     def standalone(self, edition: str) -> None:
         for page in sorted(self.records.pages, key=lambda p: p.slug):
@@ -921,10 +1059,17 @@ class _Planner:
         if len(parts) > 1:
             self.add("sitemap.xml", ("index", sitemap_index_of(parts)), ())
 
-    def feeds(self, kind: str, list_url: str, subject: str, members: Sequence[StoryRecord]) -> None:
+    def feeds(
+        self,
+        kind: str,
+        list_url: str,
+        subject: str,
+        members: Sequence[StoryRecord],
+        extra: str = "",
+    ) -> None:
         shown = members[: self.config.feed_size]
         sources = tuple(s.source for s in shown)
-        extra = self.authors[subject].key if kind == "author" else ""
+        extra = self.authors[subject].key if kind == "author" else extra
         atom = feed_url(list_url)
         self.add(output_path(atom), ("atom", kind, list_url, subject, sources), shown, extra=extra)
         self.add(
@@ -1084,12 +1229,16 @@ def _related(
 def depends_on(job: Job) -> tuple[str, ...]:
     """The stories whose content a file shows."""
     kind = job[0]
-    if kind == "article":
+    if kind == "article" and len(job) == 3:
         return (str(job[1]), *job[2])  # type: ignore[misc]
     if kind in ("removed", "updates", "liveupdates"):
         return (str(job[1]),)
+    if kind == "article" and len(job) > 3:
+        return (str(job[1]), *job[2], *(s for s in job[3][3:] if s))  # type: ignore[index, misc]
     if kind == "list":
         return job[6]  # type: ignore[return-value]
+    if kind in ("corrections", "corrections-feed"):
+        return tuple(dict.fromkeys(source for source, _ in job[1]))  # type: ignore[attr-defined]
     if kind in ("atom", "json"):
         return job[4]  # type: ignore[return-value]
     if kind in ("news", "latest"):
@@ -1127,14 +1276,186 @@ def live_moments(records: Records) -> list[datetime]:
 
 
 def clock_moments(
-    dates: Iterable[datetime], published: Iterable[datetime], config: SiteConfig
+    dates: Iterable[datetime],
+    published: Iterable[datetime],
+    config: SiteConfig,
+    records: Records | None = None,
 ) -> list[datetime]:
     """When the clock alone changes what a build made, from the dates of all its stories
     and of those it published: a story's date comes (scheduled stories), a story turns
-    stale, a story leaves the news sitemap."""
+    stale, a story leaves the news sitemap; and from the desk's files in `records`: a
+    front's layout takes over, the alert expires."""
     published = list(published)
     moments = [*dates, *(date + NEWS_SITEMAP_WINDOW for date in published)]
+    if records is not None:
+        moments += layout_starts(records.fronts)
+        moments += [records.alert.expires] if records.alert is not None else []
     if config.stale_after_days is not None:
         stale = timedelta(days=config.stale_after_days)
         moments += [date + stale for date in published]
     return moments
+
+
+# --- Curated fronts, series, month archives and the alert -----------------------------------
+
+
+def month_of(moment: datetime, config: SiteConfig) -> str:
+    """The month archive of a moment, in the site's time zone: "2026/11"."""
+    local = moment.astimezone(config.timezone)
+    return f"{local.year:04d}/{local.month:02d}"
+
+
+def series_url(slug: str) -> str:
+    return f"{SERIES_URL}{slug}/"
+
+
+def series_parts(by_series: Mapping[str, Sequence[StoryRecord]]) -> dict[str, SeriesPlace]:
+    """Each part's place in its series, counted from the oldest ("Part 3 of 7")."""
+    places: dict[str, SeriesPlace] = {}
+    for slug, newest_first in by_series.items():
+        oldest_first = [story.source for story in reversed(newest_first)]
+        total = len(oldest_first)
+        for index, source in enumerate(oldest_first):
+            before = oldest_first[index - 1] if index else ""
+            after = oldest_first[index + 1] if index + 1 < total else ""
+            places[source] = (slug, index + 1, total, before, after)
+    return places
+
+
+def layout_starts(fronts: Iterable[FrontPage]) -> list[datetime]:
+    """When each scheduled layout of the fronts takes over."""
+    return [layout.starts for front in fronts for layout in front.layouts if layout.starts]
+
+
+def layout_in_force(front: FrontPage, now: datetime) -> FrontLayout | None:
+    """The front's layout at `now`: the last one that has taken over, if any."""
+    current = None
+    for layout in front.layouts:
+        if layout.starts is None or layout.starts <= now:
+            current = layout
+    return current
+
+
+def front_problems(
+    front: FrontPage, records: Records, publication: Publication
+) -> list[NewssiteError]:
+    """Pinned stories that will not be on the site when their layout is in force (a draft,
+    taken down, missing, or scheduled for later) and series that do not exist, in the
+    layout in force and in those still to come."""
+    now = publication.now
+    current = layout_in_force(front, now)
+    series = {s.slug for s in records.series}
+    problems = []
+    for layout in front.layouts:
+        if layout is not current and (layout.starts is None or layout.starts <= now):
+            continue  # a layout that another has replaced
+        takes_over = max(now, layout.starts) if layout.starts is not None else now
+        for slot in layout.slots:
+            message = None
+            if slot.kind in ("lead", "story"):
+                story = records.stories.get(slot.value)
+                message = _pin_problem(story, slot.value, publication, takes_over)
+            elif slot.kind == "series" and slot.value not in series:
+                message = f"unknown series '{slot.value}'; add content/series/{slot.value}.md"
+            if message:
+                problems.append(
+                    NewssiteError(message, path=front.source, line=slot.line, field=slot.field)
+                )
+    return problems
+
+
+def _pin_problem(
+    story: StoryRecord | None, source: str, publication: Publication, takes_over: datetime
+) -> str | None:
+    shown = source.removeprefix("content/")
+    if story is None:
+        return f"no story at {shown} (paths are relative to content/)"
+    if story.draft and not publication.drafts:
+        return f"{shown} is a draft; publish it or pin another story"
+    if story.removed:
+        return f"{shown} was taken down; pin another story"
+    if story.date > takes_over and not publication.future:
+        return f"{shown} is scheduled for {story.date.isoformat()}, after this layout is in force"
+    return None
+
+
+class _FrontGroups:
+    """The stories an automatic block of a front chooses from, newest first, with its
+    title and link."""
+
+    def __init__(
+        self,
+        published: Sequence[StoryRecord],
+        by_section: Mapping[str, Sequence[StoryRecord]],
+        by_tag: Mapping[str, Sequence[StoryRecord]],
+        by_series: Mapping[str, Sequence[StoryRecord]],
+        tags: Mapping[str, Tag],
+        series: Mapping[str, Series],
+        config: SiteConfig,
+    ) -> None:
+        self.published = published
+        self.by_section = by_section
+        self.by_tag = by_tag
+        self.by_series = by_series
+        self.tags = tags
+        self.series = series
+        self.section_titles = {s.slug: s.title for s in config.sections}
+
+    def members(self, kind: str, value: str) -> Sequence[StoryRecord]:
+        if kind == "section":
+            return self.by_section.get(value, ())
+        if kind == "tag":
+            return self.by_tag.get(slugify(value), ())
+        if kind == "series":
+            return self.by_series.get(value, ())
+        return [s for s in self.published if s.story_type == value]
+
+    def heading(self, kind: str, value: str) -> tuple[str, str]:
+        if kind == "section":
+            return self.section_titles[value], section_url(value)
+        if kind == "tag":
+            tag = self.tags.get(slugify(value))
+            return (tag.name, tag.url) if tag is not None else (value, "")
+        if kind == "series" and value in self.series:
+            return self.series[value].title, series_url(value)
+        return value.capitalize(), ""
+
+
+def front_blocks(
+    layout: FrontLayout, pool: Sequence[StoryRecord], groups: _FrontGroups, latest: int
+) -> tuple[FrontBlockPlan, ...]:
+    """The blocks of a front: the pinned stories where they are pinned, each automatic
+    block with the newest stories not pinned or shown above it, then the newest stories
+    of `pool` not shown yet ("Latest"). A story is on the front once."""
+    included = {story.source for story in groups.published}
+    pinned = {s.value for s in layout.slots if s.kind in ("lead", "story")}
+    shown: set[str] = set()
+    blocks: list[FrontBlockPlan] = []
+    for slot in layout.slots:
+        if slot.kind in ("lead", "story"):
+            if slot.value in included and slot.value not in shown:
+                shown.add(slot.value)
+                blocks.append((slot.kind, "", "", (slot.value,)))
+            continue
+        chosen: list[str] = []
+        for story in groups.members(slot.kind, slot.value):
+            if len(chosen) == slot.count:
+                break
+            if story.source not in shown and story.source not in pinned:
+                chosen.append(story.source)
+        shown.update(chosen)
+        if chosen:
+            blocks.append((slot.kind, *groups.heading(slot.kind, slot.value), tuple(chosen)))
+    rest = tuple(
+        s.source for s in pool[:latest] if s.source not in shown and s.source not in pinned
+    )
+    if rest:
+        blocks.append(("latest", "Latest", "", rest))
+    return tuple(blocks)
+
+
+def alert_shown(alert: Alert | None, now: datetime) -> tuple[str, ...]:
+    """What /alert.json holds at `now`: the alert, or nothing once it expired."""
+    if alert is None or alert.expires <= now:
+        return ()
+    return (alert.text, alert.link, alert.level, alert.expires.isoformat())

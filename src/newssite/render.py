@@ -22,6 +22,8 @@ from markupsafe import Markup
 from newssite.config import SiteConfig, edition_config
 from newssite.errors import NewssiteError
 from newssite.feeds import (
+    render_alert,
+    render_corrections_feed,
     render_feed,
     render_json_feed,
     render_latest,
@@ -33,6 +35,7 @@ from newssite.feeds import (
 )
 from newssite.graph import (
     article_page,
+    corrections_page,
     list_page,
     live_coverage,
     make_feed,
@@ -42,8 +45,19 @@ from newssite.graph import (
     search_page,
     standalone_page,
 )
-from newssite.model import FrozenDict, Output, Page, Pagination, Site, Story, Teaser
-from newssite.plan import TEMPLATE_OF, Job, Plan
+from newssite.jsonld import front_page_jsonld
+from newssite.model import (
+    FrontBlock,
+    FrozenDict,
+    Output,
+    Page,
+    Pagination,
+    SeriesPart,
+    Site,
+    Story,
+    Teaser,
+)
+from newssite.plan import TEMPLATE_OF, Job, Plan, series_url
 from newssite.related import teaser
 from newssite.spool import spool
 from newssite.templates import (
@@ -51,6 +65,7 @@ from newssite.templates import (
     edition_environment,
     locale_of,
     make_environment,
+    month_title,
     words_of,
 )
 from newssite.urls import absolute, feed_url, output_path
@@ -238,14 +253,21 @@ def _render_in_edition(
         if story.age_notice and config.stale_after_days and not _english(config.language):
             story = replace(story, age_notice=_age_notice(config, words_of(env)))
         related = tuple(teaser(site.stories[other]) for other in job[2])  # type: ignore[attr-defined]
-        page = article_page(story, site.jsonld[source], related)
+        part = _series_part(job[3], site, plan) if len(job) > 3 else None  # type: ignore[arg-type]
+        page = article_page(story, site.jsonld[source], related, part)
     elif kind == "removed":
         page = removed_page(site.withdrawn[str(job[1])], site.sections, words_of(env))
     elif kind == "list":
-        _, list_kind, list_url, subject, url, pagination, items = job
+        _, list_kind, list_url, subject, url, pagination, items = job[:7]
         assert isinstance(pagination, Pagination)
         number = pagination.number
-        title, template, context = _list_subject(str(list_kind), str(subject), number, site, config)
+        title, template, context = _list_subject(
+            str(list_kind), str(subject), number, site, config, plan
+        )
+        blocks = _front_blocks(job[7], site) if len(job) > 7 else ()  # type: ignore[arg-type]
+        context = {**context, "blocks": blocks}
+        if list_kind == "home":
+            context["front_jsonld"] = front_page_jsonld(config) if number == 0 else None
         page = list_page(
             str(list_kind),
             str(list_url),
@@ -260,6 +282,12 @@ def _render_in_edition(
         )
     elif kind == "page":
         page = standalone_page(site.standalone[str(job[1])])
+    elif kind == "corrections":
+        shown = tuple(
+            (teaser_of(site.stories[source]), site.stories[source].corrections[number])
+            for source, number in job[1]  # type: ignore[attr-defined]
+        )
+        page = corrections_page(shown, config)
     elif kind == "notfound":
         page = not_found_page(prefix, words_of(env))
     elif kind == "search":
@@ -272,7 +300,7 @@ def _render_in_edition(
         return _updates_json(path, site.stories[str(job[1])], site, env, config)
     else:
         date_text = None if _english(config.language) else env.filters["shortdate"]
-        return _render_other(path, job, site, config, date_text)
+        return _render_other(path, job, site, config, plan, date_text)
     return render_page(page, site, env, config, teasers)
 
 
@@ -344,12 +372,13 @@ def _render_other(
     job: Job,
     site: Site,
     config: SiteConfig,
+    plan: Plan,
     date_text: Callable[[datetime], str] | None = None,
 ) -> Output:
     kind = job[0]
     if kind in ("atom", "json"):
         _, list_kind, list_url, subject, items = job
-        title, subtitle = _feed_titles(str(list_kind), str(subject), site, config)
+        title, subtitle = _feed_titles(str(list_kind), str(subject), site, config, plan)
         feed = make_feed(str(list_url), title, _stories(site, items), subtitle, config)  # type: ignore[arg-type]
         return render_feed(feed, config) if kind == "atom" else render_json_feed(feed, config)
     if kind == "urlset":
@@ -362,6 +391,11 @@ def _render_other(
         return render_latest(_stories(site, job[1]), config, path, date_text)  # type: ignore[arg-type]
     if kind == "robots":
         return render_robots(config)
+    if kind == "corrections-feed":
+        entries = [(site.stories[source], number) for source, number in job[1]]  # type: ignore[attr-defined]
+        return render_corrections_feed(entries, "/" + path, config)
+    if kind == "alert":
+        return render_alert(job[1], config)  # type: ignore[arg-type]
     if kind == "redirects":
         return render_redirects(job[1], config)  # type: ignore[arg-type]
     raise AssertionError(kind)
@@ -383,11 +417,33 @@ def _stories(site: Site, sources: Sequence[str]) -> tuple[Story, ...]:
     return tuple([stories[source] for source in sources])
 
 
+def _series_part(place: tuple[str, int, int, str, str], site: Site, plan: Plan) -> SeriesPart:
+    slug, number, total, before, after = place
+    previous = teaser(site.stories[before]) if before else None
+    following = teaser(site.stories[after]) if after else None
+    return SeriesPart(plan.series[slug], series_url(slug), number, total, previous, following)
+
+
+def _front_blocks(
+    blocks: tuple[tuple[str, str, str, tuple[str, ...]], ...], site: Site
+) -> tuple[FrontBlock, ...]:
+    return tuple(
+        FrontBlock(kind, title, url or None, _listed(site, sources))
+        for kind, title, url, sources in blocks
+    )
+
+
 def _list_subject(
-    kind: str, subject: str, number: int, site: Site, config: SiteConfig
+    kind: str, subject: str, number: int, site: Site, config: SiteConfig, plan: Plan
 ) -> tuple[str, str, dict[str, object]]:
     if kind == "home":
         return config.title, "home.html", {}
+    if kind == "series":
+        series = plan.series[subject]
+        return series.title, "series.html", {"series": series}
+    if kind == "month":
+        title = month_title(int(subject[:4]), int(subject[5:7]))
+        return title, "month.html", {"month": title}
     if kind == "section":
         section = site.sections[subject]
         return section.title, "section.html", {"section": section}
@@ -400,9 +456,14 @@ def _list_subject(
     return tag.name, "tag.html", {"tag": tag}
 
 
-def _feed_titles(kind: str, subject: str, site: Site, config: SiteConfig) -> tuple[str, str]:
+def _feed_titles(
+    kind: str, subject: str, site: Site, config: SiteConfig, plan: Plan
+) -> tuple[str, str]:
     if kind == "home":
         return config.title, config.description
+    if kind == "series":
+        series = plan.series[subject]
+        return f"{series.title} – {config.title}", series.description
     if kind == "section":
         return f"{site.sections[subject].title} – {config.title}", ""
     author = site.authors[subject]

@@ -25,7 +25,7 @@ from newssite.editorial import editorial_warnings
 from newssite.errors import NewssiteError, UsageError, is_content_failure, problems_of
 from newssite.graph import check_sources, make_site
 from newssite.images import process_photos
-from newssite.model import Article, Author, BuildOptions, StandalonePage
+from newssite.model import Article, Author, BuildOptions, Series, StandalonePage
 from newssite.output_state import load_manifest
 from newssite.parse import Documents, parse_sources
 from newssite.plan import Plan, Publication, make_plan, records_of
@@ -63,7 +63,9 @@ def review_stories(
     if not wanted:
         return Review((), (), ())
     focus = [_source(config, path, replaced.get(path)) for path in wanted]
-    shared = [s for s in _sources_of(config, ("authors", "pages")) if s.path not in wanted]
+    shared = [
+        s for s in _sources_of(config, ("authors", "pages", "series")) if s.path not in wanted
+    ]
     results = parse_sources([*focus, *shared], config)
     errors = [problem for _, problems, _ in results for problem in problems]
     warnings = [warning for _, _, found in results for warning in found]
@@ -75,6 +77,7 @@ def review_stories(
         authors=tuple(d for d in documents if isinstance(d, Author)),
         pages=tuple(d for d in documents if isinstance(d, StandalonePage)),
         warnings=tuple(warnings),
+        series=tuple(d for d in documents if isinstance(d, Series)),
     )
     focused = set(wanted)
     archive = _scan_archive(config, docs.articles, focused)

@@ -32,7 +32,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from newssite.errors import NewssiteError, raise_all
 
-CONTENT_KINDS = ("articles", "authors", "pages")
+CONTENT_KINDS = ("articles", "authors", "pages", "series")
+# The desk's YAML files under content/: the curated fronts and the breaking-news alert.
+FRONT_FILE = "front.yaml"
+FRONT_FOLDER = "front"
+ALERT_FILE = "alert.yaml"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 MAX_NESTING = 20
@@ -120,11 +124,72 @@ def discover(
             if known is not None:
                 # Taken before the read: a save in between only makes the next build read again.
                 known[relative] = (key, source)
+    sources += _desk_files(site_dir, problems)
     raise_all(problems, "some content files cannot be read")
     if known is not None:
         for gone in set(known) - {source.path for source in sources}:
             del known[gone]
     return sources
+
+
+def desk_kind(relative: str) -> str | None:
+    """The kind of a desk file by its path under content/: "fronts" (front.yaml and
+    front/<section>.yaml), "alert" (alert.yaml), or None for any other file."""
+    if relative in (FRONT_FILE, ALERT_FILE):
+        return "fronts" if relative == FRONT_FILE else "alert"
+    folder, _, name = relative.partition("/")
+    if folder == FRONT_FOLDER and name.endswith(".yaml") and "/" not in name:
+        return "fronts"
+    return None
+
+
+def _desk_files(site_dir: Path, problems: list[NewssiteError]) -> list[SourceFile]:
+    content = site_dir / "content"
+    names = [FRONT_FILE, ALERT_FILE]
+    folder = content / FRONT_FOLDER
+    if folder.is_dir() and not folder.is_symlink():
+        names += sorted(
+            f"{FRONT_FOLDER}/{entry.name}"
+            for entry in os.scandir(folder)
+            if entry.name.endswith(".yaml") and not is_ignored_name(entry.name)
+        )
+    found = []
+    for name in names:
+        path = content / name
+        if not path.is_file():
+            continue
+        relative = f"content/{name}"
+        if path.is_symlink():
+            problems.append(NewssiteError("a desk file may not be a symlink", path=relative))
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            problems.append(NewssiteError(f"cannot read: {error.strerror}", path=relative))
+            continue
+        if len(data) > MAX_FRONT_MATTER_BYTES:
+            limit = MAX_FRONT_MATTER_BYTES // 1024
+            problems.append(NewssiteError(f"file is larger than {limit} KiB", path=relative))
+            continue
+        kind = desk_kind(name)
+        assert kind is not None
+        found.append(SourceFile(kind, relative, data, hashlib.sha256(data).hexdigest()))
+    return found
+
+
+def split_yaml(source: SourceFile) -> RawDocument:
+    """A desk file (YAML, no body) as a document: its mapping and the line of each key."""
+    text = _decode(source)
+    lines: dict[str, int] = {}
+    try:
+        meta = load_front_matter_carefully(text, source.path, 1, lines) if text.strip() else {}
+    except NewssiteError as error:
+        if error.message.startswith("front matter must be a mapping"):
+            kind = error.message.rsplit("got a ", 1)[-1]
+            error.message = f"expected a mapping of keys (e.g. lead: ...), got a {kind}"
+            error.args = (error.message,)
+        raise
+    return RawDocument(source, meta, lines, "", 1)
 
 
 def _walk_markdown(

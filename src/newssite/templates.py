@@ -230,6 +230,11 @@ def long_date(moment: datetime) -> str:
     return f"{_MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
 
 
+def month_title(year: int, month: int) -> str:
+    """A month archive's title: "November 2026"."""
+    return f"{_MONTHS[month - 1]} {year}"
+
+
 def ap_date(moment: datetime) -> str:
     return f"{_AP_MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
 
@@ -273,6 +278,19 @@ def template_digests(
             except jinja2.TemplateNotFound:
                 sources[name] = None
         return sources[name]
+
+    references: dict[str, list[str]] = {}  # each template parsed once, whichever page uses it
+
+    def referenced_by(name: str, text: str) -> list[str]:
+        if name not in references:
+            try:
+                found = list(meta.find_referenced_templates(env.parse(text)))
+            except jinja2.TemplateSyntaxError:
+                found = []  # rendering reports it, with the line
+            if None in found:  # a template named at run time: it may be any of them
+                found = loader.list_templates()
+            references[name] = [str(other) for other in found]
+        return references[name]
 
     def closure(name: str, seen: set[str]) -> None:
         text = source(name)

@@ -38,7 +38,14 @@ from newssite.plan import (
     update_record,
     url_claims,
 )
-from newssite.sources import CONTENT_KINDS, MAX_FILE_BYTES, SourceFile, is_ignored_name
+from newssite.sources import (
+    ALERT_FILE,
+    CONTENT_KINDS,
+    MAX_FILE_BYTES,
+    SourceFile,
+    desk_kind,
+    is_ignored_name,
+)
 from newssite.templates import theme_dirs
 from newssite.urls import url_key
 
@@ -88,8 +95,9 @@ def find_change(
         relative = name[len(content) :]
         if any(is_ignored_name(part) for part in relative.split("/")):
             continue  # an editor's file, never a source
-        kind = relative.split("/", 1)[0]
-        if kind not in CONTENT_KINDS or not name.endswith(".md") or os.path.islink(name):
+        kind = desk_kind(relative) or relative.split("/", 1)[0]
+        markdown = kind in CONTENT_KINDS and name.endswith(".md")
+        if not (markdown or desk_kind(relative)) or os.path.islink(name):
             return None
         if name in lines:
             changed.append((kind, f"content/{relative}", name))
@@ -127,11 +135,19 @@ def apply_change(before: Records, change: Change, docs: Documents, store: PhotoS
     )
     updates = {s: r for s, r in before.updates.items() if s not in read}
     updates.update((u.source, update_record(u, documents[u.source])) for u in docs.updates)
+    series = {s.source: s for s in before.series if s.source not in read}
+    series.update((s.source, s) for s in docs.series)
+    fronts = {f.source: f for f in before.fronts if f.source not in read}
+    fronts.update((f.source, f) for f in docs.fronts)
+    alert = docs.alert or (None if f"content/{ALERT_FILE}" in read else before.alert)
     return Records(
         stories,
         tuple(sorted(authors.values(), key=lambda a: a.slug)),
         tuple(sorted(pages.values(), key=lambda p: (p.slug, p.prefix))),
-        updates,
+        updates=updates,
+        series=tuple(sorted(series.values(), key=lambda s: s.slug)),
+        fronts=tuple(sorted(fronts.values(), key=lambda f: f.source)),
+        alert=alert,
     )
 
 
@@ -213,6 +229,8 @@ def _checks_out(
 ) -> bool:
     """Whether the checks of a whole build (graph.check_sources) would pass, as far as a
     change of these sources can make them fail; False when that cannot be told here."""
+    if plan.problems:
+        return False  # the fronts' problems: a whole build names them with all others
     for source in change.paths():
         for update in (before.updates.get(source), after.updates.get(source)):
             if update is not None and (update.assets or update.links):
@@ -244,6 +262,8 @@ def _checks_out(
         if not story.removed and not all(slug in authors for slug in story.authors):
             return False
         if not all(link in targets for link in story.links):
+            return False
+        if story.series and story.series not in plan.series:
             return False
     for record in (*after.authors, *after.pages):
         if not all(link in targets for link in record.links):
