@@ -742,15 +742,15 @@ def _check_aliases(
     """An alias may not be the URL of anything else; the error names both files."""
     owners: dict[str, str] = {}
     reserved = [url for url in GENERATED_URLS if url.endswith("/")]
-    for key, entries in claims.items():
-        sources = [claim.owner for claim in entries if is_source(claim.owner)]
-        owners[key] = sources[0] if sources else entries[0].owner
     for entries in claims.values():
         for claim in entries:
             if claim.feed is not None:
                 owners.setdefault(url_key(claim.feed), "a feed newssite generates")
             if claim.numbered is not None:
                 reserved.append(claim.numbered)
+    for key, entries in claims.items():
+        sources = [claim.owner for claim in entries if is_source(claim.owner)]
+        owners[key] = sources[0] if sources else owners.get(key, entries[0].owner)
     owners.setdefault(url_key("/_redirects"), "a file newssite generates")
     first_claim: dict[str, str] = {}
     claimants: list[tuple[Article | StandalonePage, str, str]] = [
