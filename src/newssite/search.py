@@ -142,7 +142,7 @@ def index_levels(
     folders = {level.tier: _level_url(level.tier, top) for level in layout.levels}
     levels = {level.tier: level for level in layout.levels}
     found: dict[int, list[Output] | None] = {}
-    fragments: dict[int, dict[str, str]] = {}  # tier -> url -> fragment id (current entries)
+    fragments: dict[int, dict[str, Fragment]] = {}  # tier -> url -> its fragment
     for tier, level in levels.items():
         record = records.get(folders[tier])
         signature = _signature(level, folders[tier])
@@ -204,7 +204,7 @@ class _Record:
     """A level as the cache keeps it (as its part's fingerprint): what it was made from."""
 
     signature: tuple[object, ...]  # folder, tier and entries
-    fragments: dict[str, str]  # url -> Pagefind's fragment id, for the hidden list
+    fragments: dict[str, Fragment]  # url -> its fragment, for the hidden list and dates
     hidden: frozenset[str] = frozenset()  # urls of the entries search hides (old versions)
 
     def shown(self) -> list[tuple[str, str]]:
@@ -219,7 +219,7 @@ class _Record:
                 "folder": folder,
                 "tier": tier,
                 "entries": [
-                    [u, k, self.fragments.get(u, ""), int(u in self.hidden)]
+                    [u, k, *_fields(self.fragments.get(u)), int(u in self.hidden)]
                     for u, k in entries  # type: ignore[attr-defined]
                 ],
             },
@@ -242,9 +242,9 @@ def _records(
             data = json.loads(described)
             if data["stamp"] != stamp or data["folder"] != folder:
                 return {}
-            entries = tuple((str(u), str(k)) for u, k, _, _ in data["entries"])
-            fragments = {str(u): str(f) for u, _, f, _ in data["entries"] if f}
-            hidden = frozenset(str(u) for u, _, _, gone in data["entries"] if gone)
+            entries = tuple((str(u), str(k)) for u, k, _, _, _ in data["entries"])
+            fragments = {str(u): Fragment(str(f), str(p)) for u, _, f, p, _ in data["entries"] if f}
+            hidden = frozenset(str(u) for u, _, _, _, gone in data["entries"] if gone)
             records[folder] = _Record((folder, int(data["tier"]), entries), fragments, hidden)
         except (ValueError, KeyError, TypeError):
             return {}
@@ -296,29 +296,54 @@ def _page_key(
         ) from None
 
 
-def _fragment_ids(files: Sequence[Output]) -> dict[str, str]:
-    """url -> the id Pagefind gave each page's fragment (its file name)."""
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """A page's Pagefind fragment: its id (file name) and its "published" meta (the date
+    and URL that sort results newest first; "" when the page has none)."""
+
+    id: str
+    published: str = ""
+
+
+def _fields(fragment: Fragment | None) -> tuple[str, str]:
+    return (fragment.id, fragment.published) if fragment else ("", "")
+
+
+def _fragment_ids(files: Sequence[Output]) -> dict[str, Fragment]:
+    """url -> the fragment Pagefind made of each page."""
     ids = {}
     for output in files:
         if "/fragment/" in output.path and output.data is not None:
             record = json.loads(gzip.decompress(output.data)[len(_SIGNATURE) :])
-            ids[record["url"]] = output.path.rsplit("/", 1)[1].removesuffix(".pf_fragment")
+            name = output.path.rsplit("/", 1)[1].removesuffix(".pf_fragment")
+            ids[record["url"]] = Fragment(name, str(record.get("meta", {}).get("published", "")))
     return ids
 
 
 def _levels_file(
-    layout: Layout, folders: Mapping[int, str], fragments: Mapping[int, Mapping[str, str]]
+    layout: Layout, folders: Mapping[int, str], fragments: Mapping[int, Mapping[str, Fragment]]
 ) -> Output:
     """pagefind/levels.json: each level's folder (the largest first, which carries the
-    scripts) and the fragments search.js hides in it (older versions of edited stories)."""
-    levels = [
-        {
+    scripts), the fragments search.js hides in it (older versions of edited stories), and
+    the newest and oldest "published" of the stories it shows, so that search.js merges
+    the levels' results newest first without loading fragments it does not show."""
+    levels = []
+    for level in sorted(layout.levels, key=lambda level: -level.tier):
+        found = fragments[level.tier]
+        hidden = layout.hidden_in(level.tier)
+        shown = [
+            found[e.url].published if e.url in found else ""
+            for e in level.entries
+            if e not in hidden
+        ]
+        described: dict[str, object] = {
             "folder": folders[level.tier].lstrip("/"),
-            "hidden": sorted(fragments[level.tier][e.url] for e in layout.hidden_in(level.tier)),
+            "hidden": sorted(found[e.url].id for e in hidden),
         }
-        for level in sorted(layout.levels, key=lambda level: -level.tier)
-    ]
-    data = json.dumps({"levels": levels}, separators=(",", ":")) + "\n"
+        if shown and all(shown):
+            described.update(newest=max(shown), oldest=min(shown))
+        levels.append(described)
+    data = json.dumps({"levels": levels}, separators=(",", ":"), ensure_ascii=False) + "\n"
     return Output(LEVELS_FILE, data.encode())
 
 
