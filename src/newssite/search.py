@@ -26,6 +26,8 @@ records would bypass the theme's data-pagefind-* markup.
 
 from __future__ import annotations
 
+import base64
+import functools
 import gzip
 import hashlib
 import json
@@ -187,7 +189,9 @@ def index_levels(
             record.dumps(stamp),
             {o.path: o.data if keep_bytes else None for o in files},
         )
-    made.append(_levels_file(layout, folders, fragments))
+    contents = functools.partial(_contents, config=config)
+    made.append(_levels_file(layout, folders, fragments, found, contents))  # type: ignore[arg-type]
+    made = [_with_worker_shim(o, contents) if o.path == WORKER_FILE else o for o in made]
     kept = {o.path for o in made}
     gone = sorted({path for _, files in parts.values() for path in files if path not in kept})
     if cache is not None:
@@ -197,6 +201,7 @@ def index_levels(
 
 SEARCH_ROOT = "/pagefind/"  # graph.SEARCH_BUNDLE_URL: the largest level, with the scripts
 LEVELS_FILE = "pagefind/levels.json"  # the levels and their hidden entries, for search.js
+WORKER_FILE = "pagefind/pagefind-worker.js"  # Pagefind's worker: searches every level
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,13 +326,21 @@ def _fragment_ids(files: Sequence[Output]) -> dict[str, Fragment]:
 
 
 def _levels_file(
-    layout: Layout, folders: Mapping[int, str], fragments: Mapping[int, Mapping[str, Fragment]]
+    layout: Layout,
+    folders: Mapping[int, str],
+    fragments: Mapping[int, Mapping[str, Fragment]],
+    files: Mapping[int, Sequence[Output]],
+    contents: Callable[[Output], bytes],
 ) -> Output:
-    """pagefind/levels.json: each level's folder (the largest first, which carries the
-    scripts), the fragments search.js hides in it (older versions of edited stories), and
-    the newest and oldest "published" of the stories it shows, so that search.js merges
-    the levels' results newest first without loading fragments it does not show."""
+    """pagefind/levels.json, for search.js: each level's folder (the largest first, which
+    carries the scripts); the fragments it hides (older versions of edited stories); the
+    newest and oldest "published" of the stories it shows, so that search.js merges the
+    levels' results newest first without loading fragments it does not show; and the
+    small files Pagefind would fetch for each level before its index chunks (its
+    pagefind-entry.json, and the metadata of the smaller levels), which search.js hands
+    to Pagefind's worker (WORKER_SHIM), so a search fetches those in this one file."""
     levels = []
+    top = max(level.tier for level in layout.levels)
     for level in sorted(layout.levels, key=lambda level: -level.tier):
         found = fragments[level.tier]
         hidden = layout.hidden_in(level.tier)
@@ -342,9 +355,61 @@ def _levels_file(
         }
         if shown and all(shown):
             described.update(newest=max(shown), oldest=min(shown))
+        inline = {}
+        for output in files[level.tier]:
+            name = output.path.rsplit("/", 1)[1]
+            if name == _ENTRY:
+                inline[name] = contents(output).decode()
+            elif name.endswith(".pf_meta") and level.tier != top:
+                inline[name] = base64.b64encode(contents(output)).decode()
+        described["files"] = dict(sorted(inline.items()))
         levels.append(described)
     data = json.dumps({"levels": levels}, separators=(",", ":"), ensure_ascii=False) + "\n"
     return Output(LEVELS_FILE, data.encode())
+
+
+def _contents(output: Output, config: SiteConfig) -> bytes:
+    """An index file's bytes: made now, or as the last build left it in output/."""
+    if output.data is not None:
+        return output.data
+    try:
+        return (config.output / output.path).read_bytes()
+    except OSError as error:
+        raise NewssiteError(
+            f"{error.strerror or error} while preparing the search index"
+            " (output/ was left as it was)",
+            path=str(config.output / output.path),
+            field="search",
+        ) from None
+
+
+# Put before Pagefind's worker script: the files search.js hands over with the search
+# options (levels.json "files", by absolute path) are answered from memory, not fetched.
+WORKER_SHIM = """/* newssite: files handed over with the search options are not fetched. */
+const newssiteFiles = new Map();
+self.addEventListener("message", (event) => {
+  const options = event.data && Array.isArray(event.data.args) && event.data.args[0];
+  if (options && typeof options === "object" && options.newssiteFiles) {
+    Object.entries(options.newssiteFiles).forEach(([path, body]) => newssiteFiles.set(path, body));
+    delete options.newssiteFiles;
+  }
+});
+const newssiteFetch = self.fetch.bind(self);
+self.fetch = (input, init) => {
+  const address = new URL(typeof input === "string" ? input : input.url, self.location.href);
+  const body = address.origin === self.location.origin && newssiteFiles.get(address.pathname);
+  if (!body) return newssiteFetch(input, init);
+  const bytes = body.json ? body.json : Uint8Array.from(atob(body.base64), (c) => c.charCodeAt(0));
+  return Promise.resolve(new Response(bytes));
+};
+"""
+
+
+def _with_worker_shim(output: Output, contents: Callable[[Output], bytes]) -> Output:
+    data = contents(output)
+    if data.startswith(WORKER_SHIM.encode()):
+        return output
+    return Output(output.path, WORKER_SHIM.encode() + data)
 
 
 def _reusable(files: Mapping[str, bytes | None], intact: Container[str]) -> list[Output] | None:
