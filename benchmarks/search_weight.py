@@ -225,8 +225,14 @@ def run(source: Path, work: Path, publishes: int, queries: list[str]) -> None:
     hold = work / "held"
     shutil.rmtree(hold, ignore_errors=True)
     batches = grow_archive(site, hold)
+    print(f"\n## {title_of(site)}: archive grown in batches of {batches} stories after the oldest")
+    measure_grown(site, work, publishes, queries)
+
+
+def measure_grown(site: Path, work: Path, publishes: int, queries: list[str]) -> None:
+    """Measure a grown site in place (`--grown`: one kept by --keep, built again first)."""
+    build(site)
     title = title_of(site)
-    print(f"\n## {title}: archive grown in batches of {batches} stories after the oldest")
     print("levels:", "; ".join(levels_of(site / "output")))
     report(
         f"{title}, after the archive grew",
@@ -303,12 +309,18 @@ def main() -> None:
     parser.add_argument("--publishes", type=int, default=12)
     parser.add_argument("--queries", nargs="*", default=QUERIES)
     parser.add_argument("--keep", action="store_true", help="keep the built sites in --work")
+    parser.add_argument(
+        "--grown", type=Path, help="measure this site, grown by an earlier run (--keep), in place"
+    )
     args = parser.parse_args()
     os.environ["PYTHONPATH"] = str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")
     with tempfile.TemporaryDirectory() as temporary:
         work = args.work or Path(temporary)
         work.mkdir(parents=True, exist_ok=True)
         print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+        if args.grown:
+            measure_grown(args.grown, work, args.publishes, args.queries)
+            return
         sources = [args.site] if args.site else [make_corpus(n, work) for n in args.articles]
         for source in sources:
             run(source, work, args.publishes, args.queries)
