@@ -154,10 +154,24 @@ def publish_runs(site: Path, count: int) -> list[tuple[int, float]]:
 
 
 @contextmanager
-def serving(root: Path) -> Iterator[str]:
+def serving(root: Path, served: list[int] | None = None) -> Iterator[str]:
+    """Serve `root`; the size of each response's body is appended to `served`. Counted by
+    the server, so the requests of Pagefind's web worker count as the page's do."""
+
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
             pass
+
+        def copyfile(self, source: Any, outputfile: Any) -> None:
+            data = source.read()
+            outputfile.write(data)
+            if served is not None:
+                served.append(len(data))
+
+        def send_error(self, code: int, *args: Any, **kwargs: Any) -> None:
+            super().send_error(code, *args, **kwargs)
+            if served is not None:
+                served.append(0)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
     server.daemon_threads = True
@@ -174,19 +188,20 @@ def measure(output: Path, queries: list[str]) -> dict[str, Cost]:
     from playwright.sync_api import sync_playwright
 
     costs = {}
-    with serving(output) as home, sync_playwright() as playwright:
+    sizes: list[int] = []
+    with serving(output, sizes) as home, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
         try:
             for query in queries:
                 context = browser.new_context()
+                sizes.clear()
                 page = context.new_page()
                 page.add_init_script(FIRST_RESULT)
-                sizes: list[int] = []
-                page.on("requestfinished", functools.partial(record_size, sizes))
                 page.goto(f"{home}search/?q={query.replace(' ', '+')}")
                 page.wait_for_function(SETTLED, timeout=120_000)
+                page.wait_for_function("[...document.images].every((image) => image.complete)")
                 page.wait_for_load_state("networkidle")
                 first = page.evaluate("window.__firstResult || 0")
                 links = [
@@ -197,10 +212,6 @@ def measure(output: Path, queries: list[str]) -> dict[str, Cost]:
         finally:
             browser.close()
     return costs
-
-
-def record_size(sizes: list[int], request: Any) -> None:
-    sizes.append(request.sizes()["responseBodySize"])
 
 
 def report(title: str, ours: dict[str, Cost], one: dict[str, Cost]) -> None:

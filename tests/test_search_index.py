@@ -241,9 +241,8 @@ def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index
     clean = tmp_path / "clean"
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".newssite-cache"))
     assert run_cli("build", "--site", str(clean)).code == 0
-    assert json.loads((clean / "output/pagefind/levels.json").read_text())["levels"] == [
-        {"folder": "pagefind/", "hidden": []}
-    ]
+    [level] = json.loads((clean / "output/pagefind/levels.json").read_text())["levels"]
+    assert (level["folder"], level["hidden"]) == ("pagefind/", [])
     assert searchable(site / "output") == searchable(clean / "output")
     queries = [*QUERIES, secret(3), secret(9001), secret(9002)]
     assert browser_results(site / "output", queries) == browser_results(clean / "output", queries)
