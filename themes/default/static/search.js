@@ -233,16 +233,21 @@ async function validLevels(pagefind, levels, q, found) {
   const words = q.split(/\s+/).filter(Boolean);
   await Promise.all(
     words.map(async (word) => {
-      const kinds = await Promise.all(levels.map((level) => matchOf(pagefind, level, word)));
-      // A level that matched by a shorter word is told apart from one that matched by
-      // longer words by the word its first result holds, when that decides anything.
+      const [matched, exact] = await Promise.all([
+        counts(pagefind, word),
+        counts(pagefind, `"${word}"`),
+      ]);
+      // 0: no match; Infinity: by words that start with it (the word itself among them);
+      // a level that matched by a shorter word or by longer ones only is told apart by
+      // the word its first result holds, when that decides anything.
+      const kinds = levels.map(({ tag }) => (!matched[tag] ? 0 : exact[tag] ? Infinity : null));
       const longer = kinds.includes(Infinity);
-      const open = kinds.filter((kind) => typeof kind === "object").length;
+      const open = kinds.filter((kind) => kind === null).length;
       const resolved = await Promise.all(
         kinds.map((kind, number) => {
-          if (typeof kind !== "object") return kind;
+          if (kind !== null) return kind;
           const moot = longer ? !found[number].length : open === 1;
-          return moot ? Infinity : wordOf(kind, word);
+          return moot ? Infinity : wordOf(pagefind, levels[number], word);
         })
       );
       const best = resolved.reduce((a, b) => (b > a ? b : a), 0);
@@ -254,18 +259,17 @@ async function validLevels(pagefind, levels, q, found) {
   return valid;
 }
 
-/* How a level matches a word: 0 not at all, Infinity by words that start with it (the
-   word itself among them), or else its first result, to look at. */
-async function matchOf(pagefind, level, word) {
-  const found = await shown(pagefind, level, word, {});
-  if (!found.length) return 0;
-  if ((await shown(pagefind, level, `"${word}"`, {})).length) return Infinity;
-  return found.find((result) => result.words.length) || Infinity; // else: by its metadata
+/* level tag -> how many stories of that level a query matches (sent without results). */
+async function counts(pagefind, q) {
+  const response = await pagefind.search(q, { filters: { level: "none" } });
+  return (response && response.totalFilters && response.totalFilters.level) || {};
 }
 
-/* n > 0 when a result matched by a word of the index n letters long that the typed
-   word starts with, else Infinity. */
-async function wordOf(result, word) {
+/* n > 0 when the level's first result for a word matched by a word of the index n
+   letters long that the typed word starts with, else Infinity. */
+async function wordOf(pagefind, level, word) {
+  const result = (await shown(pagefind, level, word, {})).find((found) => found.words.length);
+  if (!result) return Infinity; // found by its metadata only
   const fragment = await result.data();
   const text = fragment.content.split(/[\r\n\s]+/g)[result.words[0]] || "";
   const matched = plain(text);
