@@ -154,10 +154,24 @@ def publish_runs(site: Path, count: int) -> list[tuple[int, float]]:
 
 
 @contextmanager
-def serving(root: Path) -> Iterator[str]:
+def serving(root: Path, served: list[int] | None = None) -> Iterator[str]:
+    """Serve `root`; the size of each response's body is appended to `served`. Counted by
+    the server, so the requests of Pagefind's web worker count as the page's do."""
+
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
             pass
+
+        def copyfile(self, source: Any, outputfile: Any) -> None:
+            data = source.read()
+            outputfile.write(data)
+            if served is not None:
+                served.append(len(data))
+
+        def send_error(self, code: int, *args: Any, **kwargs: Any) -> None:
+            super().send_error(code, *args, **kwargs)
+            if served is not None:
+                served.append(0)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
     server.daemon_threads = True
@@ -174,19 +188,20 @@ def measure(output: Path, queries: list[str]) -> dict[str, Cost]:
     from playwright.sync_api import sync_playwright
 
     costs = {}
-    with serving(output) as home, sync_playwright() as playwright:
+    sizes: list[int] = []
+    with serving(output, sizes) as home, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
         try:
             for query in queries:
                 context = browser.new_context()
+                sizes.clear()
                 page = context.new_page()
                 page.add_init_script(FIRST_RESULT)
-                sizes: list[int] = []
-                page.on("requestfinished", functools.partial(record_size, sizes))
                 page.goto(f"{home}search/?q={query.replace(' ', '+')}")
                 page.wait_for_function(SETTLED, timeout=120_000)
+                page.wait_for_function("[...document.images].every((image) => image.complete)")
                 page.wait_for_load_state("networkidle")
                 first = page.evaluate("window.__firstResult || 0")
                 links = [
@@ -197,10 +212,6 @@ def measure(output: Path, queries: list[str]) -> dict[str, Cost]:
         finally:
             browser.close()
     return costs
-
-
-def record_size(sizes: list[int], request: Any) -> None:
-    sizes.append(request.sizes()["responseBodySize"])
 
 
 def report(title: str, ours: dict[str, Cost], one: dict[str, Cost]) -> None:
@@ -225,8 +236,14 @@ def run(source: Path, work: Path, publishes: int, queries: list[str]) -> None:
     hold = work / "held"
     shutil.rmtree(hold, ignore_errors=True)
     batches = grow_archive(site, hold)
+    print(f"\n## {title_of(site)}: archive grown in batches of {batches} stories after the oldest")
+    measure_grown(site, work, publishes, queries)
+
+
+def measure_grown(site: Path, work: Path, publishes: int, queries: list[str]) -> None:
+    """Measure a grown site in place (`--grown`: one kept by --keep, built again first)."""
+    build(site)
     title = title_of(site)
-    print(f"\n## {title}: archive grown in batches of {batches} stories after the oldest")
     print("levels:", "; ".join(levels_of(site / "output")))
     report(
         f"{title}, after the archive grew",
@@ -303,12 +320,18 @@ def main() -> None:
     parser.add_argument("--publishes", type=int, default=12)
     parser.add_argument("--queries", nargs="*", default=QUERIES)
     parser.add_argument("--keep", action="store_true", help="keep the built sites in --work")
+    parser.add_argument(
+        "--grown", type=Path, help="measure this site, grown by an earlier run (--keep), in place"
+    )
     args = parser.parse_args()
     os.environ["PYTHONPATH"] = str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")
     with tempfile.TemporaryDirectory() as temporary:
         work = args.work or Path(temporary)
         work.mkdir(parents=True, exist_ok=True)
         print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+        if args.grown:
+            measure_grown(args.grown, work, args.publishes, args.queries)
+            return
         sources = [args.site] if args.site else [make_corpus(n, work) for n in args.articles]
         for source in sources:
             run(source, work, args.publishes, args.queries)

@@ -241,9 +241,38 @@ def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index
     clean = tmp_path / "clean"
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".newssite-cache"))
     assert run_cli("build", "--site", str(clean)).code == 0
-    assert json.loads((clean / "output/pagefind/levels.json").read_text())["levels"] == [
-        {"folder": "pagefind/", "hidden": []}
-    ]
+    [level] = json.loads((clean / "output/pagefind/levels.json").read_text())["levels"]
+    assert (level["folder"], level["hidden"]) == ("pagefind/", [])
     assert searchable(site / "output") == searchable(clean / "output")
     queries = [*QUERIES, secret(3), secret(9001), secret(9002)]
     assert browser_results(site / "output", queries) == browser_results(clean / "output", queries)
+
+
+@pytest.mark.browser
+def test_a_word_that_a_level_lacks_finds_what_one_index_finds(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind ignores a word its index lacks, and matches a word it holds no extension
+    of by a shorter word ("harb" for "harbor"): the newest level, which lacks "ferry" and
+    "harbor", must not then give its stories for "ferry council" or "harbor"."""
+    import shutil
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    site = make_site({f"content/articles/s{n:04d}.md": history_story(n, day(n)) for n in range(60)})
+    assert run_cli("build", "--site", str(site)).code == 0
+    for n in range(60, 63):
+        (site / f"content/articles/s{n:04d}.md").write_text(
+            story(f"Story {n}", date=day(200), body="The council met at the harb again.\n")
+        )
+    assert run_cli("build", "--site", str(site)).code == 0
+    listing = json.loads((site / "output/pagefind/levels.json").read_text())
+    assert len(listing["levels"]) == 2  # the three new stories are a level of their own
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".newssite-cache"))
+    assert run_cli("build", "--site", str(clean)).code == 0
+    queries = ["ferry council", "harbor", "council", "harb", "council ferry storm"]
+    found = browser_results(site / "output", queries)
+    assert found == browser_results(clean / "output", queries)
+    assert found["council (status)"][0].startswith("63 stories")
+    assert found["ferry council (status)"][0].startswith("60 stories")
+    assert found["harbor (status)"][0].startswith("60 stories")

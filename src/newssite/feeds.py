@@ -328,6 +328,38 @@ def render_corrections_feed(
     return Output(output_path(url), _xml(root))
 
 
+def render_corrections_json_feed(
+    corrections: Sequence[tuple[Story, int]], url: str, config: SiteConfig
+) -> Output:
+    """The JSON Feed 1.1 twin of the corrections feed: the same entries, ids and dates."""
+    base = config.base_url
+    page = url.rsplit("/", 1)[0] + "/"
+    items = []
+    for story, number in corrections:
+        correction = story.corrections[number]
+        items.append(
+            {
+                "id": f"{entry_id(story, config)}:correction-{number + 1}",
+                "url": absolute(story.url, base) + "#corrections",
+                "title": f"Correction: {story.title}",
+                "content_text": correction.text,
+                "date_published": _rfc3339(correction.date),
+                "date_modified": _rfc3339(correction.date),
+            }
+        )
+    data: dict[str, object] = {
+        "version": JSON_FEED_VERSION,
+        "title": f"Corrections – {config.title}",
+        "home_page_url": absolute(page, base),
+        "feed_url": absolute(url, base),
+        "language": config.language,
+        "authors": [{"name": config.title, "url": base}],
+        "items": items,
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return Output(output_path(url), (text + "\n").encode("utf-8"))
+
+
 def render_alert(shown: Sequence[str], config: SiteConfig) -> Output:
     """/alert.json: the alert every page shows (alert.js), or {} when there is none."""
     data: dict[str, str] = {}

@@ -1027,6 +1027,12 @@ class _Planner:
             shown,
             teaser=True,
         )
+        self.add(
+            output_path(json_feed_url(feed_url(CORRECTIONS_URL))),
+            ("corrections-json", entries),
+            shown,
+            teaser=True,
+        )
         lastmod = found[0][0] if found else None
         self.entry(SitemapEntry(CORRECTIONS_URL, lastmod, False))
 
@@ -1237,7 +1243,7 @@ def depends_on(job: Job) -> tuple[str, ...]:
         return (str(job[1]), *job[2], *(s for s in job[3][3:] if s))  # type: ignore[index, misc]
     if kind == "list":
         return job[6]  # type: ignore[return-value]
-    if kind in ("corrections", "corrections-feed"):
+    if kind in ("corrections", "corrections-feed", "corrections-json"):
         return tuple(dict.fromkeys(source for source, _ in job[1]))  # type: ignore[attr-defined]
     if kind in ("atom", "json"):
         return job[4]  # type: ignore[return-value]

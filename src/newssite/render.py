@@ -24,6 +24,7 @@ from newssite.errors import NewssiteError
 from newssite.feeds import (
     render_alert,
     render_corrections_feed,
+    render_corrections_json_feed,
     render_feed,
     render_json_feed,
     render_latest,
@@ -394,6 +395,9 @@ def _render_other(
     if kind == "corrections-feed":
         entries = [(site.stories[source], number) for source, number in job[1]]  # type: ignore[attr-defined]
         return render_corrections_feed(entries, "/" + path, config)
+    if kind == "corrections-json":
+        entries = [(site.stories[source], number) for source, number in job[1]]  # type: ignore[attr-defined]
+        return render_corrections_json_feed(entries, "/" + path, config)
     if kind == "alert":
         return render_alert(job[1], config)  # type: ignore[arg-type]
     if kind == "redirects":

@@ -26,6 +26,8 @@ records would bypass the theme's data-pagefind-* markup.
 
 from __future__ import annotations
 
+import base64
+import functools
 import gzip
 import hashlib
 import json
@@ -149,7 +151,7 @@ def index_levels(
     folders = {level.tier: _level_url(level.tier, top, root) for level in layout.levels}
     levels = {level.tier: level for level in layout.levels}
     found: dict[int, list[Output] | None] = {}
-    fragments: dict[int, dict[str, str]] = {}  # tier -> url -> fragment id (current entries)
+    fragments: dict[int, dict[str, Fragment]] = {}  # tier -> url -> its fragment
     for tier, level in levels.items():
         record = records.get(folders[tier])
         signature = _signature(level, folders[tier])
@@ -194,7 +196,10 @@ def index_levels(
             record.dumps(stamp),
             {o.path: o.data if keep_bytes else None for o in files},
         )
-    made.append(_levels_file(layout, folders, fragments, root))
+    contents = functools.partial(_contents, config=config)
+    made.append(_levels_file(layout, folders, fragments, found, contents, root))  # type: ignore[arg-type]
+    worker = root.lstrip("/") + "pagefind-worker.js"
+    made = [_with_worker_shim(o, contents) if o.path == worker else o for o in made]
     kept = {o.path for o in made}
     gone = sorted({path for _, files in parts.values() for path in files if path not in kept})
     if cache is not None:
@@ -208,7 +213,6 @@ def _under(folder: str, root: str) -> bool:
 
 
 SEARCH_ROOT = "/pagefind/"  # graph.SEARCH_BUNDLE_URL: the largest level, with the scripts
-LEVELS_FILE = "pagefind/levels.json"  # the levels and their hidden entries, for search.js
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +220,7 @@ class _Record:
     """A level as the cache keeps it (as its part's fingerprint): what it was made from."""
 
     signature: tuple[object, ...]  # folder, tier and entries
-    fragments: dict[str, str]  # url -> Pagefind's fragment id, for the hidden list
+    fragments: dict[str, Fragment]  # url -> its fragment, for the hidden list and dates
     hidden: frozenset[str] = frozenset()  # urls of the entries search hides (old versions)
 
     def shown(self) -> list[tuple[str, str]]:
@@ -231,7 +235,7 @@ class _Record:
                 "folder": folder,
                 "tier": tier,
                 "entries": [
-                    [u, k, self.fragments.get(u, ""), int(u in self.hidden)]
+                    [u, k, *_fields(self.fragments.get(u)), int(u in self.hidden)]
                     for u, k in entries  # type: ignore[attr-defined]
                 ],
             },
@@ -254,9 +258,9 @@ def _records(
             data = json.loads(described)
             if data["stamp"] != stamp or data["folder"] != folder:
                 return {}
-            entries = tuple((str(u), str(k)) for u, k, _, _ in data["entries"])
-            fragments = {str(u): str(f) for u, _, f, _ in data["entries"] if f}
-            hidden = frozenset(str(u) for u, _, _, gone in data["entries"] if gone)
+            entries = tuple((str(u), str(k)) for u, k, _, _, _ in data["entries"])
+            fragments = {str(u): Fragment(str(f), str(p)) for u, _, f, p, _ in data["entries"] if f}
+            hidden = frozenset(str(u) for u, _, _, _, gone in data["entries"] if gone)
             records[folder] = _Record((folder, int(data["tier"]), entries), fragments, hidden)
         except (ValueError, KeyError, TypeError):
             return {}
@@ -308,33 +312,116 @@ def _page_key(
         ) from None
 
 
-def _fragment_ids(files: Sequence[Output]) -> dict[str, str]:
-    """url -> the id Pagefind gave each page's fragment (its file name)."""
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """A page's Pagefind fragment: its id (file name) and its "published" meta (the date
+    and URL that sort results newest first; "" when the page has none)."""
+
+    id: str
+    published: str = ""
+
+
+def _fields(fragment: Fragment | None) -> tuple[str, str]:
+    return (fragment.id, fragment.published) if fragment else ("", "")
+
+
+def _fragment_ids(files: Sequence[Output]) -> dict[str, Fragment]:
+    """url -> the fragment Pagefind made of each page."""
     ids = {}
     for output in files:
         if "/fragment/" in output.path and output.data is not None:
             record = json.loads(gzip.decompress(output.data)[len(_SIGNATURE) :])
-            ids[record["url"]] = output.path.rsplit("/", 1)[1].removesuffix(".pf_fragment")
+            name = output.path.rsplit("/", 1)[1].removesuffix(".pf_fragment")
+            ids[record["url"]] = Fragment(name, str(record.get("meta", {}).get("published", "")))
     return ids
 
 
 def _levels_file(
     layout: Layout,
     folders: Mapping[int, str],
-    fragments: Mapping[int, Mapping[str, str]],
+    fragments: Mapping[int, Mapping[str, Fragment]],
+    files: Mapping[int, Sequence[Output]],
+    contents: Callable[[Output], bytes],
     root: str = "/pagefind/",
 ) -> Output:
-    """pagefind/levels.json: each level's folder (the largest first, which carries the
-    scripts) and the fragments search.js hides in it (older versions of edited stories)."""
-    levels = [
-        {
+    """pagefind/levels.json, for search.js: each level's folder (the largest first, which
+    carries the scripts); the fragments it hides (older versions of edited stories); the
+    newest and oldest "published" of the stories it shows, so that search.js merges the
+    levels' results newest first without loading fragments it does not show; and the
+    small files Pagefind would fetch for each level before its index chunks (its
+    pagefind-entry.json, and the metadata of the smaller levels), which search.js hands
+    to Pagefind's worker (WORKER_SHIM), so a search fetches those in this one file."""
+    levels = []
+    top = max(level.tier for level in layout.levels)
+    for level in sorted(layout.levels, key=lambda level: -level.tier):
+        found = fragments[level.tier]
+        hidden = layout.hidden_in(level.tier)
+        shown = [
+            found[e.url].published if e.url in found else ""
+            for e in level.entries
+            if e not in hidden
+        ]
+        described: dict[str, object] = {
             "folder": folders[level.tier].lstrip("/"),
-            "hidden": sorted(fragments[level.tier][e.url] for e in layout.hidden_in(level.tier)),
+            "hidden": sorted(found[e.url].id for e in hidden),
         }
-        for level in sorted(layout.levels, key=lambda level: -level.tier)
-    ]
-    data = json.dumps({"levels": levels}, separators=(",", ":")) + "\n"
+        if shown and all(shown):
+            described.update(newest=max(shown), oldest=min(shown))
+        inline = {}
+        for output in files[level.tier]:
+            name = output.path.rsplit("/", 1)[1]
+            if name == _ENTRY:
+                inline[name] = contents(output).decode()
+            elif name.endswith(".pf_meta") and level.tier != top:
+                inline[name] = base64.b64encode(contents(output)).decode()
+        described["files"] = dict(sorted(inline.items()))
+        levels.append(described)
+    data = json.dumps({"levels": levels}, separators=(",", ":"), ensure_ascii=False) + "\n"
     return Output(root.lstrip("/") + "levels.json", data.encode())
+
+
+def _contents(output: Output, config: SiteConfig) -> bytes:
+    """An index file's bytes: made now, or as the last build left it in output/."""
+    if output.data is not None:
+        return output.data
+    try:
+        return (config.output / output.path).read_bytes()
+    except OSError as error:
+        raise NewssiteError(
+            f"{error.strerror or error} while preparing the search index"
+            " (output/ was left as it was)",
+            path=str(config.output / output.path),
+            field="search",
+        ) from None
+
+
+# Put before Pagefind's worker script: the files search.js hands over with the search
+# options (levels.json "files", by absolute path) are answered from memory, not fetched.
+WORKER_SHIM = """/* newssite: files handed over with the search options are not fetched. */
+const newssiteFiles = new Map();
+self.addEventListener("message", (event) => {
+  const options = event.data && Array.isArray(event.data.args) && event.data.args[0];
+  if (options && typeof options === "object" && options.newssiteFiles) {
+    Object.entries(options.newssiteFiles).forEach(([path, body]) => newssiteFiles.set(path, body));
+    delete options.newssiteFiles;
+  }
+});
+const newssiteFetch = self.fetch.bind(self);
+self.fetch = (input, init) => {
+  const address = new URL(typeof input === "string" ? input : input.url, self.location.href);
+  const body = address.origin === self.location.origin && newssiteFiles.get(address.pathname);
+  if (!body) return newssiteFetch(input, init);
+  const bytes = body.json ? body.json : Uint8Array.from(atob(body.base64), (c) => c.charCodeAt(0));
+  return Promise.resolve(new Response(bytes));
+};
+"""
+
+
+def _with_worker_shim(output: Output, contents: Callable[[Output], bytes]) -> Output:
+    data = contents(output)
+    if data.startswith(WORKER_SHIM.encode()):
+        return output
+    return Output(output.path, WORKER_SHIM.encode() + data)
 
 
 def _reusable(files: Mapping[str, bytes | None], intact: Container[str]) -> list[Output] | None:
