@@ -39,8 +39,19 @@ function start(form) {
         const levels = listing.levels.map((level, number) => ({
           tag: String(number),
           hidden: new Set(level.hidden),
+          newest: level.newest,
+          oldest: level.oldest,
         }));
-        await pagefind.options({ baseUrl: base, mergeFilter: { level: "0" } });
+        // Each level's small files come in levels.json: Pagefind's worker takes them
+        // from the options instead of fetching them (WORKER_SHIM in search.py).
+        const newssiteFiles = {};
+        listing.levels.forEach((level) => {
+          Object.entries(level.files || {}).forEach(([name, body]) => {
+            const path = new URL(base + level.folder + name, document.baseURI).pathname;
+            newssiteFiles[path] = name.endsWith(".json") ? { json: body } : { base64: body };
+          });
+        });
+        await pagefind.options({ baseUrl: base, mergeFilter: { level: "0" }, newssiteFiles });
         await Promise.all(
           listing.levels.slice(1).map((level, number) =>
             pagefind.mergeIndex(absolute(base + level.folder), {
@@ -127,42 +138,40 @@ function start(form) {
     if (query.author) filters.author = query.author;
     const sort = query.sort === "newest" ? { date: "desc" } : {};
     const found = await Promise.all(
-      levels.map((level) =>
-        pagefind
-          .search(query.q, { filters: { ...filters, level: level.tag }, sort })
-          .then((response) => (response ? response.results : []))
-          .then((results) => results.filter((result) => !level.hidden.has(result.id)))
-      )
+      levels.map((level) => shown(pagefind, level, query.q, { filters, sort }))
     );
+    const valid = await validLevels(pagefind, levels, query.q, found);
     if (id !== searches) return;
-    const total = found.reduce((sum, results) => sum + results.length, 0);
-    const next = query.sort === "newest" ? newestFirst(found) : bestFirst(found);
+    const results = found.map((level, number) => (valid[number] ? level : []));
+    const total = results.reduce((sum, level) => sum + level.length, 0);
+    const next =
+      query.sort === "newest" ? newestFirst(results, levels) : bestFirst(results);
     current = { id, next, total, shown: 0 };
-    list.replaceChildren();
     empty.hidden = total > 0;
     const order = query.sort === "newest" ? "newest first" : "best match first";
-    status.textContent = total
+    const said = total
       ? `${total} ${total === 1 ? "story" : "stories"} found for “${query.q}”, ${order}.`
       : `No stories found for “${query.q}”.`;
-    await showMore(false);
+    await showMore(false, () => {
+      list.replaceChildren();
+      status.textContent = said;
+    });
   }
 
-  async function showMore(focus) {
+  /* The next page of results, loaded (only the fragments shown) and then put on screen
+     at once; `before` runs just before (a new search clears the last one's list then). */
+  async function showMore(focus, before) {
     const shown = current;
     if (!shown) return;
     more.hidden = true;
-    let first = null;
-    for (let count = 0; count < PAGE; count++) {
-      const data = await shown.next();
-      if (!data || shown !== current) break;
-      const item = render(data);
-      list.append(item);
-      shown.shown += 1;
-      if (!first) first = item.querySelector("a");
-    }
+    const page = await shown.next(PAGE);
     if (shown !== current) return;
+    if (before) before();
+    const items = page.map(render);
+    list.append(...items);
+    shown.shown += items.length;
     more.hidden = shown.shown >= shown.total;
-    if (focus && first) first.focus();
+    if (focus && items.length) items[0].querySelector("a").focus();
   }
 
   form.addEventListener("submit", (event) => {
@@ -204,47 +213,132 @@ function start(form) {
   }
 }
 
-/* Each level's results come newest first; the newest of the levels' first results is
-   shown next. A result's date is in its fragment, loaded only when it is a level's next. */
-function newestFirst(levels) {
-  const heads = levels.map(() => 0);
+/* One level's results for a query, less the older versions of edited stories it hides. */
+async function shown(pagefind, level, q, options) {
+  const filters = { ...(options.filters || {}), level: level.tag };
+  const response = await pagefind.search(q, { ...options, filters });
+  return response ? response.results.filter((result) => !level.hidden.has(result.id)) : [];
+}
+
+/* Which levels give the results one index of every story would give. Pagefind matches a
+   word by the words of its index that start with it, or else by the longest word of its
+   index that it starts with ("councilman" finds "council"), and ignores a word it finds
+   neither way. A level lacking a word that another level holds would match it otherwise,
+   so each word is looked up in each level: a level that matches a word in another way
+   than the whole archive does can give no result (the one index would not match those
+   pages), and the others give exactly the one index's results. */
+async function validLevels(pagefind, levels, q, found) {
+  const valid = levels.map(() => true);
+  if (levels.length < 2 || /^\s*".+"\s*$/.test(q)) return valid; // quoted: exact words
+  const words = q.split(/\s+/).filter(Boolean);
+  await Promise.all(
+    words.map(async (word) => {
+      const [matched, exact] = await Promise.all([
+        counts(pagefind, word),
+        counts(pagefind, `"${word}"`),
+      ]);
+      // 0: no match; Infinity: by words that start with it (the word itself among them);
+      // a level that matched by a shorter word or by longer ones only is told apart by
+      // the word its first result holds, when that decides anything.
+      const kinds = levels.map(({ tag }) => (!matched[tag] ? 0 : exact[tag] ? Infinity : null));
+      const longer = kinds.includes(Infinity);
+      const open = kinds.filter((kind) => kind === null).length;
+      const resolved = await Promise.all(
+        kinds.map((kind, number) => {
+          if (kind !== null) return kind;
+          const moot = longer ? !found[number].length : open === 1;
+          return moot ? Infinity : wordOf(pagefind, levels[number], word);
+        })
+      );
+      const best = resolved.reduce((a, b) => (b > a ? b : a), 0);
+      resolved.forEach((kind, number) => {
+        if (kind !== best) valid[number] = false;
+      });
+    })
+  );
+  return valid;
+}
+
+/* level tag -> how many stories of that level a query matches (sent without results). */
+async function counts(pagefind, q) {
+  const response = await pagefind.search(q, { filters: { level: "none" } });
+  return (response && response.totalFilters && response.totalFilters.level) || {};
+}
+
+/* n > 0 when the level's first result for a word matched by a word of the index n
+   letters long that the typed word starts with, else Infinity. */
+async function wordOf(pagefind, level, word) {
+  const result = (await shown(pagefind, level, word, {})).find((found) => found.words.length);
+  if (!result) return Infinity; // found by its metadata only
+  const fragment = await result.data();
+  const text = fragment.content.split(/[\r\n\s]+/g)[result.words[0]] || "";
+  const matched = plain(text);
+  const typed = plain(word);
+  return matched && matched !== typed && typed.startsWith(matched) ? matched.length : Infinity;
+}
+
+function plain(text) {
+  return text
+    .toLocaleLowerCase()
+    .normalize("NFD")
+    .replace(/[^\p{L}\p{N}]/gu, "");
+}
+
+/* Each level's results come newest first; the levels' heads are merged. A level's dates
+   lie between its "newest" and "oldest" (levels.json) and below its last result shown,
+   so a level's next result is loaded only when it may be the newest of all, and when
+   the rest of a level comes before everything else, its next ones load together. */
+function newestFirst(results, levels) {
+  const state = results.map((list, number) => ({
+    list,
+    at: 0,
+    top: levels[number].newest || "\uffff", // no result of it is newer than this
+    bottom: levels[number].oldest || "",
+  }));
   const loaded = new Map();
-  function data(result) {
-    if (!loaded.has(result.id)) loaded.set(result.id, result.data());
+  function load(result) {
+    if (!loaded.has(result.id)) {
+      loaded.set(
+        result.id,
+        result.data().then((fragment) => ({ fragment, date: published(fragment) }))
+      );
+    }
     return loaded.get(result.id);
   }
-  return async function next() {
-    const candidates = [];
-    levels.forEach((results, number) => {
-      if (heads[number] < results.length) candidates.push(number);
-    });
-    if (!candidates.length) return null;
-    const firsts = await Promise.all(
-      candidates.map((number) => data(levels[number][heads[number]]))
-    );
-    let best = 0;
-    firsts.forEach((fragment, at) => {
-      if (published(fragment) > published(firsts[best])) best = at;
-    });
-    const number = candidates[best];
-    heads[number] += 1;
-    // The level that gave this result likely gives the next ones too: ask for them now.
-    levels[number].slice(heads[number], heads[number] + 2).forEach(data);
-    return firsts[best];
+  function head(level) {
+    return level.at < level.list.length ? level.list[level.at] : null;
+  }
+  return async function next(count) {
+    const page = [];
+    while (page.length < count) {
+      const open = state.filter(head);
+      if (!open.length) break;
+      const key = (level) => (level.known ? level.known.date : level.top);
+      open.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
+      const [first, ...others] = open;
+      if (first.known) {
+        page.push(first.known.fragment);
+        first.top = first.known.date;
+        first.known = null;
+        first.at += 1;
+        continue;
+      }
+      const alone = !others.length || first.bottom > key(others[0]); // all of it comes first
+      const wanted = alone ? count - page.length : 1;
+      const batch = first.list.slice(first.at, first.at + wanted).map(load);
+      first.known = await batch[0];
+    }
+    return page;
   };
 }
 
-function bestFirst(levels) {
-  const results = levels.flat().sort((a, b) => b.score - a.score);
+function bestFirst(results) {
+  const all = results.flat().sort((a, b) => b.score - a.score);
   let at = 0;
-  const ahead = [];
-  return async function next() {
-    while (ahead.length < PAGE && at + ahead.length < results.length) {
-      ahead.push(results[at + ahead.length].data());
-    }
-    if (!ahead.length) return null;
-    at += 1;
-    return ahead.shift();
+  return async function next(count) {
+    const page = all.slice(at, at + count);
+    at += page.length;
+    return Promise.all(page.map((result) => result.data()));
   };
 }
 
