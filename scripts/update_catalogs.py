@@ -23,6 +23,15 @@ EXTRA = (
 )
 
 UK = {
+    "Top stories": "Головне",
+    "Part %(number)s of %(total)s in": "Частина %(number)s з %(total)s циклу",
+    "Previous part:": "Попередня частина:",
+    "Next part:": "Наступна частина:",
+    "Support us": "Підтримайте нас",
+    "Series": "Цикл",
+    "Archive": "Архів",
+    "Corrections": "Виправлення",
+    "No corrections so far.": "Виправлень поки немає.",
     "Live": "Наживо",
     "Sponsored by": "Спонсор:",
     "This is paid content: %(sponsor)s paid for it. It is not reporting by the newsroom of %(site)s.": "Це оплачений матеріал: за нього заплатив %(sponsor)s. Це не журналістика редакції %(site)s.",
@@ -119,6 +128,15 @@ UK = {
 }
 
 AR = {
+    "Top stories": "أهم الأخبار",
+    "Part %(number)s of %(total)s in": "الجزء %(number)s من %(total)s في",
+    "Previous part:": "الجزء السابق:",
+    "Next part:": "الجزء التالي:",
+    "Support us": "ادعمونا",
+    "Series": "سلسلة",
+    "Archive": "الأرشيف",
+    "Corrections": "التصحيحات",
+    "No corrections so far.": "لا توجد تصحيحات حتى الآن.",
     "Live": "مباشر",
     "Sponsored by": "برعاية",
     "This is paid content: %(sponsor)s paid for it. It is not reporting by the newsroom of %(site)s.": "هذا محتوى مدفوع: دفعت %(sponsor)s ثمنه. وهو ليس من عمل غرفة أخبار %(site)s.",

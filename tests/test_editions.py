@@ -14,7 +14,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -442,6 +442,19 @@ def test_dates_are_babels_for_the_locale_and_words_come_from_the_catalog(
     assert titles[language] in texts  # the section's title in the edition
     not_found = parse_html(output / language / "404.html")
     assert words["We couldn’t find that page"] in "".join(not_found.itertext())
+
+
+@pytest.mark.parametrize("language", ["uk", "ar"])
+def test_month_archives_and_the_corrections_link_are_in_the_editions_words(
+    output: Path, language: str
+) -> None:
+    words = catalog(language)
+    month = parse_html(output / language / "2026/11/index.html")
+    title = format_date(date(2026, 11, 1), "LLLL y", locale=language)
+    assert title in [("".join(h.itertext())).strip() for h in month.iter("{*}h1")]
+    assert words["Archive"] in "".join(month.itertext())
+    footer = month.find(".//{*}footer")
+    assert words["Corrections"] in ["".join(a.itertext()) for a in footer.iter("{*}a")]
 
 
 def test_authors_are_shared_with_their_name_role_and_bio_per_edition(output: Path) -> None:

@@ -446,7 +446,7 @@ def _list_subject(
         series = plan.series[subject]
         return series.title, "series.html", {"series": series}
     if kind == "month":
-        title = month_title(int(subject[:4]), int(subject[5:7]))
+        title = month_title(int(subject[:4]), int(subject[5:7]), config.language)
         return title, "month.html", {"month": title}
     if kind == "section":
         section = site.sections[subject]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -230,9 +230,12 @@ def long_date(moment: datetime) -> str:
     return f"{_MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
 
 
-def month_title(year: int, month: int) -> str:
-    """A month archive's title: "November 2026"."""
-    return f"{_MONTHS[month - 1]} {year}"
+def month_title(year: int, month: int, language: str = "en") -> str:
+    """A month archive's title: "November 2026", or CLDR's in the edition's language
+    ("листопад 2026 р.")."""
+    if language.lower().split("-")[0] == "en":
+        return f"{_MONTHS[month - 1]} {year}"
+    return format_date(date(year, month, 1), "LLLL y", locale=locale_of(language))
 
 
 def ap_date(moment: datetime) -> str:
