@@ -23,6 +23,18 @@ EXTRA = (
 )
 
 UK = {
+    "Searching…": "Шукаємо…",
+    "1 story found for “%(query)s”, %(order)s.": "Знайдено 1 матеріал за запитом «%(query)s», %(order)s.",
+    "%(count)s stories found for “%(query)s”, %(order)s.": "Знайдено матеріалів за запитом «%(query)s»: %(count)s, %(order)s.",
+    "No stories found for “%(query)s”.": "За запитом «%(query)s» нічого не знайдено.",
+    "newest first": "спершу новіші",
+    "best match first": "спершу найточніші",
+    "By %(author)s": "Автор: %(author)s",
+    "1 new update": "1 нове оновлення",
+    "%(count)s new updates": "Нових оновлень: %(count)s",
+    "Breaking": "Терміново",
+    "Developing": "Розвиток подій",
+    "Dismiss this alert": "Закрити це повідомлення",
     "Top stories": "Головне",
     "Part %(number)s of %(total)s in": "Частина %(number)s з %(total)s циклу",
     "Previous part:": "Попередня частина:",
@@ -128,6 +140,18 @@ UK = {
 }
 
 AR = {
+    "Searching…": "جارٍ البحث…",
+    "1 story found for “%(query)s”, %(order)s.": "عُثر على قصة واحدة عن «%(query)s»، %(order)s.",
+    "%(count)s stories found for “%(query)s”, %(order)s.": "عدد القصص عن «%(query)s»: %(count)s، %(order)s.",
+    "No stories found for “%(query)s”.": "لم يُعثر على قصص عن «%(query)s».",
+    "newest first": "الأحدث أولاً",
+    "best match first": "الأكثر صلة أولاً",
+    "By %(author)s": "بقلم %(author)s",
+    "1 new update": "تحديث جديد واحد",
+    "%(count)s new updates": "تحديثات جديدة: %(count)s",
+    "Breaking": "عاجل",
+    "Developing": "تطورات",
+    "Dismiss this alert": "إغلاق هذا التنبيه",
     "Top stories": "أهم الأخبار",
     "Part %(number)s of %(total)s in": "الجزء %(number)s من %(total)s في",
     "Previous part:": "الجزء السابق:",

@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -567,6 +567,32 @@ def test_right_to_left_pages_mirror_without_overflow_or_axe_violations(
             ]
         page.close()
     assert {path: problems for path, problems in found.items() if problems} == {}
+
+
+@pytest.mark.browser
+def test_the_search_page_speaks_its_editions_language(output: Path, chromium: object) -> None:
+    words = catalog("uk")
+    keys = (
+        "1 story found for “%(query)s”, %(order)s.",
+        "%(count)s stories found for “%(query)s”, %(order)s.",
+        "No stories found for “%(query)s”.",
+    )
+    forms = [str(words[key]).split("%(", 1)[0] for key in keys]
+    searching = str(words["Searching…"])
+    with static_server(output) as origin:
+        page = chromium.new_page()  # type: ignore[attr-defined]
+        page.goto(origin + "/uk/search/?q=" + quote("рада"))
+        page.wait_for_function(
+            """searching => {
+              const text = document.querySelector('#search_status').textContent;
+              return text && text !== searching;
+            }""",
+            arg=searching,
+        )
+        text = page.locator("#search_status").inner_text()
+        page.close()
+    assert all(form and not form.isascii() for form in forms)
+    assert any(text.startswith(form) for form in forms), text
 
 
 # --- Workflow -------------------------------------------------------------------------------
