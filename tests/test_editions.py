@@ -491,6 +491,18 @@ def test_an_update_after_each_change_equals_a_clean_build(tmp_path: Path) -> Non
     assert "ar" not in alternates(site / "output/news/council-vote/index.html")
 
 
+def test_a_translations_old_address_redirects_in_its_editions_language(tmp_path: Path) -> None:
+    files = three_editions()
+    files["content/articles/2026/11/council-vote.uk.md"] = story(
+        "Рада ухвалила бюджет", aliases="['/old/budget/']", body="Рада.\n"
+    )
+    site = write_files(tmp_path / "site", files)
+    build_ok(site)
+    redirect = parse_html(site / "output/old/budget/index.html")
+    assert redirect.get("lang") == "uk"
+    assert str(catalog("uk")["Skip to content"]) in "".join(redirect.itertext())
+
+
 def test_a_site_with_one_language_has_no_hreflang_switcher_or_prefix(tmp_path: Path) -> None:
     site = write_files(
         tmp_path / "site",

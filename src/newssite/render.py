@@ -226,12 +226,14 @@ def render_file(
     config: SiteConfig,
     teasers: Teasers | None = None,
 ) -> Output:
-    """One file of the plan, made from the stories, authors and pages it shows."""
-    edition = config.edition_of_path(path)
+    """One file of the plan, made from the stories, authors and pages it shows (a redirect
+    in the words of the page it leads to)."""
+    in_words_of = str(job[2]).lstrip("/") if job[0] == "redirect" else path
+    edition = config.edition_of_path(in_words_of)
     if not edition.default:
         site = site.edition(edition.code)
         config = edition_config(config, edition)
-        env = edition_environment(env, path)
+        env = edition_environment(env, in_words_of)
     elif config.languages:
         site = site.edition("")
     return _render_in_edition(path, job, site, plan, env, config, teasers, edition.prefix)
