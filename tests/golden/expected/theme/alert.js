@@ -7,6 +7,14 @@
   if (!slot || !window.fetch || !window.URL) return;
   var KEY = "newssite-alert-dismissed";
 
+  function word(key, english) {
+    try {
+      var words = JSON.parse(slot.getAttribute("data-words") || "{}");
+      return typeof words[key] === "string" ? words[key] : english;
+    } catch (error) {
+      return english;
+    }
+  }
   function dismissed(id) {
     try {
       return localStorage.getItem(KEY) === id;
@@ -39,7 +47,7 @@
     slot.className = "site-alert site-alert--" + level;
     var label = document.createElement("strong");
     label.className = "site-alert__level";
-    label.textContent = level === "breaking" ? "Breaking" : "Developing";
+    label.textContent = word(level, level === "breaking" ? "Breaking" : "Developing");
     var text = document.createElement(safeUrl(alert.link) ? "a" : "span");
     text.className = "site-alert__text";
     text.textContent = alert.text;
@@ -47,7 +55,7 @@
     var close = document.createElement("button");
     close.type = "button";
     close.className = "site-alert__close";
-    close.setAttribute("aria-label", "Dismiss this alert");
+    close.setAttribute("aria-label", word("dismiss", "Dismiss this alert"));
     close.textContent = "\u00d7";
     close.addEventListener("click", function () {
       remember(id);

@@ -43,7 +43,15 @@
   }
   function offerNew() {
     var count = waiting.length;
-    offer.textContent = count === 1 ? "1 new update" : count + " new updates";
+    var words = {};
+    try {
+      words = JSON.parse(section.getAttribute("data-words") || "{}");
+    } catch (error) {
+      words = {};
+    }
+    var other = typeof words.other === "string" ? words.other : "{count} new updates";
+    var one = typeof words.one === "string" ? words.one : "1 new update";
+    offer.textContent = count === 1 ? one : other.replace("{count}", String(count));
     offer.parentNode.hidden = count === 0;
   }
   function poll() {

@@ -15,6 +15,7 @@ if (form) start(form);
 function start(form) {
   const base = form.getAttribute("data-base");
   const bundle = form.getAttribute("data-bundle");
+  const words = JSON.parse(form.getAttribute("data-words") || "{}");
   const input = form.querySelector("input[name=q]");
   const authors = form.querySelector("[data-authors]");
   const status = document.getElementById("search_status");
@@ -131,7 +132,7 @@ function start(form) {
       status.textContent = "";
       return;
     }
-    status.textContent = "Searching…";
+    status.textContent = say(words, "searching", "Searching…", {});
     const { pagefind, levels } = await load();
     const filters = {};
     if (query.section) filters.section = query.section;
@@ -148,10 +149,16 @@ function start(form) {
       query.sort === "newest" ? newestFirst(results, levels) : bestFirst(results);
     current = { id, next, total, shown: 0 };
     empty.hidden = total > 0;
-    const order = query.sort === "newest" ? "newest first" : "best match first";
-    const said = total
-      ? `${total} ${total === 1 ? "story" : "stories"} found for “${query.q}”, ${order}.`
-      : `No stories found for “${query.q}”.`;
+    const order =
+      query.sort === "newest"
+        ? say(words, "newest", "newest first", {})
+        : say(words, "best", "best match first", {});
+    const values = { count: String(total), query: query.q, order };
+    const said = !total
+      ? say(words, "none", "No stories found for “{query}”.", values)
+      : total === 1
+        ? say(words, "found_one", "1 story found for “{query}”, {order}.", values)
+        : say(words, "found", "{count} stories found for “{query}”, {order}.", values);
     await showMore(false, () => {
       list.replaceChildren();
       status.textContent = said;
@@ -374,10 +381,18 @@ function render(fragment) {
   const excerpt = line("p", "search-result__excerpt", "");
   excerpt.innerHTML = fragment.excerpt || ""; // Pagefind's text, escaped, with <mark>s
   text.append(excerpt);
-  const byline = [meta.author ? `By ${meta.author}` : "", meta.date || ""].filter(Boolean);
+  const author = meta.author ? say(words, "by", "By {author}", { author: meta.author }) : "";
+  const byline = [author, meta.date || ""].filter(Boolean);
   text.append(line("p", "search-result__meta", byline.join(" · ")));
   item.append(media, text);
   return item;
+}
+
+/* A sentence of the page's language (data-words, from the theme's catalogs), its {names}
+   filled in; the English one when the template gives none. */
+function say(words, key, english, values) {
+  const text = typeof words[key] === "string" ? words[key] : english;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
 }
 
 function line(tag, className, content) {
