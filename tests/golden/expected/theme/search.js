@@ -10,12 +10,13 @@
    Results fill a box whose height is kept from the start, so nothing moves as they come. */
 const PAGE = 10;
 const form = document.querySelector("[data-search]");
+// The page's sentences in its language (the theme's catalogs); see say().
+const sentences = JSON.parse((form && form.getAttribute("data-words")) || "{}");
 if (form) start(form);
 
 function start(form) {
   const base = form.getAttribute("data-base");
   const bundle = form.getAttribute("data-bundle");
-  const words = JSON.parse(form.getAttribute("data-words") || "{}");
   const input = form.querySelector("input[name=q]");
   const authors = form.querySelector("[data-authors]");
   const status = document.getElementById("search_status");
@@ -132,7 +133,7 @@ function start(form) {
       status.textContent = "";
       return;
     }
-    status.textContent = say(words, "searching", "Searching…", {});
+    status.textContent = say(sentences, "searching", "Searching…", {});
     const { pagefind, levels } = await load();
     const filters = {};
     if (query.section) filters.section = query.section;
@@ -151,14 +152,14 @@ function start(form) {
     empty.hidden = total > 0;
     const order =
       query.sort === "newest"
-        ? say(words, "newest", "newest first", {})
-        : say(words, "best", "best match first", {});
+        ? say(sentences, "newest", "newest first", {})
+        : say(sentences, "best", "best match first", {});
     const values = { count: String(total), query: query.q, order };
     const said = !total
-      ? say(words, "none", "No stories found for “{query}”.", values)
+      ? say(sentences, "none", "No stories found for “{query}”.", values)
       : total === 1
-        ? say(words, "found_one", "1 story found for “{query}”, {order}.", values)
-        : say(words, "found", "{count} stories found for “{query}”, {order}.", values);
+        ? say(sentences, "found_one", "1 story found for “{query}”, {order}.", values)
+        : say(sentences, "found", "{count} stories found for “{query}”, {order}.", values);
     await showMore(false, () => {
       list.replaceChildren();
       status.textContent = said;
@@ -381,7 +382,7 @@ function render(fragment) {
   const excerpt = line("p", "search-result__excerpt", "");
   excerpt.innerHTML = fragment.excerpt || ""; // Pagefind's text, escaped, with <mark>s
   text.append(excerpt);
-  const author = meta.author ? say(words, "by", "By {author}", { author: meta.author }) : "";
+  const author = meta.author ? say(sentences, "by", "By {author}", { author: meta.author }) : "";
   const byline = [author, meta.date || ""].filter(Boolean);
   text.append(line("p", "search-result__meta", byline.join(" · ")));
   item.append(media, text);
@@ -390,8 +391,8 @@ function render(fragment) {
 
 /* A sentence of the page's language (data-words, from the theme's catalogs), its {names}
    filled in; the English one when the template gives none. */
-function say(words, key, english, values) {
-  const text = typeof words[key] === "string" ? words[key] : english;
+function say(given, key, english, values) {
+  const text = typeof given[key] === "string" ? given[key] : english;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? values[name] : whole));
 }
 
