@@ -227,6 +227,9 @@ class Tab:
             self.report.console_errors.append(f"{text} ({location})")
 
     def _request_failed(self, request: Request) -> None:
+        if request.resource_type == "image" and request.failure == "net::ERR_ABORTED":
+            return  # the browser chose another size of a responsive image; broken_images
+            # still reports an image that never loaded
         if self._ours(request.url):
             self.report.failed_requests.append(f"{request.url}: {request.failure}")
 
