@@ -42,6 +42,8 @@ from newssite.model import (
 CACHE_FORMAT = 3
 CACHE_FILE = "build.sqlite"
 FEW_KEYS = 200  # fewer documents than this are looked up by key, not by reading them all
+TEMPLATES_FILE = "template-references.json"
+SPARE_ROWS = 0.1  # documents of files gone or changed are dropped once they are this share
 Document = Article | Author | StandalonePage | LiveUpdate
 
 
@@ -204,6 +206,31 @@ class BuildCache:
     ) -> None:
         self._search = {url: (fp, dict(files)) for url, (fp, files) in parts.items()}
 
+    def template_references(self) -> dict[str, tuple[str | None, ...]]:
+        """What each template source refers to (templates.template_digests), by a digest of
+        the source, as the last build found it; {} when there is no record."""
+        if self.directory is None:
+            return {}
+        try:
+            data = json.loads((self.directory / TEMPLATES_FILE).read_text(encoding="utf-8"))
+            return {
+                str(key): tuple(None if name is None else str(name) for name in names)
+                for key, names in data.items()
+            }
+        except (OSError, ValueError, AttributeError, TypeError):
+            return {}
+
+    def remember_template_references(self, references: Mapping[str, Sequence[str | None]]) -> None:
+        if self.directory is None:
+            return
+        temporary = self.directory / f"{TEMPLATES_FILE}.tmp"
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(dict(sorted(references.items()))), encoding="utf-8")
+            temporary.replace(self.directory / TEMPLATES_FILE)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+
     def save_parsed(self) -> None:
         """Write the documents parsed so far, and nothing else: after a failed build, so the
         next one parses only what changed (entries are keyed by content, never stale)."""
@@ -219,14 +246,20 @@ class BuildCache:
             return
 
     def save(self, *, live_keys: Iterable[str]) -> None:
-        """Write what this build learnt to disk, and drop entries of files that are gone."""
+        """Write what this build learnt to disk; drop the entries of files that are gone or
+        changed once they are more than a tenth of the table (an update then need not list
+        every document of the archive)."""
 
         def write(db: sqlite3.Connection) -> None:
+            self._replace_search_index(db)
+            keys = set(live_keys)
+            [[rows]] = db.execute("SELECT count(*) FROM documents").fetchall()
+            if rows <= len(keys) * (1 + SPARE_ROWS) + FEW_KEYS:
+                return  # few old entries: an update need not list the whole archive
             db.execute("CREATE TEMP TABLE IF NOT EXISTS live (key TEXT PRIMARY KEY)")
             db.execute("DELETE FROM live")
-            db.executemany("INSERT OR IGNORE INTO live (key) VALUES (?)", ((k,) for k in live_keys))
+            db.executemany("INSERT OR IGNORE INTO live (key) VALUES (?)", ((k,) for k in keys))
             db.execute("DELETE FROM documents WHERE key NOT IN (SELECT key FROM live)")
-            self._replace_search_index(db)
 
         self._write(write)
 

@@ -23,6 +23,20 @@ INDEX_VERSION = 7
 _SERIES = record_codec(Series)
 _FRONT = record_codec(FrontPage)
 _ALERT = record_codec(Alert)
+# The stories' columns of text, in StoryRecord's order up to its date, then the rest.
+_TEXT_COLUMNS = (
+    "source",
+    "document",
+    "key",
+    "teaser",
+    "url",
+    "section",
+    "title",
+    "type",
+    "edition",
+    "translations",
+    "series",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,65 +128,43 @@ def load_last_plan(cache_dir: Path) -> LastPlan | None:
         columns = data["stories"]
         sources = columns["source"]
         moment = datetime.fromisoformat
-        records = []
-        for row in zip(
-            sources,
-            columns["document"],
-            columns["key"],
-            columns["teaser"],
-            columns["url"],
-            columns["date"],
-            columns["section"],
-            columns["authors"],
-            columns["tags"],
-            columns["flags"],
-            columns["aliases"],
-            columns["assets"],
-            columns["modified"],
-            columns["title"],
-            columns["links"],
-            columns["photos"],
-            columns["type"],
-            columns["live"],
-            columns["edition"],
-            columns["translations"],
-            columns["series"],
-            columns["corrected"],
-            strict=True,
-        ):
-            (source, document, key, teaser, url, date, section, authors, tags, flags) = row[:10]
-            aliases, assets, changed, title, links, photos, story_type, live = row[10:18]
-            edition, translations, series, corrected = row[18:]
-            live_end = moment(live[1]) if live and live[1] else None
-            published = moment(date)
-            records.append(
-                StoryRecord(
-                    str(source),
-                    str(document),
-                    str(key),
-                    str(teaser),
-                    str(url),
-                    published,
-                    str(section),
-                    tuple(map(str, authors)),
-                    tuple(map(str, tags)),
-                    bool(flags & 1),
-                    bool(flags & 2),
-                    tuple(map(str, aliases)),
-                    tuple(map(str, assets)),
-                    published if changed is None else moment(changed),
-                    str(title),
-                    tuple(map(str, links)),
-                    tuple(map(str, photos)),
-                    str(story_type),
-                    bool(live),
-                    live_end,
-                    str(edition),
-                    str(translations),
-                    str(series),
-                    tuple(map(moment, corrected)),
-                )
+        texts = [columns[name] for name in _TEXT_COLUMNS]
+        if not all(type(value) is str for column in texts for value in column):
+            return None
+        dates = list(map(moment, columns["date"]))
+        flags = columns["flags"]
+        lives = columns["live"]
+        records = list(
+            map(
+                StoryRecord._make,
+                zip(
+                    *texts[:5],
+                    dates,
+                    columns["section"],
+                    map(tuple, columns["authors"]),
+                    map(tuple, columns["tags"]),
+                    [bool(flag & 1) for flag in flags],
+                    [bool(flag & 2) for flag in flags],
+                    map(tuple, columns["aliases"]),
+                    map(tuple, columns["assets"]),
+                    [
+                        date if changed is None else moment(changed)
+                        for date, changed in zip(dates, columns["modified"], strict=True)
+                    ],
+                    columns["title"],
+                    map(tuple, columns["links"]),
+                    map(tuple, columns["photos"]),
+                    columns["type"],
+                    [bool(live) for live in lives],
+                    [moment(live[1]) if live and live[1] else None for live in lives],
+                    columns["edition"],
+                    columns["translations"],
+                    columns["series"],
+                    [tuple(map(moment, corrected)) for corrected in columns["corrected"]],
+                    strict=True,
+                ),
             )
+        )
         related = {
             source: tuple([sources[number] for number in numbers])
             for source, numbers in zip(sources, columns["related"], strict=True)

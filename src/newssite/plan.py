@@ -850,6 +850,15 @@ class _Planner:
         byline_of = {a.slug: a.byline for a in records.authors}
         self.bylines = lambda slug: byline_of.get(slug, slug)
         self._whole_keys: dict[str, str] = {}
+        # What a list shows of each story (its teaser, its bylines), and when it last
+        # changed: worked out once, whichever lists show it.
+        self.teaser_keys = {
+            source: story.teaser + "\2" + "\2".join(map(self.bylines, story.authors))
+            for source, story in records.stories.items()
+        }
+        self.modified_at = {
+            source: story.modified.timestamp() for source, story in records.stories.items()
+        }
         self.jobs: dict[str, Job] = {}
         self.digests: dict[str, str] = {}
         self.entries: list[SitemapEntry] = []
@@ -878,9 +887,9 @@ class _Planner:
             if job[0] == "list":
                 self.shadowed.append(job)
             return
-        bylines = self.bylines
         if teaser:
-            keys = "\1".join(s.teaser + "\2" + "\2".join(map(bylines, s.authors)) for s in shown)
+            teaser_keys = self.teaser_keys
+            keys = "\1".join([teaser_keys[s.source] for s in shown])
         else:
             keys = "\1".join(map(self.whole_key, shown))
         self.jobs[path] = job
@@ -918,28 +927,26 @@ class _Planner:
         parts: Mapping[str, SeriesPlace],
         series_of: Mapping[str, Series],
     ) -> None:
-        records = self.records.stories
         for story in published:
             chosen = related.get(story.source, ())
             notice = age_notice(story.date, self.now, self.config.stale_after_days)
             extra = f"{self._bylines(story.authors)}\0{self._links(story.links)}\0{notice}"
             if _page_path(story.url) in self.alternates:
                 extra += f"\0{self.alternates[_page_path(story.url)]!r}"
-            shown = [records[source] for source in chosen]
-            bylines = self.bylines
+            teaser_keys = self.teaser_keys
             job: Job = ("article", story.source, chosen)
             place = parts.get(story.source)
             if place is not None:
                 job += (place,)
-                beside = [records[source] for source in place[3:] if source]
-                teasers = "\1".join(s.teaser + "\2".join(map(bylines, s.authors)) for s in beside)
+                teasers = "\1".join([teaser_keys[source] for source in place[3:] if source])
                 extra += f"\0{series_of[place[0]]!r}\0{teasers}"
-            if _page_path(story.url) in self.jobs:
+            path = _page_path(story.url)
+            if path in self.jobs:
                 continue  # two stories at one URL: graph.check_sources names both
-            self.jobs[_page_path(story.url)] = job
-            self.digests[_page_path(story.url)] = _sha(
+            self.jobs[path] = job
+            self.digests[path] = _sha(
                 f"{self._basis(job)}\0{job!r}\0{story.key}\0"
-                + "\1".join(s.teaser + "\2".join(map(bylines, s.authors)) for s in shown)
+                + "\1".join([teaser_keys[source] for source in chosen])
                 + f"\0{extra}"
             )
             self.pages += 1
@@ -994,8 +1001,15 @@ class _Planner:
                 shown = [self.records.stories[source] for source in sources]
                 job = (*job[:6], sources, blocks)
             self.add(_page_path(url), job, shown, teaser=True, extra=extra)
-            lastmod = max(shown, key=lambda s: s.modified.timestamp()).modified if shown else None
+            lastmod = self.last_modified(shown)
             self.entry(SitemapEntry(url, lastmod, False))
+
+    def last_modified(self, shown: Sequence[StoryRecord]) -> datetime | None:
+        """When the last of these stories changed (a list page's lastmod)."""
+        if not shown:
+            return None
+        moments = [self.modified_at[s.source] for s in shown]
+        return shown[moments.index(max(moments))].modified
 
     def series(self, series: Series, newest_first: Sequence[StoryRecord]) -> None:
         """A series' page with every part, in its order, and its feeds."""

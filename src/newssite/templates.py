@@ -18,6 +18,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 from jinja2 import meta
 
+from newssite import __version__
 from newssite.config import SiteConfig, edition_config
 from newssite.model import Photo
 from newssite.urls import absolute, href, json_feed_url
@@ -98,6 +99,17 @@ def edition_environment(env: jinja2.Environment, url: str) -> jinja2.Environment
     return editions.get(url.lstrip("/").split("/", 1)[0], env)
 
 
+def _compiled_templates(cache_dir: Path) -> jinja2.BytecodeCache | None:
+    """Templates compiled by an earlier build, in the cache folder (Jinja checks each against
+    its source); None when the folder cannot be made: templates are then compiled each time."""
+    folder = cache_dir / f"templates-{__version__}-{jinja2.__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def _environment(config: SiteConfig) -> jinja2.Environment:
     dirs = theme_dirs(config)
     default_templates = jinja2.FileSystemLoader(str(packaged_theme_dir() / "templates"))
@@ -116,6 +128,7 @@ def _environment(config: SiteConfig) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
         extensions=["jinja2.ext.i18n"],
+        bytecode_cache=_compiled_templates(config.cache_dir),
     )
     language = config.language
     words = load_translations(dirs, language)
@@ -281,19 +294,6 @@ def template_digests(
             except jinja2.TemplateNotFound:
                 sources[name] = None
         return sources[name]
-
-    references: dict[str, list[str]] = {}  # each template parsed once, whichever page uses it
-
-    def referenced_by(name: str, text: str) -> list[str]:
-        if name not in references:
-            try:
-                found = list(meta.find_referenced_templates(env.parse(text)))
-            except jinja2.TemplateSyntaxError:
-                found = []  # rendering reports it, with the line
-            if None in found:  # a template named at run time: it may be any of them
-                found = loader.list_templates()
-            references[name] = [str(other) for other in found]
-        return references[name]
 
     def closure(name: str, seen: set[str]) -> None:
         text = source(name)

@@ -63,14 +63,21 @@ class Change:
         return {source.path for source in self.files} | set(self.deleted)
 
 
+def last_plan_of(cache_dir: Path, last: object) -> LastPlan | None:
+    """The last build's plan, when there was a last build and no update of output/ was
+    left unfinished (usable_last_plan then checks output/ against it)."""
+    if last is None or update_interrupted(cache_dir):
+        return None
+    return load_last_plan(cache_dir)
+
+
 def usable_last_plan(
-    cache_dir: Path, basis: str, last: object, now: datetime, survey: OutputSurvey
+    previous: LastPlan | None, last: object, survey: OutputSurvey
 ) -> LastPlan | None:
     """The last build's plan, when output/ holds exactly what it made."""
-    if last is None or not survey.trusted or update_interrupted(cache_dir):
+    if previous is None or not survey.trusted:
         return None
-    previous = load_last_plan(cache_dir)
-    if previous is None or getattr(last, "output", None) != survey.stamp:
+    if getattr(last, "output", None) != survey.stamp:
         return None
     return previous
 
