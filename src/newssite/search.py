@@ -355,7 +355,7 @@ def _levels_file(
     top = max(level.tier for level in layout.levels)
     for level in sorted(layout.levels, key=lambda level: -level.tier):
         found = fragments[level.tier]
-        hidden = layout.hidden_in(level.tier)
+        hidden = frozenset(layout.hidden_in(level.tier))
         shown = [
             found[e.url].published if e.url in found else ""
             for e in level.entries
