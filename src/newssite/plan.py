@@ -403,16 +403,25 @@ class UrlClaim(NamedTuple):
     numbered: str | None = None  # where a generated list's numbered pages go (its prefix)
 
 
-def url_claims(plan: Plan, sources: Iterable[tuple[str, str]]) -> dict[str, list[UrlClaim]]:
+def url_claims(
+    plan: Plan, sources: Iterable[tuple[str, str]], only: Container[str] | None = None
+) -> dict[str, list[UrlClaim]]:
     """Every URL of the site and who claims it, by url_key (case and Unicode form folded):
     the sources given as (URL, source file), the files published beside stories and pages,
     each page the plan generates and the files newssite writes itself. The one rule for
-    URLs: a URL that a source claims may have no other owner (`colliding_claims`)."""
+    URLs: a URL that a source claims may have no other owner (`colliding_claims`).
+    `only`: the url_keys wanted (every one when None)."""
     claims: dict[str, list[UrlClaim]] = defaultdict(list)
+
+    def claim(url: str, owner: str, feed: str | None = None, numbered: str | None = None) -> None:
+        key = url_key(url)
+        if only is None or key in only:
+            claims[key].append(UrlClaim(url, owner, feed, numbered))
+
     for url, source in sources:
-        claims[url_key(url)].append(UrlClaim(url, source))
+        claim(url, source)
     for asset in plan.assets:
-        claims[url_key(asset.url)].append(UrlClaim(asset.url, asset.source))
+        claim(asset.url, asset.source)
     for path, job in (*plan.jobs.items(), *(("", job) for job in plan.shadowed)):
         kind = str(job[0])
         if kind == "list":
@@ -421,17 +430,14 @@ def url_claims(plan: Plan, sources: Iterable[tuple[str, str]]) -> dict[str, list
             url = str(job[4])
             feed = None if list_kind == "tag" else feed_url(list_url)
             numbered = list_page_url(url, 1).removesuffix("1/") if pagination.number == 0 else None
-            claims[url_key(url)].append(
-                UrlClaim(url, f"the generated {list_kind} page", feed, numbered)
-            )
+            claim(url, f"the generated {list_kind} page", feed, numbered)
             if numbered is not None:
-                claims[url_key(numbered)].append(UrlClaim(numbered, f"the numbered pages of {url}"))
+                claim(numbered, f"the numbered pages of {url}")
         elif kind in ("notfound", "search", "corrections"):  # "/404.html", "/uk/search/"
-            url = "/" + path.removesuffix("index.html")
-            claims[url_key(url)].append(UrlClaim(url, f"the generated {kind} page"))
+            claim("/" + path.removesuffix("index.html"), f"the generated {kind} page")
     for url in GENERATED_URLS:
         if url != NOT_FOUND_URL:
-            claims[url_key(url)].append(UrlClaim(url, "a file newssite generates"))
+            claim(url, "a file newssite generates")
     return claims
 
 

@@ -290,6 +290,7 @@ def _new_urls_free(after: Records, plan: Plan, changed: Container[str]) -> bool:
     if not new:
         return True
     stories = [after.stories[source] for source in plan.included]
+    wanted = {url_key(after.stories[source].url) for source in new}
     claims = url_claims(
         plan,
         [
@@ -297,5 +298,6 @@ def _new_urls_free(after: Records, plan: Plan, changed: Container[str]) -> bool:
             *((alias, story.source) for story in stories for alias in story.aliases),
             *((page.url, page.source) for page in after.pages),
         ],
+        only=wanted,
     )
-    return all(len(claims[url_key(after.stories[source].url)]) == 1 for source in new)
+    return all(len(claims[key]) == 1 for key in wanted)
