@@ -7,7 +7,7 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -36,7 +36,6 @@ from newssite.images import PhotoStore, process_photos, publish_photos
 from newssite.last_plan import LastPlan, forget_last_plan, save_last_plan
 from newssite.model import Article, Author, BuildOptions, Output, Site, StandalonePage
 from newssite.output_state import (
-    OutputSurvey,
     collector_paused,
     listed_elsewhere,
     load_manifest,
@@ -61,7 +60,6 @@ from newssite.templates import THEME_STATIC_URL, template_digests, theme_dirs
 from newssite.update import (
     Change,
     apply_change,
-    changed_stories,
     find_change,
     last_plan_of,
     paths_to_make,
@@ -127,11 +125,12 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
             previous = usable_last_plan(previous, last, survey)
             change = find_change(config, previous, lines, basis) if previous is not None else None
             attempt = len(timer.seconds)
-            read = _read(change, previous, config, cache, publication, basis, survey, timer, theme)
+            intact = survey.intact
+            read = _read(change, previous, config, cache, publication, basis, intact, timer, theme)
             if read is None:  # the change cannot be checked without the whole archive
                 timer.fold_since(attempt)
                 read = _read(
-                    None, previous, config, cache, publication, basis, survey, timer, theme
+                    None, previous, config, cache, publication, basis, intact, timer, theme
                 )
             assert read is not None
             docs, records, plan, site = read.docs, read.records, read.plan, read.site
@@ -162,7 +161,8 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
     timer.finish()
     result = _report(plan, docs.warnings, report, len(outputs) + len(copies), config, timer)
     if read.updated:
-        result = replace(result, updated=True, warnings=_still_warned(last, docs, change))
+        earlier = last.warnings if last is not None else ()
+        result = replace(result, updated=True, warnings=_still_warned(earlier, docs, change))
     moments = clock_moments(
         [r.date for r in records.stories.values()] + live_moments(records),
         (s.date for s in plan.published),
@@ -192,26 +192,34 @@ def _read(
     cache: BuildCache,
     publication: Publication,
     basis: str,
-    survey: OutputSurvey,
+    intact: Container[str],
     timer: _StageTimer,
     theme: Mapping[str, str],
+    known_sources: dict[str, tuple[StatKey, SourceFile]] | None = None,
+    preview: bool = False,
 ) -> _Reading | None:
     """Parse, plan and make the site: from every source when `change` is None, else from
     the last plan's records and the changed sources (None when that change cannot be
-    checked without the whole archive: then the caller reads it all)."""
+    checked without the whole archive: then the caller reads it all). `intact`: the files
+    of the last build still as it made them. The preview keeps its sources and photos in
+    memory (`known_sources`, `preview`)."""
     with timer("parse"):
-        sources = discover(config.site_dir) if change is None else change.files
+        sources = discover(config.site_dir, known_sources) if change is None else change.files
         docs = parse_all(sources, config, cache, workers=_workers())
+    if change is None and preview:
+        cache.forget_parsed_except(docs.keys)  # a long preview session: files gone or changed
     gc.freeze()
     with timer("photos"):
-        docs, photos = process_photos(docs, config, workers=_workers())
+        docs, photos = process_photos(
+            docs, config, workers=_workers(), cache=cache if preview else None
+        )
     with timer("graph"):
         before = previous.digests if previous is not None else {}
         if change is None:
             records = records_of(docs, photos)
             plan = make_plan(records, config, publication, basis, templates=theme)
             check_sources(docs.articles, docs.authors, docs.pages, plan, docs.updates)
-            todo = paths_to_make(before, plan, survey.intact)
+            todo = paths_to_make(before, plan, intact)
             needed = _needed_documents(docs, plan, todo)
             site = make_site(plan, *needed, config, publication, docs.updates)
             return _Reading(docs, photos, records, plan, todo, site, updated=False)
@@ -221,8 +229,8 @@ def _read(
         plan = make_plan(
             records, config, publication, basis, previous.related, chosen_from, templates=theme
         )
-        todo = paths_to_make(before, plan, survey.intact)
-        shown = shown_documents(previous, records, change, plan, todo, docs, cache, config, survey)
+        todo = paths_to_make(before, plan, intact)
+        shown = shown_documents(previous, records, change, plan, todo, docs, cache, config)
         if shown is None:
             return None
         site = make_site(plan, *shown[:3], config, publication, shown[3])
@@ -270,10 +278,9 @@ def index_basis(config: SiteConfig, options: BuildOptions) -> str:
 
 
 def _still_warned(
-    last: LastBuild | None, docs: Documents, change: Change | None
+    earlier: Iterable[NewssiteError], docs: Documents, change: Change | None
 ) -> tuple[NewssiteError, ...]:
     """An update's warnings: the last build's about files it did not read again, and its own."""
-    earlier = last.warnings if last is not None else ()
     read = change.paths() if change is not None else set()
     return tuple(w for w in earlier if w.path not in read) + docs.warnings
 
@@ -295,16 +302,13 @@ def _unchanged_report(last: LastBuild, config: SiteConfig, timer: _StageTimer) -
 
 @dataclass
 class PreviewMemo:
-    """What the preview keeps between rebuilds besides the cache: the last plan's digests
-    and every file it made, in memory."""
+    """What the preview keeps between rebuilds besides the cache, in memory: its last plan
+    (records, related stories, digests, the inputs it read), its warnings, and every file
+    it made."""
 
-    digests: dict[str, str] = field(default_factory=dict)
+    last: LastPlan | None = None
+    warnings: tuple[NewssiteError, ...] = ()
     files: dict[str, Output] = field(default_factory=dict)
-    # The last rebuild's records and related stories, and the settings they were read with:
-    # a rebuild with the same settings takes from them what its changed sources leave.
-    basis: str = ""
-    records: Records | None = None
-    related: Mapping[str, tuple[str, ...]] | None = None
     template_references: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
 
 
@@ -326,8 +330,9 @@ def preview_files(
     search: bool = True,
     memo: PreviewMemo | None = None,
 ) -> Preview:
-    """The whole pipeline but the write, in memory, for the preview: the files whose digest
-    changed since the last run (`memo`) are made again, the others kept.
+    """The whole pipeline but the write, in memory, for the preview: the records of the
+    last rebuild (`memo`) with the changed sources read again, as an update reads them
+    from the cache folder; the files whose digest changed are made again, the others kept.
 
     With search=False the search index is left for `search_files`, so a preview can show
     the pages first and index them right after.
@@ -335,34 +340,31 @@ def preview_files(
     memo = PreviewMemo() if memo is None else memo
     config = _load(site_dir, options)
     publication = _publication(options)
-    docs = parse_all(discover(config.site_dir, known_sources), config, cache, workers=_workers())
-    cache.forget_parsed_except(docs.keys)
-    docs, photos = process_photos(docs, config, workers=_workers(), cache=cache)
     basis = index_basis(config, options)
-    earlier = memo.records if memo.basis == basis else None
-    records = records_of(docs, photos, earlier)
-    related, chosen_from = None, None
-    if earlier is not None:
-        related = memo.related
-        chosen_from = related_changes_from(
-            changed_stories(earlier, records), earlier, records, publication
-        )
+    lines = input_lines(config)
     theme = theme_digests(config, memo.template_references)
-    plan = make_plan(records, config, publication, basis, related, chosen_from, templates=theme)
-    check_sources(docs.articles, docs.authors, docs.pages, plan, docs.updates)
-    memo.basis, memo.records, memo.related = basis, records, plan.related
-    todo = paths_to_make(memo.digests, plan, memo.files)
-    needed = _needed_documents(docs, plan, todo)
-    site = make_site(plan, *needed, config, publication, docs.updates)
-    made = render_files(todo, plan, site, config, workers=_workers())
+    previous = memo.last
+    change = find_change(config, previous, lines, basis) if previous is not None else None
+    read = None
+    reading = (previous, config, cache, publication, basis, memo.files, _StageTimer(), theme)
+    if change is not None:
+        read = _read(change, *reading, preview=True)
+    if read is None:
+        read = _read(None, *reading, known_sources, preview=True)
+    plan, site = read.plan, read.site
+    warnings = (
+        _still_warned(memo.warnings, read.docs, change) if read.updated else read.docs.warnings
+    )
+    made = render_files(read.todo, plan, site, config, workers=_workers())
     memo.files = {path: memo.files[path] for path in plan.jobs if path in memo.files}
     memo.files.update((output.path, output) for output in made)
-    memo.digests = dict(plan.digests)
+    memo.last = LastPlan.of(basis, lines, read.records, plan)
+    memo.warnings = warnings
     outputs = [memo.files[path] for path in plan.jobs]
     if search:
         outputs += index_search(site, outputs, config, cache)
-    copies = publish_photos(photos, plan.photos, static_copies(config, site, outputs), config)
-    return Preview(plan, site, outputs, copies, docs.warnings)
+    copies = publish_photos(read.photos, plan.photos, static_copies(config, site, outputs), config)
+    return Preview(plan, site, outputs, copies, warnings)
 
 
 def search_files(

@@ -306,21 +306,13 @@ def page_record(page: StandalonePage, document: str, photos: tuple[str, ...] = (
     )
 
 
-def records_of(docs: Documents, store: PhotoStore, earlier: Records | None = None) -> Records:
-    """The records of parsed documents whose photos `store` processed (images.py). A story
-    whose parsed document and photo files are those of its record in `earlier` (the same
-    config) keeps that record."""
+def records_of(docs: Documents, store: PhotoStore) -> Records:
+    """The records of parsed documents whose photos `store` processed (images.py)."""
     documents = documents_by_source(docs).get
-    known = earlier.stories if earlier is not None else {}
-
-    def record(article: Article) -> StoryRecord:
-        document, photos = documents(article.source, ""), shown_photos(article, store)
-        old = known.get(article.source)
-        if old is not None and document and old.document == document and old.photos == photos:
-            return old
-        return story_record(article, document, photos)
-
-    stories = {a.source: record(a) for a in docs.articles}
+    stories = {
+        a.source: story_record(a, documents(a.source, ""), shown_photos(a, store))
+        for a in docs.articles
+    }
     authors = (
         author_record(a, documents(a.source, ""), shown_photos(a, store)) for a in docs.authors
     )

@@ -174,12 +174,6 @@ def related_changes_from(
     return min(places, default=None)
 
 
-def changed_stories(before: Records, after: Records) -> set[str]:
-    """The stories whose records differ between two readings of the sources."""
-    sources = before.stories.keys() | after.stories.keys()
-    return {s for s in sources if before.stories.get(s) != after.stories.get(s)}
-
-
 def _related_by(story: StoryRecord) -> tuple[object, ...]:
     return (story.date, story.url, story.section, story.tags, story.draft, story.removed)
 
@@ -193,7 +187,6 @@ def shown_documents(
     docs: Documents,
     cache: BuildCache,
     config: SiteConfig,
-    survey: OutputSurvey,
 ) -> (
     tuple[list[Article], tuple[Author, ...], tuple[StandalonePage, ...], tuple[LiveUpdate, ...]]
     | None
@@ -201,7 +194,7 @@ def shown_documents(
     """The documents the files at `todo` show: the changed ones as parsed, the others from
     the cache. None when the change needs the whole archive to be checked, or would leave
     files of a story behind (its photos, its own files), which only a whole build removes."""
-    if not _checks_out(previous.records, records, change, plan, survey):
+    if not _checks_out(previous.records, records, change, plan):
         return None
     changed = change.paths()
     needed = needed_sources(plan, todo)
@@ -231,9 +224,7 @@ def shown_documents(
     )
 
 
-def _checks_out(
-    before: Records, after: Records, change: Change, plan: Plan, survey: OutputSurvey
-) -> bool:
+def _checks_out(before: Records, after: Records, change: Change, plan: Plan) -> bool:
     """Whether the checks of a whole build (graph.check_sources) would pass, as far as a
     change of these sources can make them fail; False when that cannot be told here."""
     if plan.problems:
