@@ -296,15 +296,27 @@ class _QuickInlineProcessor(treeprocessors.InlineProcessor):
         return data
 
 
-def _guard(processor: BlockProcessor, needs: tuple[str, ...]) -> None:
-    """Let the processor try a block only when the block holds one of `needs` (the block
-    is then the paragraph's, as when the processor's own test or run declines it)."""
-    test = processor.test
+def _quick_parse_blocks(
+    processors: tuple[tuple[BlockProcessor, tuple[str, ...]], ...],
+) -> Callable[[etree.Element, list[str]], None]:
+    """BlockParser.parseBlocks over a list of the processors made once (the registry makes a
+    new one for every block), each tried only on a block that holds one of its `needs` (a
+    block that does not is the paragraph's, as when the processor's test or run declines)."""
 
-    def guarded(parent: etree.Element, block: str) -> bool:
-        return any(need in block for need in needs) and test(parent, block)
+    def parse_blocks(parent: etree.Element, blocks: list[str]) -> None:
+        while blocks:
+            for processor, needs in processors:
+                if needs:
+                    block = blocks[0]
+                    for need in needs:
+                        if need in block:
+                            break
+                    else:
+                        continue
+                if processor.test(parent, blocks[0]) and processor.run(parent, blocks) is not False:
+                    break
 
-    processor.test = guarded  # type: ignore[method-assign]
+    return parse_blocks
 
 
 def _block_needs(processor: BlockProcessor) -> tuple[str, ...]:
@@ -381,15 +393,15 @@ class _NewsroomExtension(Extension):
 
 class _QuickInlineExtension(Extension):
     """Put _QuickInlineProcessor and _Typographer in the place of Python-Markdown's and
-    smarty's InlineProcessors, and guard the block processors; load it last."""
+    smarty's InlineProcessors, and parse blocks with _quick_parse_blocks; load it last (it
+    takes the block processors registered by then)."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         rules = list(md.treeprocessors["smarty"].inlinePatterns)  # type: ignore[attr-defined]
         md.treeprocessors.register(_Typographer(md, rules), "smarty", 6)  # smarty's priority
         md.treeprocessors.register(_QuickInlineProcessor(md), "inline", 20)
-        for processor in md.parser.blockprocessors:
-            if needs := _block_needs(processor):
-                _guard(processor, needs)
+        processors = tuple((p, _block_needs(p)) for p in md.parser.blockprocessors)
+        md.parser.parseBlocks = _quick_parse_blocks(processors)  # type: ignore[method-assign]
 
 
 class MarkupRenderer:
