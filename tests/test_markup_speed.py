@@ -15,8 +15,10 @@ from newssite.markup import (
     _SMARTY_NEEDS,
     MarkupRenderer,
     MarkupSettings,
+    _block_needs,
     _NewsroomExtension,
     _QuickInlineProcessor,
+    _QuickToc,
     _Typographer,
 )
 
@@ -77,6 +79,19 @@ TRICKY = [
     "Footnotes[^a] and [^missing] and [^a]\n\n[^a]: Note with [link](x.md) and `code`.",
     "A [link with `code` and *em* and <b>html</b> and &amp;](x.md) end",
     "Autolink in [a link <http://x.y>](z.md) and image ![alt *em*](p.png)",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\na | b\n--|--\n1 | 2\n\n| one |\n| --- |\n| row |",
+    "Name|Value\n:--|--:\nx|y\n\nnot | a table\nat all",
+    "Setext\n======\n\nSetext two\n---\n\nText\n- - -\n\n***\n\n___\n\n* * *\ntext",
+    "x\n=\ny\n\na - b - c - d\n\nA line # with a hash\n\n# Heading\ntext",
+    "> quote\n> more\n\nA line\n> with a quote after\n\n>not spaced",
+    "Term\n: Definition\n\n: orphan colon\n\nTrailing text\n: looks like def\n\nA: colon",
+    "*[HTML]: Hyper Text\n\nHTML is *[here]: not\n\n[ref]: http://x.org 'T'\n\nUse [ref].",
+    "para\n[^2]: late note\n\nref[^2] and [x]: y.md",
+    "[TOC]\n\n## One\n\n## One",
+    "Before\n\n  [TOC]  \n\nno heading here",
+    "\\[TOC\\] and &#91;TOC&#93; and [TOC][] with no heading",
+    "```\n# not heading\n| not | table |\n> not quote\n```",
+    '<div markdown="1">\n## Inside\n\n> quote\n</div>',
 ]
 
 ATOMS = [
@@ -87,14 +102,16 @@ ATOMS = [
     "\\'", '\\"', "\\.", "> ", "- ", "1. ", "    ", "{: #id }", "[^1]", "\n[^1]: n 'x'\n",
     "!", "?", ",", ":", "<!-- c -->", "&", "<http://a.b/'c'>", "![", "](", "](x.md)",
     "[r]", "\n[r]: y.md\n", "&amp;", "&x", ";", "@", "<a@b.c>", "://", "  \n", "\\", "\\`",
-    "``", "**", "__", "<em>", "</em>", "<br/>", "[^", "^",
+    "``", "**", "__", "<em>", "</em>", "<br/>", "[^", "^", "|", "\n---\n", "\n===\n", "=",
+    "\n: ", ":", "*[", "\n*[A]: b\n", "[TOC]", "\n[TOC]\n", "]:", "___", "***", "\n### ",
+    "#", "|-|-|\n", "\n> ",
 ]  # fmt: skip
 
 
 def stock_markdown(settings: MarkupSettings) -> markdown.Markdown:
     """Python-Markdown as MarkupRenderer configures it, with smarty's own InlineProcessor."""
     return markdown.Markdown(
-        extensions=[*_EXTENSIONS, _NewsroomExtension(settings)],
+        extensions=[*_EXTENSIONS, "toc", _NewsroomExtension(settings)],
         extension_configs=_EXTENSION_CONFIGS,
         output_format="html",
     )
@@ -116,6 +133,10 @@ def test_the_renderer_uses_the_quick_processors() -> None:
     assert isinstance(quick.treeprocessors["inline"], _QuickInlineProcessor)
     assert not isinstance(stock.treeprocessors["smarty"], _Typographer)
     assert not isinstance(stock.treeprocessors["inline"], _QuickInlineProcessor)
+    assert isinstance(quick.treeprocessors["toc"], _QuickToc)
+    guarded = [p for p in quick.parser.blockprocessors if _block_needs(p)]
+    assert len(guarded) == 9  # table, headings, rule, quote, definition, notes, references
+    assert quick.parser.parseBlocks.__name__ == "parse_blocks"
 
 
 @pytest.mark.parametrize("text", TRICKY)

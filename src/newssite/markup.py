@@ -20,7 +20,11 @@ from urllib.parse import unquote, urlsplit
 import markdown
 import nh3
 from markdown import inlinepatterns, treeprocessors
+from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension, smarty
+from markdown.extensions.tables import TableProcessor
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import INLINE_PLACEHOLDER, INLINE_PLACEHOLDER_RE, AtomicString
 
@@ -51,7 +55,7 @@ _ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
     "abbr": {"title"},
 }
-_EXTENSIONS = ("extra", "smarty", "sane_lists", "toc")
+_EXTENSIONS = ("extra", "smarty", "sane_lists")  # and toc, as _QuickTocExtension
 _URL_SCHEMES = {"http", "https", "mailto", "tel", SOURCE_SCHEME[:-1], ASSET_SCHEME[:-1]}
 _CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)
 # The sanitiser drops the src of an embed from another host; the empty frame goes too.
@@ -102,6 +106,20 @@ _SMARTY_NEEDS = {
     smarty.closingDoubleQuotesRegex: '"',
     smarty.closingDoubleQuotesRegex2: '"',
     smarty.remainingDoubleQuotesRegex: '"',
+}
+# What a block must hold for each block processor's regex to match, by the regex: most
+# blocks are plain paragraphs, which every processor above the paragraph's tried in turn.
+_BLOCK_NEEDS = {
+    r"(^|\n)[ ]{0,3}>[ ]?(.*)": (">",),  # blockquote
+    r"(?:^|\n)(?P<level>#{1,6})(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)": ("#",),
+    r"^.*?\n(?:=+|-+)[ ]*(\n|$)": ("\n=", "\n-"),  # setext heading
+    r"^[ ]{0,3}(?=(?P<atomicgroup>(-+[ ]{0,2}){3,}|(_+[ ]{0,2}){3,}|(\*+[ ]{0,2}){3,}))"
+    r"(?P=atomicgroup)[ ]*$": ("-", "_", "*"),  # horizontal rule
+    r"(^|\n)[ ]{0,3}:[ ]{1,3}(.*?)(\n|$)": (":",),  # definition list
+    r"^[ ]{0,3}\[\^([^\]]*)\]:[ ]*(.*)$": ("[^",),  # footnote
+    r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:[ ]*\n?[ ]*(?P<title>.*)$": ("*[",),  # abbreviation
+    r"^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?"
+    r'((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$': ("]:",),  # link reference
 }
 
 
@@ -278,6 +296,91 @@ class _QuickInlineProcessor(treeprocessors.InlineProcessor):
         return data
 
 
+def _quick_parse_blocks(
+    processors: tuple[tuple[BlockProcessor, tuple[str, ...]], ...],
+) -> Callable[[etree.Element, list[str]], None]:
+    """BlockParser.parseBlocks over a list of the processors made once (the registry makes a
+    new one for every block), each tried only on a block that holds one of its `needs` (a
+    block that does not is the paragraph's, as when the processor's test or run declines)."""
+
+    def parse_blocks(parent: etree.Element, blocks: list[str]) -> None:
+        while blocks:
+            for processor, needs in processors:
+                if needs:
+                    block = blocks[0]
+                    for need in needs:
+                        if need in block:
+                            break
+                    else:
+                        continue
+                if processor.test(parent, blocks[0]) and processor.run(parent, blocks) is not False:
+                    break
+
+    return parse_blocks
+
+
+def _block_needs(processor: BlockProcessor) -> tuple[str, ...]:
+    if isinstance(processor, TableProcessor):
+        return ("|",)  # a table's header row holds a pipe
+    regex = getattr(processor, "SEARCH_RE", None) or getattr(processor, "RE", None)
+    return _BLOCK_NEEDS.get(getattr(regex, "pattern", ""), ())
+
+
+class _QuickToc(TocTreeprocessor):
+    """toc's heading ids, but a body with no heading and no marker is left alone (the
+    stock run walks the whole tree twice and serializes an empty table of contents)."""
+
+    _empty_toc: str | None = None
+    source_has_marker = True  # set for each document by _TocMarkerCheck
+
+    def run(self, doc: etree.Element) -> None:
+        marker = self.marker
+        if not self.source_has_marker:
+            self.marker = ""
+        try:
+            self._run(doc)
+        finally:
+            self.marker = marker
+
+    def _run(self, doc: etree.Element) -> None:
+        if self.marker or any(
+            isinstance(element.tag, str) and self.header_rgx.match(element.tag)
+            for element in doc.iter()
+        ):
+            super().run(doc)
+            return
+        if self._empty_toc is None:  # what the stock run leaves for a body with no heading
+            super().run(etree.Element("div"))
+            self._empty_toc = self.md.toc  # type: ignore[attr-defined]
+        self.md.toc_tokens = []  # type: ignore[attr-defined]
+        self.md.toc = self._empty_toc  # type: ignore[attr-defined]
+
+
+class _TocMarkerCheck(Preprocessor):
+    """Whether the source holds toc's marker: text can equal the marker only then (an
+    escaped or entity bracket is still a placeholder when toc runs)."""
+
+    def __init__(self, md: markdown.Markdown, toc: _QuickToc) -> None:
+        super().__init__(md)
+        self.toc = toc
+
+    def run(self, lines: list[str]) -> list[str]:
+        marker = self.toc.marker
+        self.toc.source_has_marker = bool(marker) and any(marker in line for line in lines)
+        return lines
+
+
+class _QuickTocExtension(TocExtension):
+    TreeProcessorClass = _QuickToc
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        super().extendMarkdown(md)
+        toc = md.treeprocessors["toc"]
+        assert isinstance(toc, _QuickToc)
+        # After normalize_whitespace (30), which removes the characters placeholders use.
+        md.preprocessors.register(_TocMarkerCheck(md, toc), "newssite_toc_marker", 29)
+
+
 class _NewsroomExtension(Extension):
     def __init__(self, settings: MarkupSettings) -> None:
         super().__init__()
@@ -290,12 +393,15 @@ class _NewsroomExtension(Extension):
 
 class _QuickInlineExtension(Extension):
     """Put _QuickInlineProcessor and _Typographer in the place of Python-Markdown's and
-    smarty's InlineProcessors; load it after smarty."""
+    smarty's InlineProcessors, and parse blocks with _quick_parse_blocks; load it last (it
+    takes the block processors registered by then)."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         rules = list(md.treeprocessors["smarty"].inlinePatterns)  # type: ignore[attr-defined]
         md.treeprocessors.register(_Typographer(md, rules), "smarty", 6)  # smarty's priority
         md.treeprocessors.register(_QuickInlineProcessor(md), "inline", 20)
+        processors = tuple((p, _block_needs(p)) for p in md.parser.blockprocessors)
+        md.parser.parseBlocks = _quick_parse_blocks(processors)  # type: ignore[method-assign]
 
 
 class MarkupRenderer:
@@ -305,8 +411,12 @@ class MarkupRenderer:
         self.settings = settings
         self._rewriter_ext = _NewsroomExtension(settings)
         self._md = markdown.Markdown(
-            extensions=[*_EXTENSIONS, self._rewriter_ext, _QuickInlineExtension()],
-            extension_configs=_EXTENSION_CONFIGS,
+            extensions=[
+                *_EXTENSIONS,
+                _QuickTocExtension(**_EXTENSION_CONFIGS["toc"]),
+                self._rewriter_ext,
+                _QuickInlineExtension(),
+            ],
             output_format="html",
         )
         self._rewriter: _LinkRewriter = self._md.treeprocessors["newssite_links"]  # type: ignore[assignment]
@@ -382,11 +492,11 @@ def _heading_id(text: str, separator: str) -> str:
     return re.sub(r"[\s_-]+", separator, words).strip(separator) or "section"
 
 
-_EXTENSION_CONFIGS = {"toc": {"slugify": _heading_id, "toc_depth": "2-4"}}
-
-
 _TAG = re.compile(r"<[^>]+>")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+
+
+_EXTENSION_CONFIGS = {"toc": {"slugify": _heading_id, "toc_depth": "2-4"}}
 
 
 def _plain_text(html: str) -> str:

@@ -88,6 +88,8 @@ PLACEHOLDER_BODY = "Write the story here. The first paragraph is the summary unl
 # part of a longer word or name ("TKO", "TK-421", "TK Maxx"), nor inside code or a URL.
 _MARKER = re.compile(r"(?<![\w/.-])(?:TODO|TK(?:TK)*(?!\s[A-Z][a-z]))(?![\w-])")
 _CODE_OR_URL = re.compile(r"`[^`\n]*`|\]\([^)\n]*\)|<?https?://[^\s>)]+")
+# What a body must hold for the line by line search below to find anything.
+_MAY_BE_UNFINISHED = re.compile(f"TK|TODO|{re.escape(PLACEHOLDER_BODY.split('.')[0])}")
 _MARKER_FIELDS = ("title", "summary", "photo.caption", "photo.credit", "photo.alt")
 
 
@@ -248,6 +250,23 @@ class _Context:
         self.renderer = renderer
         self.static_dir = config.site_dir / "static"
         self.section_slugs = tuple(section.slug for section in config.sections)
+        self.site_root = config.site_dir.resolve()
+        self.files: dict[str, str] = {}  # a local file's state, by path: see file_state
+
+    def file_state(self, name: str) -> str:
+        """ "missing", "outside" (a symlink out of the site) or "ok": many stories share a
+        photo, and a parse sees each file once."""
+        state = self.files.get(name)
+        if state is None:
+            path = self.config.site_dir / name
+            if not path.is_file():
+                state = "missing"
+            elif not path.resolve().is_relative_to(self.site_root):
+                state = "outside"
+            else:
+                state = "ok"
+            self.files[name] = state
+        return state
 
 
 def _photo(fields: _Fields, name: str, value: object, ctx: _Context) -> Photo | None:
@@ -288,7 +307,6 @@ def _photo(fields: _Fields, name: str, value: object, ctx: _Context) -> Photo | 
 
 
 def _local_file(fields: _Fields, name: str, src: str, ctx: _Context) -> str | None:
-    site_dir = ctx.config.site_dir
     if src.startswith("/"):
         candidate = PurePosixPath("static") / src.lstrip("/")
     else:
@@ -297,8 +315,8 @@ def _local_file(fields: _Fields, name: str, src: str, ctx: _Context) -> str | No
     if not normal.parts or normal.parts[0] in ("..",) or ".." in normal.parts:
         fields.error(name, f"{src!r} points outside the site")
         return None
-    path = site_dir / Path(*normal.parts)
-    if not path.is_file():
+    state = ctx.file_state(str(Path(*normal.parts)))
+    if state == "missing":
         hint = (
             "paths starting with / are looked up in static/"
             if src.startswith("/")
@@ -306,7 +324,7 @@ def _local_file(fields: _Fields, name: str, src: str, ctx: _Context) -> str | No
         )
         fields.error(name, f"file not found: {normal} ({hint})")
         return None
-    if not path.resolve().is_relative_to(site_dir.resolve()):
+    if state == "outside":
         fields.error(name, f"{src!r} is a symlink that points outside the site")
         return None
     return str(normal)
@@ -601,7 +619,8 @@ def _check_finished(fields: _Fields, raw: RawDocument) -> None:
     if not raw.body.strip():
         fields.problems.append(_body_problem(raw, 0, f"the story has no body; {keep_draft}"))
     in_code = False
-    for offset, text in enumerate(raw.body.split("\n")):
+    lines = raw.body.split("\n") if _MAY_BE_UNFINISHED.search(raw.body) else ()
+    for offset, text in enumerate(lines):
         if text.lstrip().startswith(("```", "~~~")):
             in_code = not in_code
         if in_code:
@@ -816,13 +835,12 @@ def _render(fields: _Fields, ctx: _Context, raw: RawDocument) -> RenderedBody | 
 
 def _check_body_files(fields: _Fields, body: RenderedBody, ctx: _Context) -> None:
     """Every local file the body links to or shows must exist inside the site, or be an error."""
-    site_root = ctx.config.site_dir.resolve()
     raw = fields.raw
     for asset in body.assets:
-        path = ctx.config.site_dir / asset
-        if not path.is_file():
+        state = ctx.file_state(asset)
+        if state == "missing":
             problem = f"links to {asset!r}, which is not a file (paths are relative to the story)"
-        elif not path.resolve().is_relative_to(site_root):
+        elif state == "outside":
             problem = f"links to {asset!r}, a symlink that points outside the site"
         else:
             continue

@@ -493,7 +493,7 @@ def render_files(
     env = make_environment(config) if env is None else env
     problems: dict[tuple[str | None, int | None, str], NewssiteError] = {}
     outputs: list[Output] = []
-    for result in _render_all(paths, plan, site, env, config, workers):
+    for result in _render_all(paths, plan, site, env, config, workers, spool_dir):
         if isinstance(result, NewssiteError):
             key = (result.path, result.line, result.message.split(" while rendering ")[0])
             problems.setdefault(key, result)
@@ -511,6 +511,7 @@ def _render_all(
     env: jinja2.Environment,
     config: SiteConfig,
     workers: int,
+    spool_dir: Path | None = None,
 ) -> Iterator[Output | NewssiteError]:
     if workers < 2 or len(paths) < PARALLEL_RENDER_THRESHOLD:
         teasers = Teasers(env)  # one process: each teaser is made when a page first shows it
@@ -520,6 +521,7 @@ def _render_all(
     # Jinja is pure Python: a cold build renders on every core. Each worker gets the plan
     # and the site once (forked, not copied), builds its own environment, and returns files
     # in order. The teasers lists place are made first, once, and every worker gets them all.
+    # Each worker spools the files it makes: their bytes never cross to this process.
     made: dict[TeaserKey, str] = {}
     stories = list(site.stories)
     with ProcessPoolExecutor(
@@ -528,7 +530,9 @@ def _render_all(
         for part in pool.map(_teaser_batch, _batches(stories, workers, 100)):
             made.update(part)
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(plan, site, config, made)
+        max_workers=workers,
+        initializer=_start_worker,
+        initargs=(plan, site, config, made, spool_dir),
     ) as pool:
         for batch_result in pool.map(_render_batch, _batches(paths, workers, 50)):
             yield from batch_result
@@ -543,11 +547,16 @@ def _batches(items: Sequence[str], workers: int, smallest: int) -> list[list[str
 
 
 def _start_worker(
-    plan: Plan, site: Site, config: SiteConfig, made: Mapping[TeaserKey, str]
+    plan: Plan,
+    site: Site,
+    config: SiteConfig,
+    made: Mapping[TeaserKey, str],
+    spool_dir: Path | None = None,
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     env = make_environment(config)
-    _worker.update(plan=plan, site=site, config=config, env=env, teasers=Teasers(env, made))
+    teasers = Teasers(env, made)
+    _worker.update(plan=plan, site=site, config=config, teasers=teasers, spool_dir=spool_dir)
 
 
 def _teaser_batch(sources: list[str]) -> list[tuple[TeaserKey, str]]:
@@ -565,7 +574,11 @@ def _render_batch(paths: list[str]) -> list[Output | NewssiteError]:
     )
     assert isinstance(plan, Plan) and isinstance(site, Site) and isinstance(config, SiteConfig)
     assert isinstance(teasers, Teasers)
-    return [_render_or_error(path, plan, site, teasers.env, config, teasers) for path in paths]
+    spool_dir = _worker["spool_dir"]
+    results = [_render_or_error(path, plan, site, teasers.env, config, teasers) for path in paths]
+    if not isinstance(spool_dir, Path):
+        return results
+    return [r if isinstance(r, NewssiteError) else spool(r, spool_dir) for r in results]
 
 
 def _render_or_error(
