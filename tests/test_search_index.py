@@ -180,6 +180,40 @@ def browser_results(output: Path, queries: list[str]) -> dict[str, list[str]]:
     return found
 
 
+def all_output_text(output: Path) -> bytes:
+    """Every byte of output/, its gzipped files unpacked."""
+    data = b""
+    for path in sorted(output.rglob("*")):
+        if path.is_file():
+            raw = path.read_bytes()
+            data += gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+    return data
+
+
+def fragments_holding(output: Path, word: str) -> set[str]:
+    """The ids of the fragments (in any level) whose text holds the word."""
+    return {
+        path.stem
+        for path in (output / "pagefind").rglob("*.pf_fragment")
+        if word.encode() in gzip.decompress(path.read_bytes())
+    }
+
+
+def check_withdrawn(output: Path, word: str, ids: set[str]) -> None:
+    """A withdrawn story (deleted, a draft, scheduled): no fragment holds its word, and a
+    level whose word index still holds it hides the fragment it had there (`ids`)."""
+    assert not fragments_holding(output, word), word
+    listing = json.loads((output / "pagefind/levels.json").read_text())
+    for level in listing["levels"]:
+        folder = output / level["folder"]
+        index = b"".join(
+            gzip.decompress(path.read_bytes())
+            for path in folder.glob("index/*.pf_index")
+        )
+        if word.encode() in index:
+            assert ids & set(level["hidden"]), (word, level["folder"])
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("seed", [3, 4])
 def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index_finds(
@@ -194,48 +228,57 @@ def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index
         {f"content/articles/s{n:04d}.md": history_story(n, day(n)) for n in range(130)}
     )
     articles = site / "content/articles"
+    output = site / "output"
     assert run_cli("build", "--site", str(site)).code == 0
     versions: dict[int, int] = {}
-    gone: set[int] = set()  # stories search must not find
+    taken_down: set[int] = set()  # no trace of them in any published file
+    withdrawn: dict[int, set[str]] = {}  # drafts, scheduled: n -> the fragments it had
     published = 130
-    for step in range(16):
+    for step in range(18):
         roll = rng.random()
-        live = sorted(set(range(published)) - gone)
+        live = sorted(set(range(published)) - taken_down - set(withdrawn))
         if step in (5, 11):  # a busy day: enough to fill tier 0, which is merged
             for n in range(published, published + 60):
                 (articles / f"s{n:04d}.md").write_text(history_story(n, day(n)))
             published += 60
-        elif roll < 0.3:
+        elif roll < 0.25:
             (articles / f"s{published:04d}.md").write_text(history_story(published, day(200)))
             published += 1
-        elif roll < 0.55:
+        elif roll < 0.45:
             n = rng.choice(live)
             versions[n] = versions.get(n, 0) + 1
             (articles / f"s{n:04d}.md").write_text(history_story(n, day(n), versions[n]))
-        elif roll < 0.7:  # re-dated
+        elif roll < 0.55:  # re-dated
             n = rng.choice(live)
             (articles / f"s{n:04d}.md").write_text(
                 history_story(n, day(rng.randrange(300)), versions.get(n, 0))
             )
-        elif roll < 0.8:
+        elif roll < 0.65:
             n = rng.choice(live)
             removed = "{date: '2026-11-25T09:00:00Z', reason: Legal.}"
             (articles / f"s{n:04d}.md").write_text(history_story(n, day(n), removed=removed))
-            gone.add(n)
-        elif roll < 0.9:
+            taken_down.add(n)
+            withdrawn.pop(n, None)
+        elif roll < 0.75 and withdrawn:  # a draft or a scheduled story published again
+            n = rng.choice(sorted(withdrawn))
+            (articles / f"s{n:04d}.md").write_text(history_story(n, day(n), versions.get(n, 0)))
+            del withdrawn[n]
+        elif roll < 0.85:
             n = rng.choice(live)
+            withdrawn[n] = fragments_holding(output, secret(n))
             (articles / f"s{n:04d}.md").write_text(history_story(n, day(n), draft="true"))
-            gone.add(n)
         else:  # scheduled: dated after now
             n = rng.choice(live)
+            withdrawn[n] = fragments_holding(output, secret(n))
             (articles / f"s{n:04d}.md").write_text(history_story(n, "2027-02-01T10:00:00Z"))
-            gone.add(n)
         result = run_cli("build", "--site", str(site))
         assert result.code == 0, result.err
-        output = site / "output"
-        text = all_index_text(output)
-        for n in gone:
-            assert secret(n).encode() not in text, (step, n)  # in no level, hidden or not
+        text = all_output_text(output)
+        for n in taken_down:
+            assert secret(n).encode() not in text, (step, n)  # in no file at all
+        for n, ids in withdrawn.items():
+            check_withdrawn(output, secret(n), ids)
+    assert taken_down and withdrawn, "a history with both kinds of leaving search"
     listing = json.loads((site / "output/pagefind/levels.json").read_text())
     assert len(listing["levels"]) >= 2  # the history left more than one level
     clean = tmp_path / "clean"
@@ -244,8 +287,37 @@ def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index
     [level] = json.loads((clean / "output/pagefind/levels.json").read_text())["levels"]
     assert (level["folder"], level["hidden"]) == ("pagefind/", [])
     assert searchable(site / "output") == searchable(clean / "output")
-    queries = [*QUERIES, secret(3), secret(9001), secret(9002)]
-    assert browser_results(site / "output", queries) == browser_results(clean / "output", queries)
+    gone = [secret(n) for n in sorted(withdrawn)] + [secret(n) for n in sorted(taken_down)]
+    queries = [*QUERIES, secret(3), secret(9001), secret(9002), *gone]
+    found = browser_results(site / "output", queries)
+    assert found == browser_results(clean / "output", queries)
+    for word in gone:
+        assert found[f"{word} (newest)"] == found[f"{word} (best)"] == [], word
+
+
+@pytest.mark.browser
+def test_deleting_a_story_indexes_no_level_and_search_does_not_find_it(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    site = make_site(
+        {f"content/articles/s{n:04d}.md": history_story(n, day(n)) for n in range(300)}
+    )
+    output = site / "output"
+    assert run_cli("build", "--site", str(site)).code == 0
+    before = tree_digest(output / "pagefind")
+    [ids] = [fragments_holding(output, secret(n)) for n in (120,)]
+    (site / "content/articles/s0120.md").unlink()
+    assert run_cli("build", "--site", str(site)).code == 0
+    after = tree_digest(output / "pagefind")
+    written = {path for path, digest in after.items() if before.get(path) != digest}
+    assert written == {"pagefind/levels.json"}  # no level indexed again
+    assert set(before) - set(after) == {f"pagefind/fragment/{id}.pf_fragment" for id in ids}
+    check_withdrawn(output, secret(120), ids)
+    assert secret(120).encode() in all_index_text(output)  # in the word index, hidden
+    found = browser_results(output, [secret(120), "harbor"])
+    assert found[f"{secret(120)} (newest)"] == []
+    assert found["harbor (status)"][0].startswith("299 stories")
 
 
 @pytest.mark.browser

@@ -44,7 +44,7 @@ from typing import Any
 from newssite.cache import BuildCache
 from newssite.config import CONFIG_NAME, SiteConfig
 from newssite.errors import NewssiteError
-from newssite.levels import Entry, Layout, Level, next_layout
+from newssite.levels import Entry, Layout, Level, next_layout, redone
 from newssite.model import Output, SearchShard, Site
 from newssite.spool import remove_dead_builds_folders
 from newssite.urls import output_path
@@ -146,20 +146,28 @@ def index_levels(
     previous = _layout_of(records)
     shown = {url: key for record in records.values() for url, key in record.shown()}
     current = {url: _page_key(url, rendered, shown, config) for url in search[0].pages}
-    layout = next_layout(previous if previous.levels else None, current)
-    top = max(level.tier for level in layout.levels)
-    folders = {level.tier: _level_url(level.tier, top, root) for level in layout.levels}
-    levels = {level.tier: level for level in layout.levels}
-    found: dict[int, list[Output] | None] = {}
-    fragments: dict[int, dict[str, Fragment]] = {}  # tier -> url -> its fragment
-    for tier, level in levels.items():
-        record = records.get(folders[tier])
-        signature = _signature(level, folders[tier])
-        if record is not None and record.signature == signature:
-            found[tier] = _reusable(parts[folders[tier]][1], intact)
-            fragments[tier] = record.fragments
-        else:
+    layout = next_layout(previous if previous.levels else None, current, search[0].takedowns)
+    while True:  # a level indexed again keeps only what search shows: it may go, and so on
+        top = max(level.tier for level in layout.levels)
+        folders = {level.tier: _level_url(level.tier, top, root) for level in layout.levels}
+        levels = {level.tier: level for level in layout.levels}
+        found: dict[int, list[Output] | None] = {}
+        fragments: dict[int, dict[str, Fragment]] = {}  # tier -> url -> its fragment
+        for tier, level in levels.items():
+            record = records.get(folders[tier])
             found[tier] = None
+            if record is not None and record.signature == _signature(level, folders[tier]):
+                withdrawn = {e.url for e in layout.withdrawn_in(tier)}
+                files = _without_fragments(
+                    parts[folders[tier]][1],
+                    {record.fragments[url].id for url in withdrawn if url in record.fragments},
+                )
+                found[tier] = _reusable(files, intact)
+                fragments[tier] = record.fragments
+        again = redone(layout, [tier for tier, files in found.items() if files is None])
+        if again == layout:
+            break
+        layout = again
 
     def index(tier: int) -> list[Output]:
         if interrupted is not None and interrupted():
@@ -191,7 +199,8 @@ def index_levels(
         assert files is not None
         made += files
         hidden = frozenset(entry.url for entry in layout.hidden_in(tier))
-        record = _Record(_signature(level, folders[tier]), fragments[tier], hidden)
+        withdrawn = frozenset(entry.url for entry in layout.withdrawn_in(tier))
+        record = _Record(_signature(level, folders[tier]), fragments[tier], hidden, withdrawn)
         new_parts[folders[tier]] = (
             record.dumps(stamp),
             {o.path: o.data if keep_bytes else None for o in files},
@@ -222,10 +231,15 @@ class _Record:
     signature: tuple[object, ...]  # folder, tier and entries
     fragments: dict[str, Fragment]  # url -> its fragment, for the hidden list and dates
     hidden: frozenset[str] = frozenset()  # urls of the entries search hides (old versions)
+    withdrawn: frozenset[str] = frozenset()  # of the hidden: stories that left search
 
     def shown(self) -> list[tuple[str, str]]:
         """(url, key) of the entries search shows: each story's page as the build knew it."""
         return [(u, k) for u, k in self.signature[2] if u not in self.hidden]  # type: ignore[attr-defined]
+
+    def _state(self, url: str) -> int:
+        """0: shown; 1: hidden (an older version); 2: withdrawn (no fragment)."""
+        return 2 if url in self.withdrawn else int(url in self.hidden)
 
     def dumps(self, stamp: str) -> str:
         folder, tier, entries = self.signature
@@ -235,7 +249,7 @@ class _Record:
                 "folder": folder,
                 "tier": tier,
                 "entries": [
-                    [u, k, *_fields(self.fragments.get(u)), int(u in self.hidden)]
+                    [u, k, *_fields(self.fragments.get(u)), self._state(u)]
                     for u, k in entries  # type: ignore[attr-defined]
                 ],
             },
@@ -261,21 +275,28 @@ def _records(
             entries = tuple((str(u), str(k)) for u, k, _, _, _ in data["entries"])
             fragments = {str(u): Fragment(str(f), str(p)) for u, _, f, p, _ in data["entries"] if f}
             hidden = frozenset(str(u) for u, _, _, _, gone in data["entries"] if gone)
-            records[folder] = _Record((folder, int(data["tier"]), entries), fragments, hidden)
+            withdrawn = frozenset(str(u) for u, _, _, _, gone in data["entries"] if gone == 2)
+            records[folder] = _Record(
+                (folder, int(data["tier"]), entries), fragments, hidden, withdrawn
+            )
         except (ValueError, KeyError, TypeError):
             return {}
     return records
 
 
 def _layout_of(records: Mapping[str, _Record]) -> Layout:
-    levels = []
+    levels, withdrawn = [], []
     for record in records.values():
         _, tier, entries = record.signature
-        levels.append(Level(tier, tuple(sorted(Entry(u, k) for u, k in entries))))  # type: ignore[arg-type, attr-defined]
+        level = Level(tier, tuple(sorted(Entry(u, k) for u, k in entries)))  # type: ignore[arg-type, attr-defined]
+        levels.append(level)
+        withdrawn += [(level.tier, e) for e in level.entries if e.url in record.withdrawn]
     tiers = [level.tier for level in levels]
     if len(set(tiers)) != len(tiers) or not all(level.entries for level in levels):
         return Layout(())
-    return Layout(tuple(sorted(levels, key=lambda level: level.tier)))
+    return Layout(
+        tuple(sorted(levels, key=lambda level: level.tier)), withdrawn=tuple(sorted(withdrawn))
+    )
 
 
 def _level_url(tier: int, top: int, root: str = "/pagefind/") -> str:
@@ -422,6 +443,16 @@ def _with_worker_shim(output: Output, contents: Callable[[Output], bytes]) -> Ou
     if data.startswith(WORKER_SHIM.encode()):
         return output
     return Output(output.path, WORKER_SHIM.encode() + data)
+
+
+def _without_fragments(files: Mapping[str, bytes | None], ids: Container[str]) -> dict[str, bytes | None]:
+    """A level's files less the fragments of its withdrawn entries (their text and title)."""
+    return {
+        path: data
+        for path, data in files.items()
+        if "/fragment/" not in path
+        or path.rsplit("/", 1)[1].removesuffix(".pf_fragment") not in ids
+    }
 
 
 def _reusable(files: Mapping[str, bytes | None], intact: Container[str]) -> list[Output] | None:
