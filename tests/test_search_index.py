@@ -207,8 +207,7 @@ def check_withdrawn(output: Path, word: str, ids: set[str]) -> None:
     for level in listing["levels"]:
         folder = output / level["folder"]
         index = b"".join(
-            gzip.decompress(path.read_bytes())
-            for path in folder.glob("index/*.pf_index")
+            gzip.decompress(path.read_bytes()) for path in folder.glob("index/*.pf_index")
         )
         if word.encode() in index:
             assert ids & set(level["hidden"]), (word, level["folder"])
@@ -311,8 +310,8 @@ def test_deleting_a_story_indexes_no_level_and_search_does_not_find_it(
     assert run_cli("build", "--site", str(site)).code == 0
     after = tree_digest(output / "pagefind")
     written = {path for path, digest in after.items() if before.get(path) != digest}
-    assert written == {"pagefind/levels.json"}  # no level indexed again
-    assert set(before) - set(after) == {f"pagefind/fragment/{id}.pf_fragment" for id in ids}
+    assert written == {"levels.json"}  # no level indexed again: its files are as they were
+    assert set(before) - set(after) == {f"fragment/{id}.pf_fragment" for id in ids}
     check_withdrawn(output, secret(120), ids)
     assert secret(120).encode() in all_index_text(output)  # in the word index, hidden
     found = browser_results(output, [secret(120), "harbor"])
@@ -348,3 +347,78 @@ def test_a_word_that_a_level_lacks_finds_what_one_index_finds(
     assert found["council (status)"][0].startswith("63 stories")
     assert found["ferry council (status)"][0].startswith("60 stories")
     assert found["harbor (status)"][0].startswith("60 stories")
+
+
+# What Pagefind is given: the part of a page it reads
+
+
+def test_pagefind_is_given_the_body_element_and_the_language_only() -> None:
+    from newssite.search import searched_document
+
+    page = (
+        b'<!DOCTYPE html>\n<html lang="fr">\n<head><title>T</title></head>\n<body>\n'
+        b"<nav>Menu</nav><main><article data-pagefind-body><h1>Titre</h1>"
+        b"<article>nested</article><p>Texte</p></article></main>"
+        b'<section class="related"><a href="/x/">Other</a></section></body></html>\n'
+    )
+    document = searched_document(page)
+    assert document is not None
+    assert b'<html lang="fr">' in document
+    assert b"<article data-pagefind-body><h1>Titre</h1><article>nested</article>" in document
+    assert b"<p>Texte</p></article>" in document
+    assert b"Menu" not in document and b"Other" not in document
+    # Pagefind would read the whole page, or something outside the body element.
+    assert searched_document(page.replace(b" data-pagefind-body", b"")) is None
+    outside = page.replace(b"<nav>", b'<nav data-pagefind-filter="kind">')
+    assert searched_document(outside) is None
+    assert searched_document(page.replace(b"</article></main>", b"</main>")) is None
+
+
+def test_pagefind_makes_the_same_index_of_the_body_element_as_of_the_whole_page(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import subprocess
+
+    from newssite.search import find_pagefind, searched_document
+    from test_workflow import png
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    site = make_site(
+        {
+            **{f"content/articles/s{n:04d}.md": history_story(n, day(n)) for n in range(40)},
+            "content/articles/photo.md": story(
+                "With a photo",
+                tags="[Harbor, Ferry]",
+                photo="{src: p.png, alt: A quay, credit: Ana}",
+                body="The quay at dawn.\n",
+            ),
+            "content/articles/p.png": png(),
+        }
+    )
+    assert run_cli("build", "--site", str(site)).code == 0
+    pages = sorted(
+        path
+        for path in (site / "output").rglob("index.html")
+        if b"data-pagefind-body" in path.read_bytes()
+    )
+    assert len(pages) == 41
+    binary = find_pagefind()
+    assert binary is not None
+    bundles = {}
+    for kind in ("whole", "body"):
+        root = tmp_path / kind
+        for path in pages:
+            target = root / "site" / path.relative_to(site / "output")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = path.read_bytes()
+            target.write_bytes(data if kind == "whole" else searched_document(data) or b"")
+        command = [str(binary), "--site", "site", "--output-path", "bundle", "--silent"]
+        subprocess.run(command, cwd=root, check=True, env={"PATH": os.environ["PATH"]})
+        bundles[kind] = {
+            path.relative_to(root / "bundle").as_posix(): path.read_bytes()
+            for path in sorted((root / "bundle").rglob("*"))
+            if path.is_file() and path.parent.name in ("fragment", "index")
+        }
+    assert len(bundles["whole"]) > 41
+    assert bundles["whole"] == bundles["body"]

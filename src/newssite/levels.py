@@ -88,9 +88,9 @@ def next_layout(
     live: dict[str, int] = {}  # URL -> the tier holding its current version
     for tier in sorted(tiers):  # newest first: a duplicate in an older tier is stale
         for entry in tiers[tier]:
-            if current.get(entry.url) == entry.key and entry.url not in live:
-                if (tier, entry) not in gone:
-                    live[entry.url] = tier
+            shown = current.get(entry.url) == entry.key and (tier, entry) not in gone
+            if shown and entry.url not in live:
+                live[entry.url] = tier
     touched = set()
     for tier, entries in tiers.items():
         kept = [e for e in entries if e.url not in purge or e.url in current]

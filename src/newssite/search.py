@@ -32,6 +32,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -304,26 +305,27 @@ def _level_url(tier: int, top: int, root: str = "/pagefind/") -> str:
 
 
 def _binary_stamp(binary: Path) -> str:
+    """What the cached layout was made with: this Pagefind, and content keys of the pages as
+    Pagefind reads them (searched_document)."""
     stat = binary.stat()
-    return f"{binary}:{stat.st_size}:{stat.st_mtime_ns}"
+    return f"{binary}:{stat.st_size}:{stat.st_mtime_ns}:searched"
 
 
 def _page_key(
     url: str, rendered: Mapping[str, Output], shown: Mapping[str, str], config: SiteConfig
 ) -> str:
-    """The content key of a story's page: the sha256 of its bytes, made now or, for a page
-    as the last build left it, as the last layout knew it."""
+    """The content key of a story's page: the sha256 of what Pagefind reads of it, made
+    now or, for a page as the last build left it, as the last layout knew it. So a page
+    whose list of related stories changed is not indexed again."""
     path = output_path(url)
     made = rendered.get(path)
     if made is not None and made.data is not None:
-        return hashlib.sha256(made.data).hexdigest()
-    if made is not None and made.digest:
-        return made.digest
-    if url in shown:
+        return _search_key(made.data)
+    if (made is None or not made.spooled) and url in shown:
         return shown[url]
     published = Path(made.spooled) if made is not None and made.spooled else config.output / path
     try:
-        return hashlib.sha256(published.read_bytes()).hexdigest()
+        return _search_key(published.read_bytes())
     except OSError as error:
         raise NewssiteError(
             f"{error.strerror or error} while preparing the search index"
@@ -331,6 +333,10 @@ def _page_key(
             path=str(published),
             field="search",
         ) from None
+
+
+def _search_key(page: bytes) -> str:
+    return hashlib.sha256(searched_document(page) or page).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,7 +451,9 @@ def _with_worker_shim(output: Output, contents: Callable[[Output], bytes]) -> Ou
     return Output(output.path, WORKER_SHIM.encode() + data)
 
 
-def _without_fragments(files: Mapping[str, bytes | None], ids: Container[str]) -> dict[str, bytes | None]:
+def _without_fragments(
+    files: Mapping[str, bytes | None], ids: Container[str]
+) -> dict[str, bytes | None]:
     """A level's files less the fragments of its withdrawn entries (their text and title)."""
     return {
         path: data
@@ -563,10 +571,55 @@ def _lowest_priority() -> None:
     os.nice(19)
 
 
+_HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+_BODY_TAG = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?\sdata-pagefind-body\b[^>]*>")
+_DOCUMENT = (
+    b'<!DOCTYPE html>\n%s\n<head><meta charset="utf-8"></head>\n<body>\n%s\n</body>\n</html>\n'
+)
+
+
+def searched_document(page: bytes) -> bytes | None:
+    """What Pagefind reads of a page, as a small document: its <html> tag (the language)
+    and its data-pagefind-body elements, whole. None when it has no such element, or
+    something of Pagefind's outside them (Pagefind then reads the whole page)."""
+    html = _HTML_TAG.search(page)
+    if html is None:
+        return None
+    bodies, outside, at = [], [], html.end()
+    for found in _BODY_TAG.finditer(page, at):
+        if found.start() < at:
+            continue  # nested in a body already kept
+        end = _element_end(page, found.group(1), found.end())
+        if end is None:
+            return None
+        outside.append(page[at : found.start()])
+        bodies.append(page[found.start() : end])
+        at = end
+    outside.append(page[at:])
+    if not bodies or any(b"data-pagefind-" in part for part in outside):
+        return None
+    return _DOCUMENT % (html.group(0), b"\n".join(bodies))
+
+
+def _element_end(page: bytes, name: bytes, start: int) -> int | None:
+    """Where the element whose start tag ends at `start` ends (after its end tag)."""
+    tags = re.compile(rb"<(/?)" + re.escape(name) + rb"\b[^>]*>", re.IGNORECASE)
+    depth = 1
+    for tag in tags.finditer(page, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.end()
+    return None
+
+
 def _place(destination: Path, data: bytes | None, published: Path) -> None:
-    """A page's bytes, or a hard link to its file (in output/, or where the build spooled
-    it): no copy of its text."""
+    """What Pagefind reads of a page (searched_document), or the page itself: its bytes, or
+    a hard link to its file (in output/, or where the build spooled it)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
+    document = searched_document(data if data is not None else published.read_bytes())
+    if document is not None:
+        destination.write_bytes(document)
+        return
     if data is not None:
         destination.write_bytes(data)
         return
