@@ -16,8 +16,16 @@ a build without it makes the canonical layout, one level.
 Pagefind writes its filter indexes in a random order; they are written again here in a
 fixed one (canonical_filters), so two builds of the same pages give the same bytes.
 
-What the sizes trade (measured with Pagefind 1.5.2): Pagefind spends ~2.3 ms of one core
-per story, most of it building and gzipping the word index, not parsing HTML.
+Pagefind is given what it reads of each page (searched_document: the data-pagefind-body
+element and the <html> tag), which makes the same fragments and index as the whole page
+with a fifth to a third less of its CPU time, and a page's content key is the digest of
+that, so a page is indexed again only when its searchable part changed.
+
+What the sizes trade (measured with Pagefind 1.5.2, benchmarks/search_pagefind.py): Pagefind
+spends ~2 ms of one core per story, most of it building and gzipping the word index, and
+holds ~0.29 MB per story of a news corpus in memory until it writes (0.29 GB at 1,000
+stories, 1.5 GB at 5,000, 2.8 GB at 10,000): it grows with the words indexed, not with
+the markup, so one Pagefind run of 100,000 stories would need ~28 GB.
 
 Why the binary and not Pagefind's Python API: that client reads one reply per 0.1 s (50
 add_custom_record calls take 5 s), its service spends no less CPU than the binary, and
