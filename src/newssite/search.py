@@ -17,14 +17,15 @@ Pagefind writes its filter indexes in a random order; they are written again her
 fixed one (canonical_filters), so two builds of the same pages give the same bytes.
 
 Pagefind is given what it reads of each page (searched_document: the data-pagefind-body
-element and the <html> tag), which makes the same fragments and index as the whole page
-with a fifth to a third less of its CPU time, and a page's content key is the digest of
-that, so a page is indexed again only when its searchable part changed.
+element and the <html> tag): the same fragments and index as of the whole page, from half
+the bytes, for a little less CPU (3 to 27% in our runs). A page's content key is the
+digest of that document, so a page is indexed again only when its searchable part
+changed, not when its list of related stories did.
 
 What the sizes trade (measured with Pagefind 1.5.2, benchmarks/search_pagefind.py): Pagefind
 spends ~2 ms of one core per story, most of it building and gzipping the word index, and
-holds ~0.29 MB per story of a news corpus in memory until it writes (0.29 GB at 1,000
-stories, 1.5 GB at 5,000, 2.8 GB at 10,000): it grows with the words indexed, not with
+holds ~0.29 MB per story of a news corpus in memory until it writes (0.28 GB at 1,000
+stories, 1.4 GB at 5,000, 2.8 GB at 10,000): it grows with the words indexed, not with
 the markup, so one Pagefind run of 100,000 stories would need ~28 GB.
 
 Why the binary and not Pagefind's Python API: that client reads one reply per 0.1 s (50
