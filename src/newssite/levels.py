@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 # A search loads one index chunk per word from each level, and Pagefind cuts chunks of
 # ~20 KB whatever a level's size: tier 0 is kept to one chunk (10 stories), and each tier
-# holds 40 times the one before, so 10,000 stories take three levels, 100,000 four.
+# holds 80 times the one before, so 10,000 stories take three levels, 100,000 four.
 NEWEST_BUDGET = 10  # stories in tier 0: publishing re-indexes this many at most
-GROWTH = 40  # each tier holds this many times the one before
+GROWTH = 80  # each tier holds this many times the one before
 STALE_SHARE = 20  # a level with more hidden entries than 1/20 of it (and STALE_MIN) is redone
 STALE_MIN = 32
 
