@@ -180,6 +180,39 @@ def browser_results(output: Path, queries: list[str]) -> dict[str, list[str]]:
     return found
 
 
+def all_output_text(output: Path) -> bytes:
+    """Every byte of output/, its gzipped files unpacked."""
+    data = b""
+    for path in sorted(output.rglob("*")):
+        if path.is_file():
+            raw = path.read_bytes()
+            data += gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+    return data
+
+
+def fragments_holding(output: Path, word: str) -> set[str]:
+    """The ids of the fragments (in any level) whose text holds the word."""
+    return {
+        path.stem
+        for path in (output / "pagefind").rglob("*.pf_fragment")
+        if word.encode() in gzip.decompress(path.read_bytes())
+    }
+
+
+def check_withdrawn(output: Path, word: str, ids: set[str]) -> None:
+    """A withdrawn story (deleted, a draft, scheduled): no fragment holds its word, and a
+    level whose word index still holds it hides the fragment it had there (`ids`)."""
+    assert not fragments_holding(output, word), word
+    listing = json.loads((output / "pagefind/levels.json").read_text())
+    for level in listing["levels"]:
+        folder = output / level["folder"]
+        index = b"".join(
+            gzip.decompress(path.read_bytes()) for path in folder.glob("index/*.pf_index")
+        )
+        if word.encode() in index:
+            assert ids & set(level["hidden"]), (word, level["folder"])
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("seed", [3, 4])
 def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index_finds(
@@ -194,48 +227,60 @@ def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index
         {f"content/articles/s{n:04d}.md": history_story(n, day(n)) for n in range(130)}
     )
     articles = site / "content/articles"
+    output = site / "output"
     assert run_cli("build", "--site", str(site)).code == 0
     versions: dict[int, int] = {}
-    gone: set[int] = set()  # stories search must not find
+    taken_down: set[int] = set()  # no trace of them in any published file
+    withdrawn: dict[int, set[str]] = {}  # drafts, scheduled: n -> the fragments it had
     published = 130
-    for step in range(16):
-        roll = rng.random()
-        live = sorted(set(range(published)) - gone)
+    kinds = ["publish", "edit", "re-date", "take down", "again", "draft", "schedule"]
+    forced = {2: "take down", 3: "draft", 8: "schedule", 13: "again"}  # each at least once
+    for step in range(18):
+        kind = forced.get(step) or rng.choices(kinds, [25, 20, 10, 10, 10, 10, 15])[0]
+        if kind == "again" and not withdrawn:
+            kind = "publish"
+        live = sorted(set(range(published)) - taken_down - set(withdrawn))
         if step in (5, 11):  # a busy day: enough to fill tier 0, which is merged
             for n in range(published, published + 60):
                 (articles / f"s{n:04d}.md").write_text(history_story(n, day(n)))
             published += 60
-        elif roll < 0.3:
+        elif kind == "publish":
             (articles / f"s{published:04d}.md").write_text(history_story(published, day(200)))
             published += 1
-        elif roll < 0.55:
+        elif kind == "edit":
             n = rng.choice(live)
             versions[n] = versions.get(n, 0) + 1
             (articles / f"s{n:04d}.md").write_text(history_story(n, day(n), versions[n]))
-        elif roll < 0.7:  # re-dated
+        elif kind == "re-date":
             n = rng.choice(live)
             (articles / f"s{n:04d}.md").write_text(
                 history_story(n, day(rng.randrange(300)), versions.get(n, 0))
             )
-        elif roll < 0.8:
-            n = rng.choice(live)
+        elif kind == "take down":
+            n = rng.choice(live + sorted(withdrawn))
             removed = "{date: '2026-11-25T09:00:00Z', reason: Legal.}"
             (articles / f"s{n:04d}.md").write_text(history_story(n, day(n), removed=removed))
-            gone.add(n)
-        elif roll < 0.9:
+            taken_down.add(n)
+            withdrawn.pop(n, None)
+        elif kind == "again":  # a draft or a scheduled story published again
+            n = rng.choice(sorted(withdrawn))
+            (articles / f"s{n:04d}.md").write_text(history_story(n, day(n), versions.get(n, 0)))
+            del withdrawn[n]
+        elif kind == "draft":
             n = rng.choice(live)
+            withdrawn[n] = fragments_holding(output, secret(n))
             (articles / f"s{n:04d}.md").write_text(history_story(n, day(n), draft="true"))
-            gone.add(n)
         else:  # scheduled: dated after now
             n = rng.choice(live)
+            withdrawn[n] = fragments_holding(output, secret(n))
             (articles / f"s{n:04d}.md").write_text(history_story(n, "2027-02-01T10:00:00Z"))
-            gone.add(n)
         result = run_cli("build", "--site", str(site))
         assert result.code == 0, result.err
-        output = site / "output"
-        text = all_index_text(output)
-        for n in gone:
-            assert secret(n).encode() not in text, (step, n)  # in no level, hidden or not
+        text = all_output_text(output)
+        for n in taken_down:
+            assert secret(n).encode() not in text, (step, n)  # in no file at all
+        for n, ids in withdrawn.items():
+            check_withdrawn(output, secret(n), ids)
     listing = json.loads((site / "output/pagefind/levels.json").read_text())
     assert len(listing["levels"]) >= 2  # the history left more than one level
     clean = tmp_path / "clean"
@@ -244,8 +289,37 @@ def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index
     [level] = json.loads((clean / "output/pagefind/levels.json").read_text())["levels"]
     assert (level["folder"], level["hidden"]) == ("pagefind/", [])
     assert searchable(site / "output") == searchable(clean / "output")
-    queries = [*QUERIES, secret(3), secret(9001), secret(9002)]
-    assert browser_results(site / "output", queries) == browser_results(clean / "output", queries)
+    gone = [secret(n) for n in sorted(withdrawn)] + [secret(n) for n in sorted(taken_down)]
+    queries = [*QUERIES, secret(3), secret(9001), secret(9002), *gone]
+    found = browser_results(site / "output", queries)
+    assert found == browser_results(clean / "output", queries)
+    for word in gone:
+        assert found[f"{word} (newest)"] == found[f"{word} (best)"] == [], word
+
+
+@pytest.mark.browser
+def test_deleting_a_story_indexes_no_level_and_search_does_not_find_it(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    site = make_site(
+        {f"content/articles/s{n:04d}.md": history_story(n, day(n)) for n in range(300)}
+    )
+    output = site / "output"
+    assert run_cli("build", "--site", str(site)).code == 0
+    before = tree_digest(output / "pagefind")
+    [ids] = [fragments_holding(output, secret(n)) for n in (120,)]
+    (site / "content/articles/s0120.md").unlink()
+    assert run_cli("build", "--site", str(site)).code == 0
+    after = tree_digest(output / "pagefind")
+    written = {path for path, digest in after.items() if before.get(path) != digest}
+    assert written == {"levels.json"}  # no level indexed again: its files are as they were
+    assert set(before) - set(after) == {f"fragment/{id}.pf_fragment" for id in ids}
+    check_withdrawn(output, secret(120), ids)
+    assert secret(120).encode() in all_index_text(output)  # in the word index, hidden
+    found = browser_results(output, [secret(120), "harbor"])
+    assert found[f"{secret(120)} (newest)"] == []
+    assert found["harbor (status)"][0].startswith("299 stories")
 
 
 @pytest.mark.browser
@@ -276,3 +350,78 @@ def test_a_word_that_a_level_lacks_finds_what_one_index_finds(
     assert found["council (status)"][0].startswith("63 stories")
     assert found["ferry council (status)"][0].startswith("60 stories")
     assert found["harbor (status)"][0].startswith("60 stories")
+
+
+# What Pagefind is given: the part of a page it reads
+
+
+def test_pagefind_is_given_the_body_element_and_the_language_only() -> None:
+    from newssite.search import searched_document
+
+    page = (
+        b'<!DOCTYPE html>\n<html lang="fr">\n<head><title>T</title></head>\n<body>\n'
+        b"<nav>Menu</nav><main><article data-pagefind-body><h1>Titre</h1>"
+        b"<article>nested</article><p>Texte</p></article></main>"
+        b'<section class="related"><a href="/x/">Other</a></section></body></html>\n'
+    )
+    document = searched_document(page)
+    assert document is not None
+    assert b'<html lang="fr">' in document
+    assert b"<article data-pagefind-body><h1>Titre</h1><article>nested</article>" in document
+    assert b"<p>Texte</p></article>" in document
+    assert b"Menu" not in document and b"Other" not in document
+    # Pagefind would read the whole page, or something outside the body element.
+    assert searched_document(page.replace(b" data-pagefind-body", b"")) is None
+    outside = page.replace(b"<nav>", b'<nav data-pagefind-filter="kind">')
+    assert searched_document(outside) is None
+    assert searched_document(page.replace(b"</article></main>", b"</main>")) is None
+
+
+def test_pagefind_makes_the_same_index_of_the_body_element_as_of_the_whole_page(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import subprocess
+
+    from newssite.search import find_pagefind, searched_document
+    from test_workflow import png
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    site = make_site(
+        {
+            **{f"content/articles/s{n:04d}.md": history_story(n, day(n)) for n in range(40)},
+            "content/articles/photo.md": story(
+                "With a photo",
+                tags="[Harbor, Ferry]",
+                photo="{src: p.png, alt: A quay, credit: Ana}",
+                body="The quay at dawn.\n",
+            ),
+            "content/articles/p.png": png(),
+        }
+    )
+    assert run_cli("build", "--site", str(site)).code == 0
+    pages = sorted(
+        path
+        for path in (site / "output").rglob("index.html")
+        if b"data-pagefind-body" in path.read_bytes()
+    )
+    assert len(pages) == 41
+    binary = find_pagefind()
+    assert binary is not None
+    bundles = {}
+    for kind in ("whole", "body"):
+        root = tmp_path / kind
+        for path in pages:
+            target = root / "site" / path.relative_to(site / "output")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = path.read_bytes()
+            target.write_bytes(data if kind == "whole" else searched_document(data) or b"")
+        command = [str(binary), "--site", "site", "--output-path", "bundle", "--silent"]
+        subprocess.run(command, cwd=root, check=True, env={"PATH": os.environ["PATH"]})
+        bundles[kind] = {
+            path.relative_to(root / "bundle").as_posix(): path.read_bytes()
+            for path in sorted((root / "bundle").rglob("*"))
+            if path.is_file() and path.parent.name in ("fragment", "index")
+        }
+    assert len(bundles["whole"]) > 41
+    assert bundles["whole"] == bundles["body"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 
 from newssite.levels import (
     NEWEST_BUDGET,
@@ -11,6 +12,7 @@ from newssite.levels import (
     budget,
     canonical_layout,
     next_layout,
+    redone,
     searchable_entries,
 )
 
@@ -25,15 +27,20 @@ def changed_levels(before: Layout, after: Layout) -> set[int]:
     return {level.tier for level in after.levels if old.get(level.tier) != level.entries}
 
 
-def check(layout: Layout, current: dict[str, str]) -> None:
-    """Search shows exactly the current version of every searchable story, and nothing of a
-    story that is not searchable is in any level."""
+def check(layout: Layout, current: dict[str, str], purged: Collection[str] = ()) -> None:
+    """Search shows exactly the current version of every searchable story; every entry of a
+    story that is not searchable is withdrawn (its fragment goes); a story purged (taken
+    down) is in no level."""
     shown = searchable_entries(layout)
     assert {url: entry.key for url, (_, entry) in shown.items()} == current
+    assert set(layout.withdrawn) <= set(layout.hidden)
+    withdrawn = set(layout.withdrawn)
     for level in layout.levels:
         assert level.entries, level.tier
         assert len(level.entries) <= budget(level.tier)
-        assert all(entry.url in current for entry in level.entries)
+        assert all(entry.url not in purged for entry in level.entries)
+        for entry in level.entries:
+            assert entry.url in current or (level.tier, entry) in withdrawn
         assert list(level.entries) == sorted(level.entries)
     tiers = [level.tier for level in layout.levels]
     assert tiers == sorted(set(tiers))
@@ -82,14 +89,78 @@ def test_an_edited_old_story_is_hidden_in_its_level_and_new_in_tier_0() -> None:
     check(back, current)
 
 
-def test_a_story_taken_down_leaves_its_level_at_once() -> None:
+def test_a_story_deleted_is_withdrawn_and_no_level_is_indexed_again() -> None:
     current = stories(2000)
     layout = next_layout(None, current)
     del current["/news/s000500/"]
     after = next_layout(layout, current)
-    assert changed_levels(layout, after) == {2}
-    assert all(e.url != "/news/s000500/" for level in after.levels for e in level.entries)
+    assert changed_levels(layout, after) == set()
+    assert after.withdrawn == after.hidden == ((2, Entry("/news/s000500/", "a500")),)
     check(after, current)
+    # Published again as it was: new in tier 0; the withdrawn entry never shows again.
+    current["/news/s000500/"] = "a500"
+    back = next_layout(after, current)
+    assert changed_levels(after, back) == {0}
+    assert searchable_entries(back)["/news/s000500/"] == (0, Entry("/news/s000500/", "a500"))
+    assert back.withdrawn == ((2, Entry("/news/s000500/", "a500")),)
+    check(back, current)
+    # And withdrawn once more (a draft again): both entries are withdrawn, tier 0 stays.
+    del current["/news/s000500/"]
+    again = next_layout(back, current)
+    assert changed_levels(back, again) == set()
+    assert set(again.withdrawn) == {(0, Entry("/news/s000500/", "a500")), *back.withdrawn}
+    check(again, current)
+
+
+def test_a_story_taken_down_leaves_every_level_that_holds_it_at_once() -> None:
+    current = stories(2000)
+    layout = next_layout(None, current)
+    current["/news/s000500/"] = "edited"  # its old version stays hidden in tier 2
+    layout = next_layout(layout, current)
+    del current["/news/s000500/"]
+    down = {"/news/s000500/"}
+    after = next_layout(layout, current, down)
+    assert changed_levels(layout, after) == {2}
+    assert [level.tier for level in after.levels] == [2]  # tier 0 held only the story
+    assert after.hidden == after.withdrawn == ()
+    check(after, current, down)
+    # A story withdrawn first (a draft), then taken down: its level is indexed again then.
+    del current["/news/s000600/"]
+    withdrawn = next_layout(after, current, down)
+    assert changed_levels(after, withdrawn) == set()
+    down.add("/news/s000600/")
+    purged = next_layout(withdrawn, current, down)
+    assert changed_levels(withdrawn, purged) == {2}
+    check(purged, current, down)
+    assert next_layout(purged, current, down) == purged  # nothing left to purge
+
+
+def test_withdrawn_entries_count_as_stale() -> None:
+    current = stories(2000)
+    layout = next_layout(None, current)
+    for number in range(101):
+        del current[f"/news/s{number * 3:06d}/"]
+        after = next_layout(layout, current)
+        check(after, current)
+        if number < 100:  # a level of 2,000 is redone past 2000 // 20 stale entries
+            assert changed_levels(layout, after) == set(), number
+        layout = after
+    assert changed_levels(layout, layout) == set()
+    assert layout.withdrawn == layout.hidden == ()
+
+
+def test_a_level_indexed_again_keeps_only_what_search_shows() -> None:
+    current = stories(2000)
+    layout = next_layout(None, current)
+    current["/news/s000001/"] = "edited"
+    del current["/news/s000002/"]
+    layout = next_layout(layout, current)
+    assert len(layout.hidden) == 2
+    again = redone(layout, [2])
+    assert again.hidden == again.withdrawn == ()
+    assert len(again.levels[1].entries) == 1998
+    check(again, current)
+    assert redone(layout, [0]) == Layout(layout.levels, layout.hidden, layout.withdrawn)
 
 
 def test_hidden_entries_stay_few() -> None:
@@ -108,6 +179,7 @@ def test_a_random_history_keeps_search_exact_and_the_levels_few() -> None:
     layout = next_layout(None, current)
     counter = 0
     worst = 0
+    down: set[str] = set()
     for step in range(700):
         roll = rng.random()
         urls = list(current)
@@ -116,18 +188,22 @@ def test_a_random_history_keeps_search_exact_and_the_levels_few() -> None:
             current[f"/news/p{counter:06d}/"] = "p"
         elif roll < 0.85:
             current[rng.choice(urls)] = f"e{rng.random()}"
-        elif roll < 0.95:
+        elif roll < 0.9:
             del current[rng.choice(urls)]
+        elif roll < 0.95:
+            url = rng.choice(urls)
+            del current[url]
+            down.add(url)
         else:  # re-dated out of search and back
             url = rng.choice(urls)
             key = current.pop(url)
-            layout = next_layout(layout, current)
-            check(layout, current)
+            layout = next_layout(layout, current, down)
+            check(layout, current, down)
             current[url] = key
-        after = next_layout(layout, current)
-        check(after, current)
-        if step % 50 == 0:
-            assert after == next_layout(layout, dict(sorted(current.items())))  # any order
+        after = next_layout(layout, current, down)
+        check(after, current, down)
+        if step % 50 == 0:  # any order
+            assert after == next_layout(layout, dict(sorted(current.items())), sorted(down))
         worst = max(worst, len(changed_levels(layout, after)))
         layout = after
         assert len(layout.levels) <= 4

@@ -7,9 +7,13 @@ that outgrows its budget is merged into the next one, so a tier holds at most
 NEWEST_BUDGET * GROWTH**tier stories and 100,000 stories take at most four levels.
 
 An edited story's old entry stays in its older level until that level is merged, hidden by
-a short list the search script reads. A story that leaves search (taken down, made a
-draft, scheduled again, deleted) is purged at once: its level is indexed again without it,
-so its text is in no published file.
+a short list the search script reads. A story that leaves search because its file was
+deleted, it was made a draft or scheduled again is *withdrawn*: its entries stay in their
+levels, hidden, and search.py removes their fragments (the text a result shows) at once;
+a withdrawn entry never comes back (the story, published again, is new in tier 0), and it
+counts as stale, so its words leave the word index when its level is merged or redone. A
+story *taken down* (front matter `removed:`) is purged at once: every level that holds it
+is indexed again without it, so none of its words is in any published file.
 
 This module only decides; search.py indexes the levels and keeps the layout in the cache
 folder. A build without a layout (a clean build) makes the canonical one: every story in
@@ -18,11 +22,14 @@ the one tier big enough to hold them all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-NEWEST_BUDGET = 40  # stories in tier 0: publishing re-indexes this many at most
-GROWTH = 20  # each tier holds this many times the one before
+# A search loads one index chunk per word from each level, and Pagefind cuts chunks of
+# ~20 KB whatever a level's size: tier 0 is kept to one chunk (10 stories), and each tier
+# holds 80 times the one before, so 10,000 stories take three levels, 100,000 four.
+NEWEST_BUDGET = 10  # stories in tier 0: publishing re-indexes this many at most
+GROWTH = 80  # each tier holds this many times the one before
 STALE_SHARE = 20  # a level with more hidden entries than 1/20 of it (and STALE_MIN) is redone
 STALE_MIN = 32
 
@@ -47,9 +54,13 @@ class Layout:
 
     levels: tuple[Level, ...]
     hidden: tuple[tuple[int, Entry], ...] = ()  # (tier, entry): an older version of a story
+    withdrawn: tuple[tuple[int, Entry], ...] = ()  # of the hidden: stories that left search
 
     def hidden_in(self, tier: int) -> tuple[Entry, ...]:
         return tuple(entry for at, entry in self.hidden if at == tier)
+
+    def withdrawn_in(self, tier: int) -> tuple[Entry, ...]:
+        return tuple(entry for at, entry in self.withdrawn if at == tier)
 
 
 def budget(tier: int) -> int:
@@ -66,26 +77,32 @@ def canonical_layout(current: Mapping[str, str]) -> Layout:
     return Layout((Level(tier, _entries(current)),))
 
 
-def next_layout(previous: Layout | None, current: Mapping[str, str]) -> Layout:
+def next_layout(
+    previous: Layout | None, current: Mapping[str, str], purge: Collection[str] = ()
+) -> Layout:
     """The layout for the searchable stories now (URL -> content key of its page), from the
     last build's: new and edited stories go to tier 0, a tier over budget is merged into
-    the next, a story no longer searchable leaves its level (which is indexed again)."""
+    the next, a story no longer searchable is withdrawn (hidden where it is), and a story
+    in `purge` (URLs taken down) leaves every level that holds it (they are indexed again)."""
     if previous is None or not previous.levels or not current:
         return canonical_layout(current)
     tiers = {level.tier: list(level.entries) for level in previous.levels}
+    gone = set(previous.withdrawn)  # never shown again from where they are
     live: dict[str, int] = {}  # URL -> the tier holding its current version
     for tier in sorted(tiers):  # newest first: a duplicate in an older tier is stale
         for entry in tiers[tier]:
-            if current.get(entry.url) == entry.key and entry.url not in live:
+            shown = current.get(entry.url) == entry.key and (tier, entry) not in gone
+            if shown and entry.url not in live:
                 live[entry.url] = tier
     touched = set()
     for tier, entries in tiers.items():
-        kept = [e for e in entries if e.url in current]  # purged: no longer searchable
+        kept = [e for e in entries if e.url not in purge or e.url in current]
         if len(kept) != len(entries):
             tiers[tier], touched = kept, touched | {tier}
     added = [Entry(url, key) for url, key in current.items() if url not in live]
     if added:
-        tiers.setdefault(0, []).extend(added)
+        newest = [e for e in tiers.get(0, []) if (0, e) not in gone]  # indexed again anyway
+        tiers[0] = newest + added
         touched.add(0)
         live.update((entry.url, 0) for entry in added)
 
@@ -119,7 +136,28 @@ def next_layout(previous: Layout | None, current: Mapping[str, str]) -> Layout:
         for entry in level.entries
         if not is_live(level.tier, entry)
     )
-    return Layout(levels, hidden)
+    withdrawn = tuple(
+        (tier, entry) for tier, entry in hidden if entry.url not in current or (tier, entry) in gone
+    )
+    return Layout(levels, hidden, withdrawn)
+
+
+def redone(layout: Layout, tiers: Collection[int]) -> Layout:
+    """The layout with the levels of `tiers` indexed again: they keep only the entries search
+    shows (a level left empty goes)."""
+    hidden = set(layout.hidden)
+    levels = []
+    for level in layout.levels:
+        entries = level.entries
+        if level.tier in tiers:
+            entries = tuple(e for e in entries if (level.tier, e) not in hidden)
+        if entries:
+            levels.append(Level(level.tier, entries))
+    return Layout(
+        tuple(levels),
+        tuple((tier, e) for tier, e in layout.hidden if tier not in tiers),
+        tuple((tier, e) for tier, e in layout.withdrawn if tier not in tiers),
+    )
 
 
 def searchable_entries(layout: Layout) -> dict[str, tuple[int, Entry]]:

@@ -474,6 +474,7 @@ class SearchShard:
 
     url: str  # the Pagefind bundle: "/pagefind/" or "/pagefind/part-<hash>/"
     pages: tuple[str, ...]  # article URLs
+    takedowns: tuple[str, ...] = ()  # URLs of stories taken down: no trace may stay in search
 
 
 @dataclass(frozen=True, slots=True)

@@ -598,8 +598,9 @@ def make_plan(
         else:
             chosen.update((s.source, related.get(s.source, ())) for s in oldest_first)
         found = [s.url for s in oldest_first if not s.draft and s.date <= now]
+        down = [s.url for s in stories if s.removed and s.edition == code]
         if config.search:
-            shards += search_shards(found, edition.prefix + SEARCH_BUNDLE_URL)
+            shards += search_shards(found, edition.prefix + SEARCH_BUNDLE_URL, down)
     targets = {s.source: s.url for s in included}
     targets.update({a.source: author_url(a.slug) for a in records.authors})
     targets.update({p.source: p.url for p in records.pages})

@@ -16,8 +16,17 @@ a build without it makes the canonical layout, one level.
 Pagefind writes its filter indexes in a random order; they are written again here in a
 fixed one (canonical_filters), so two builds of the same pages give the same bytes.
 
-What the sizes trade (measured with Pagefind 1.5.2): Pagefind spends ~2.3 ms of one core
-per story, most of it building and gzipping the word index, not parsing HTML.
+Pagefind is given what it reads of each page (searched_document: the data-pagefind-body
+element and the <html> tag): the same fragments and index as of the whole page, from half
+the bytes, for a little less CPU (3 to 27% in our runs). A page's content key is the
+digest of that document, so a page is indexed again only when its searchable part
+changed, not when its list of related stories did.
+
+What the sizes trade (measured with Pagefind 1.5.2, benchmarks/search_pagefind.py): Pagefind
+spends ~2 ms of one core per story, most of it building and gzipping the word index, and
+holds ~0.29 MB per story of a news corpus in memory until it writes (0.28 GB at 1,000
+stories, 1.4 GB at 5,000, 2.8 GB at 10,000): it grows with the words indexed, not with
+the markup, so one Pagefind run of 100,000 stories would need ~28 GB.
 
 Why the binary and not Pagefind's Python API: that client reads one reply per 0.1 s (50
 add_custom_record calls take 5 s), its service spends no less CPU than the binary, and
@@ -32,6 +41,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -44,7 +54,7 @@ from typing import Any
 from newssite.cache import BuildCache
 from newssite.config import CONFIG_NAME, SiteConfig
 from newssite.errors import NewssiteError
-from newssite.levels import Entry, Layout, Level, next_layout
+from newssite.levels import Entry, Layout, Level, next_layout, redone
 from newssite.model import Output, SearchShard, Site
 from newssite.spool import remove_dead_builds_folders
 from newssite.urls import output_path
@@ -146,20 +156,28 @@ def index_levels(
     previous = _layout_of(records)
     shown = {url: key for record in records.values() for url, key in record.shown()}
     current = {url: _page_key(url, rendered, shown, config) for url in search[0].pages}
-    layout = next_layout(previous if previous.levels else None, current)
-    top = max(level.tier for level in layout.levels)
-    folders = {level.tier: _level_url(level.tier, top, root) for level in layout.levels}
-    levels = {level.tier: level for level in layout.levels}
-    found: dict[int, list[Output] | None] = {}
-    fragments: dict[int, dict[str, Fragment]] = {}  # tier -> url -> its fragment
-    for tier, level in levels.items():
-        record = records.get(folders[tier])
-        signature = _signature(level, folders[tier])
-        if record is not None and record.signature == signature:
-            found[tier] = _reusable(parts[folders[tier]][1], intact)
-            fragments[tier] = record.fragments
-        else:
+    layout = next_layout(previous if previous.levels else None, current, search[0].takedowns)
+    while True:  # a level indexed again keeps only what search shows: it may go, and so on
+        top = max(level.tier for level in layout.levels)
+        folders = {level.tier: _level_url(level.tier, top, root) for level in layout.levels}
+        levels = {level.tier: level for level in layout.levels}
+        found: dict[int, list[Output] | None] = {}
+        fragments: dict[int, dict[str, Fragment]] = {}  # tier -> url -> its fragment
+        for tier, level in levels.items():
+            record = records.get(folders[tier])
             found[tier] = None
+            if record is not None and record.signature == _signature(level, folders[tier]):
+                withdrawn = {e.url for e in layout.withdrawn_in(tier)}
+                files = _without_fragments(
+                    parts[folders[tier]][1],
+                    {record.fragments[url].id for url in withdrawn if url in record.fragments},
+                )
+                found[tier] = _reusable(files, intact)
+                fragments[tier] = record.fragments
+        again = redone(layout, [tier for tier, files in found.items() if files is None])
+        if again == layout:
+            break
+        layout = again
 
     def index(tier: int) -> list[Output]:
         if interrupted is not None and interrupted():
@@ -191,7 +209,8 @@ def index_levels(
         assert files is not None
         made += files
         hidden = frozenset(entry.url for entry in layout.hidden_in(tier))
-        record = _Record(_signature(level, folders[tier]), fragments[tier], hidden)
+        withdrawn = frozenset(entry.url for entry in layout.withdrawn_in(tier))
+        record = _Record(_signature(level, folders[tier]), fragments[tier], hidden, withdrawn)
         new_parts[folders[tier]] = (
             record.dumps(stamp),
             {o.path: o.data if keep_bytes else None for o in files},
@@ -222,10 +241,15 @@ class _Record:
     signature: tuple[object, ...]  # folder, tier and entries
     fragments: dict[str, Fragment]  # url -> its fragment, for the hidden list and dates
     hidden: frozenset[str] = frozenset()  # urls of the entries search hides (old versions)
+    withdrawn: frozenset[str] = frozenset()  # of the hidden: stories that left search
 
     def shown(self) -> list[tuple[str, str]]:
         """(url, key) of the entries search shows: each story's page as the build knew it."""
         return [(u, k) for u, k in self.signature[2] if u not in self.hidden]  # type: ignore[attr-defined]
+
+    def _state(self, url: str) -> int:
+        """0: shown; 1: hidden (an older version); 2: withdrawn (no fragment)."""
+        return 2 if url in self.withdrawn else int(url in self.hidden)
 
     def dumps(self, stamp: str) -> str:
         folder, tier, entries = self.signature
@@ -235,7 +259,7 @@ class _Record:
                 "folder": folder,
                 "tier": tier,
                 "entries": [
-                    [u, k, *_fields(self.fragments.get(u)), int(u in self.hidden)]
+                    [u, k, *_fields(self.fragments.get(u)), self._state(u)]
                     for u, k in entries  # type: ignore[attr-defined]
                 ],
             },
@@ -261,21 +285,28 @@ def _records(
             entries = tuple((str(u), str(k)) for u, k, _, _, _ in data["entries"])
             fragments = {str(u): Fragment(str(f), str(p)) for u, _, f, p, _ in data["entries"] if f}
             hidden = frozenset(str(u) for u, _, _, _, gone in data["entries"] if gone)
-            records[folder] = _Record((folder, int(data["tier"]), entries), fragments, hidden)
+            withdrawn = frozenset(str(u) for u, _, _, _, gone in data["entries"] if gone == 2)
+            records[folder] = _Record(
+                (folder, int(data["tier"]), entries), fragments, hidden, withdrawn
+            )
         except (ValueError, KeyError, TypeError):
             return {}
     return records
 
 
 def _layout_of(records: Mapping[str, _Record]) -> Layout:
-    levels = []
+    levels, withdrawn = [], []
     for record in records.values():
         _, tier, entries = record.signature
-        levels.append(Level(tier, tuple(sorted(Entry(u, k) for u, k in entries))))  # type: ignore[arg-type, attr-defined]
+        level = Level(tier, tuple(sorted(Entry(u, k) for u, k in entries)))  # type: ignore[arg-type, attr-defined]
+        levels.append(level)
+        withdrawn += [(level.tier, e) for e in level.entries if e.url in record.withdrawn]
     tiers = [level.tier for level in levels]
     if len(set(tiers)) != len(tiers) or not all(level.entries for level in levels):
         return Layout(())
-    return Layout(tuple(sorted(levels, key=lambda level: level.tier)))
+    return Layout(
+        tuple(sorted(levels, key=lambda level: level.tier)), withdrawn=tuple(sorted(withdrawn))
+    )
 
 
 def _level_url(tier: int, top: int, root: str = "/pagefind/") -> str:
@@ -283,26 +314,27 @@ def _level_url(tier: int, top: int, root: str = "/pagefind/") -> str:
 
 
 def _binary_stamp(binary: Path) -> str:
+    """What the cached layout was made with: this Pagefind, and content keys of the pages as
+    Pagefind reads them (searched_document)."""
     stat = binary.stat()
-    return f"{binary}:{stat.st_size}:{stat.st_mtime_ns}"
+    return f"{binary}:{stat.st_size}:{stat.st_mtime_ns}:searched"
 
 
 def _page_key(
     url: str, rendered: Mapping[str, Output], shown: Mapping[str, str], config: SiteConfig
 ) -> str:
-    """The content key of a story's page: the sha256 of its bytes, made now or, for a page
-    as the last build left it, as the last layout knew it."""
+    """The content key of a story's page: the sha256 of what Pagefind reads of it, made
+    now or, for a page as the last build left it, as the last layout knew it. So a page
+    whose list of related stories changed is not indexed again."""
     path = output_path(url)
     made = rendered.get(path)
     if made is not None and made.data is not None:
-        return hashlib.sha256(made.data).hexdigest()
-    if made is not None and made.digest:
-        return made.digest
-    if url in shown:
+        return _search_key(made.data)
+    if (made is None or not made.spooled) and url in shown:
         return shown[url]
     published = Path(made.spooled) if made is not None and made.spooled else config.output / path
     try:
-        return hashlib.sha256(published.read_bytes()).hexdigest()
+        return _search_key(published.read_bytes())
     except OSError as error:
         raise NewssiteError(
             f"{error.strerror or error} while preparing the search index"
@@ -310,6 +342,10 @@ def _page_key(
             path=str(published),
             field="search",
         ) from None
+
+
+def _search_key(page: bytes) -> str:
+    return hashlib.sha256(searched_document(page) or page).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,6 +460,18 @@ def _with_worker_shim(output: Output, contents: Callable[[Output], bytes]) -> Ou
     return Output(output.path, WORKER_SHIM.encode() + data)
 
 
+def _without_fragments(
+    files: Mapping[str, bytes | None], ids: Container[str]
+) -> dict[str, bytes | None]:
+    """A level's files less the fragments of its withdrawn entries (their text and title)."""
+    return {
+        path: data
+        for path, data in files.items()
+        if "/fragment/" not in path
+        or path.rsplit("/", 1)[1].removesuffix(".pf_fragment") not in ids
+    }
+
+
 def _reusable(files: Mapping[str, bytes | None], intact: Container[str]) -> list[Output] | None:
     if not all(data is not None or path in intact for path, data in files.items()):
         return None  # someone changed the published files
@@ -532,10 +580,55 @@ def _lowest_priority() -> None:
     os.nice(19)
 
 
+_HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+_BODY_TAG = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?\sdata-pagefind-body\b[^>]*>")
+_DOCUMENT = (
+    b'<!DOCTYPE html>\n%s\n<head><meta charset="utf-8"></head>\n<body>\n%s\n</body>\n</html>\n'
+)
+
+
+def searched_document(page: bytes) -> bytes | None:
+    """What Pagefind reads of a page, as a small document: its <html> tag (the language)
+    and its data-pagefind-body elements, whole. None when it has no such element, or
+    something of Pagefind's outside them (Pagefind then reads the whole page)."""
+    html = _HTML_TAG.search(page)
+    if html is None:
+        return None
+    bodies, outside, at = [], [], html.end()
+    for found in _BODY_TAG.finditer(page, at):
+        if found.start() < at:
+            continue  # nested in a body already kept
+        end = _element_end(page, found.group(1), found.end())
+        if end is None:
+            return None
+        outside.append(page[at : found.start()])
+        bodies.append(page[found.start() : end])
+        at = end
+    outside.append(page[at:])
+    if not bodies or any(b"data-pagefind-" in part for part in outside):
+        return None
+    return _DOCUMENT % (html.group(0), b"\n".join(bodies))
+
+
+def _element_end(page: bytes, name: bytes, start: int) -> int | None:
+    """Where the element whose start tag ends at `start` ends (after its end tag)."""
+    tags = re.compile(rb"<(/?)" + re.escape(name) + rb"\b[^>]*>", re.IGNORECASE)
+    depth = 1
+    for tag in tags.finditer(page, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.end()
+    return None
+
+
 def _place(destination: Path, data: bytes | None, published: Path) -> None:
-    """A page's bytes, or a hard link to its file (in output/, or where the build spooled
-    it): no copy of its text."""
+    """What Pagefind reads of a page (searched_document), or the page itself: its bytes, or
+    a hard link to its file (in output/, or where the build spooled it)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
+    document = searched_document(data if data is not None else published.read_bytes())
+    if document is not None:
+        destination.write_bytes(document)
+        return
     if data is not None:
         destination.write_bytes(data)
         return
