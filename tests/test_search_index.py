@@ -24,9 +24,10 @@ from conftest import FIXED_EPOCH, MakeSite, run_cli, story, tree_digest
 SIGNATURE = b"pagefind_dcd"
 
 
-def searchable(output: Path) -> dict[str, dict[str, Any]]:
-    """URL -> what search shows of it (text, meta, filters), over every level."""
-    listing = json.loads((output / "pagefind/levels.json").read_text())
+def searchable(output: Path, index: str = "pagefind") -> dict[str, dict[str, Any]]:
+    """URL -> what search shows of it (text, meta, filters), over every level of the index
+    in the folder `index` ("pagefind", or an edition's: "uk/pagefind")."""
+    listing = json.loads((output / index / "levels.json").read_text())
     found: dict[str, dict[str, Any]] = {}
     for level in listing["levels"]:
         hidden = set(level["hidden"])
@@ -49,24 +50,35 @@ def all_index_text(output: Path) -> bytes:
     return data
 
 
+def search_index_of(path: str) -> str | None:
+    """The search index folder a file of output/ belongs to ("pagefind", "uk/pagefind")."""
+    parts = path.split("/")
+    if parts[0] == "pagefind":
+        return "pagefind"
+    if len(parts) > 2 and parts[1] == "pagefind":
+        return f"{parts[0]}/pagefind"
+    return None
+
+
 def without_search(tree: dict[str, str]) -> dict[str, str]:
-    """A tree_digest less the search index, which an update lays out in other levels."""
-    return {path: digest for path, digest in tree.items() if not path.startswith("pagefind/")}
+    """A tree_digest less the search indexes, which an update lays out in other levels."""
+    return {path: digest for path, digest in tree.items() if search_index_of(path) is None}
 
 
 def same_site(site_output: Path, clean_output: Path) -> list[str]:
     """What differs between an updated output/ and a clean build's: files byte for byte
-    outside the search index, and what search finds in it."""
+    outside the search indexes, and what search finds in each (each edition has its own)."""
     found, expected = tree_digest(site_output), tree_digest(clean_output)
     problems = [
         path
         for path in sorted(set(without_search(found)) | set(without_search(expected)))
         if found.get(path) != expected.get(path)
     ]
-    if (clean_output / "pagefind").exists() or (site_output / "pagefind").exists():
-        shown, wanted = searchable(site_output), searchable(clean_output)
+    indexes = {search_index_of(path) for path in (*found, *expected)} - {None}
+    for index in sorted(i for i in indexes if i is not None):
+        shown, wanted = searchable(site_output, index), searchable(clean_output, index)
         problems += [
-            f"search: {url}"
+            f"search ({index}): {url}"
             for url in sorted(set(shown) | set(wanted))
             if shown.get(url) != wanted.get(url)
         ]
