@@ -926,20 +926,20 @@ class _Planner:
         parts: Mapping[str, SeriesPlace],
         series_of: Mapping[str, Series],
     ) -> None:
+        teaser_keys = self.teaser_keys
         for story in published:
             chosen = related.get(story.source, ())
             notice = age_notice(story.date, self.now, self.config.stale_after_days)
             extra = f"{self._bylines(story.authors)}\0{self._links(story.links)}\0{notice}"
-            if _page_path(story.url) in self.alternates:
-                extra += f"\0{self.alternates[_page_path(story.url)]!r}"
-            teaser_keys = self.teaser_keys
+            path = _page_path(story.url)
+            if path in self.alternates:
+                extra += f"\0{self.alternates[path]!r}"
             job: Job = ("article", story.source, chosen)
             place = parts.get(story.source)
             if place is not None:
                 job += (place,)
                 teasers = "\1".join([teaser_keys[source] for source in place[3:] if source])
                 extra += f"\0{series_of[place[0]]!r}\0{teasers}"
-            path = _page_path(story.url)
             if path in self.jobs:
                 continue  # two stories at one URL: graph.check_sources names both
             self.jobs[path] = job

@@ -155,7 +155,8 @@ def index_levels(
     records = _records(parts, stamp)
     previous = _layout_of(records)
     shown = {url: key for record in records.values() for url, key in record.shown()}
-    current = {url: _page_key(url, rendered, shown, config) for url in search[0].pages}
+    searched: dict[str, bytes | None] = {}  # path -> what Pagefind reads of each page read
+    current = {url: _page_key(url, rendered, shown, config, searched) for url in search[0].pages}
     layout = next_layout(previous if previous.levels else None, current, search[0].takedowns)
     while True:  # a level indexed again keeps only what search shows: it may go, and so on
         top = max(level.tier for level in layout.levels)
@@ -191,6 +192,7 @@ def index_levels(
             pages,
             config,
             folder,
+            searched,
             ui=folder == root,
             yielding=yielding,
             interrupted=interrupted,
@@ -321,20 +323,25 @@ def _binary_stamp(binary: Path) -> str:
 
 
 def _page_key(
-    url: str, rendered: Mapping[str, Output], shown: Mapping[str, str], config: SiteConfig
+    url: str,
+    rendered: Mapping[str, Output],
+    shown: Mapping[str, str],
+    config: SiteConfig,
+    searched: dict[str, bytes | None],
 ) -> str:
     """The content key of a story's page: the sha256 of what Pagefind reads of it, made
     now or, for a page as the last build left it, as the last layout knew it. So a page
-    whose list of related stories changed is not indexed again."""
+    whose list of related stories changed is not indexed again. What Pagefind reads of a
+    page read here is kept in `searched`, for _run_pagefind."""
     path = output_path(url)
     made = rendered.get(path)
     if made is not None and made.data is not None:
-        return _search_key(made.data)
+        return _search_key(path, made.data, searched)
     if (made is None or not made.spooled) and url in shown:
         return shown[url]
     published = Path(made.spooled) if made is not None and made.spooled else config.output / path
     try:
-        return _search_key(published.read_bytes())
+        return _search_key(path, published.read_bytes(), searched)
     except OSError as error:
         raise NewssiteError(
             f"{error.strerror or error} while preparing the search index"
@@ -344,8 +351,9 @@ def _page_key(
         ) from None
 
 
-def _search_key(page: bytes) -> str:
-    return hashlib.sha256(searched_document(page) or page).hexdigest()
+def _search_key(path: str, page: bytes, searched: dict[str, bytes | None]) -> str:
+    document = searched[path] = searched_document(page)
+    return hashlib.sha256(document or page).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -484,12 +492,14 @@ def _run_pagefind(
     rendered: dict[str, Output],
     config: SiteConfig,
     bundle_url: str,
+    searched: Mapping[str, bytes | None],
     *,
     ui: bool,
     yielding: bool = False,
     interrupted: Callable[[], bool] | None = None,
 ) -> list[Output]:
-    """Copy the pages into a scratch folder, run Pagefind there, and read its files back."""
+    """Copy the pages into a scratch folder, run Pagefind there, and read its files back.
+    `searched`: what Pagefind reads of the pages already read (searched_document)."""
     try:
         config.cache_dir.mkdir(parents=True, exist_ok=True)
         # The preview's pages are in memory: its scratch folder goes to the system's temporary
@@ -515,7 +525,12 @@ def _run_pagefind(
             for path in paths:
                 made = rendered[path]
                 published = Path(made.spooled) if made.spooled else config.output / path
-                _place(pages / path, made.data, published)
+                if path in searched:
+                    document = searched[path]
+                else:
+                    page = made.data if made.data is not None else published.read_bytes()
+                    document = searched_document(page)
+                _place(pages / path, made.data, published, document)
         except OSError as error:
             raise NewssiteError(
                 f"{error.strerror or error} while preparing the search index"
@@ -621,11 +636,11 @@ def _element_end(page: bytes, name: bytes, start: int) -> int | None:
     return None
 
 
-def _place(destination: Path, data: bytes | None, published: Path) -> None:
-    """What Pagefind reads of a page (searched_document), or the page itself: its bytes, or
-    a hard link to its file (in output/, or where the build spooled it)."""
+def _place(destination: Path, data: bytes | None, published: Path, document: bytes | None) -> None:
+    """What Pagefind reads of a page (`document`, from searched_document), or when that is
+    None the page itself: its bytes, or a hard link to its file (in output/, or where the
+    build spooled it)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
-    document = searched_document(data if data is not None else published.read_bytes())
     if document is not None:
         destination.write_bytes(document)
         return
