@@ -189,3 +189,61 @@ def test_the_atheris_harness_finds_nothing_in_a_short_run(tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Done" in done.stderr or "done" in done.stderr.lower()
+
+
+XML_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff")
+    | st.sampled_from("\t\n\r&<>\"'"),
+    max_size=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            XML_TEXT,
+            st.booleans(),
+            st.lists(st.tuples(XML_TEXT, XML_TEXT), max_size=2),
+        ),
+        max_size=4,
+    ),
+    XML_TEXT,
+)
+def test_a_sitemap_part_gives_back_every_url_and_alternate_as_written(
+    rows: list[tuple[str, bool, list[tuple[str, str]]]], base_path: str
+) -> None:
+    """The sitemap's parts are written line by line: whatever the URLs hold, an XML parser
+    reads back each URL, lastmod and alternate exactly."""
+    from types import SimpleNamespace
+
+    from newssite.feeds import urlset_output
+    from newssite.model import SitemapEntry
+    from newssite.urls import absolute
+
+    base = "https://example.com/" + base_path
+    moment = datetime(2026, 3, 1, 9, 30, tzinfo=ZoneInfo("America/New_York"))
+    entries = [
+        SitemapEntry("/" + url, moment if dated else None, False, tuple(alternates))
+        for url, dated, alternates in rows
+    ]
+    data = urlset_output("sitemap.xml", entries, SimpleNamespace(base_url=base)).data
+    assert data is not None
+    root = etree.fromstring(data)
+    names = {
+        "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+        "x": "http://www.w3.org/1999/xhtml",
+    }
+    read = root.findall("s:url", names)
+    assert len(read) == len(entries)
+    for element, entry in zip(read, entries, strict=True):
+        assert element.findtext("s:loc", namespaces=names) == absolute(entry.url, base)
+        lastmod = element.findtext("s:lastmod", namespaces=names)
+        assert lastmod == ("2026-03-01T14:30:00Z" if entry.lastmod else None)
+        links = [
+            (link.get("hreflang"), link.get("href")) for link in element.findall("x:link", names)
+        ]
+        expected = (
+            [*entry.alternates, ("x-default", entry.alternates[0][1])] if entry.alternates else []
+        )
+        assert links == [(language, absolute(url, base)) for language, url in expected]

@@ -1,6 +1,6 @@
 """Feeds, sitemaps and the small files beside the pages: Atom and JSON feeds, the sitemap
 and its parts, the news sitemap, robots.txt, latest.json and _redirects, each serialised by
-a library (ElementTree, json) so every field is escaped."""
+a library (ElementTree, json, saxutils for the sitemap parts) so every field is escaped."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from xml.sax.saxutils import escape
 
 from newssite.config import SiteConfig
 from newssite.model import Feed, Output, Photo, SitemapEntry, Story
@@ -207,24 +208,49 @@ def urlset_output(path: str, entries: Sequence[SitemapEntry], config: SiteConfig
 
 
 def _urlset(entries: Sequence[SitemapEntry], config: SiteConfig) -> bytes:
-    names = {"xmlns": SITEMAP}
+    """A sitemap part, written line by line: the bytes _xml gives, each value escaped as
+    ElementTree escapes it (and a carriage return kept as one). A part holds up to 5,000
+    URLs and every update that publishes a story writes one again; building the tree took
+    most of that time."""
+    names = f' xmlns="{SITEMAP}"'
     if any(entry.alternates for entry in entries):
-        names["xmlns:xhtml"] = XHTML
-    root = etree.Element("urlset", names)
+        names += f' xmlns:xhtml="{XHTML}"'
+    if not entries:
+        return f"{_XML_DECLARATION}<urlset{names} />\n".encode()
+    base = config.base_url
+    lines = [f"{_XML_DECLARATION}<urlset{names}>"]
     for entry in entries:
-        url = _sub(root, "url")
-        _sub(url, "loc", absolute(entry.url, config.base_url))
+        lines.append(f"  <url>\n    <loc>{_text(absolute(entry.url, base))}</loc>")
         if entry.lastmod:
-            _sub(url, "lastmod", _rfc3339(entry.lastmod))
+            lines.append(f"    <lastmod>{_rfc3339(entry.lastmod)}</lastmod>")
         if entry.alternates:
             # Every version of the page, itself too, and x-default: the default edition's.
             default = ("x-default", entry.alternates[0][1])
             for language, other in (*entry.alternates, default):
-                link = etree.SubElement(url, "xhtml:link")
-                link.attrib.update(
-                    rel="alternate", hreflang=language, href=absolute(other, config.base_url)
+                lines.append(
+                    f'    <xhtml:link rel="alternate" hreflang="{_attribute(language)}" '
+                    f'href="{_attribute(absolute(other, base))}" />'
                 )
-    return _xml(root)
+        lines.append("  </url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")
+
+
+_XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
+
+
+def _text(value: str) -> str:
+    return escape(value, _TEXT_ENTITIES)
+
+
+def _attribute(value: str) -> str:
+    return escape(value, _ATTRIBUTE_ENTITIES)
+
+
+# Beyond & < >: a carriage return, which a parser would read as a line feed (ElementTree
+# leaves it in text), and in an attribute's value what ElementTree escapes there.
+_TEXT_ENTITIES = {"\r": "&#13;"}
+_ATTRIBUTE_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
 
 
 def render_news_sitemap(stories: Sequence[Story], config: SiteConfig) -> Output:
