@@ -303,13 +303,14 @@ def _unchanged_report(last: LastBuild, config: SiteConfig, timer: _StageTimer) -
 @dataclass
 class PreviewMemo:
     """What the preview keeps between rebuilds besides the cache, in memory: its last plan
-    (records, related stories, digests, the inputs it read), its warnings, and every file
-    it made."""
+    (records, related stories, digests, the inputs it read), its warnings, every file it
+    made, and which of them the search index has not read yet."""
 
     last: LastPlan | None = None
     warnings: tuple[NewssiteError, ...] = ()
     files: dict[str, Output] = field(default_factory=dict)
     template_references: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+    unindexed: set[str] = field(default_factory=set)  # pages made since the last index
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,11 +359,13 @@ def preview_files(
     made = render_files(read.todo, plan, site, config, workers=_workers())
     memo.files = {path: memo.files[path] for path in plan.jobs if path in memo.files}
     memo.files.update((output.path, output) for output in made)
+    memo.unindexed.update(output.path for output in made)
     memo.last = LastPlan.of(basis, lines, read.records, plan)
     memo.warnings = warnings
     outputs = [memo.files[path] for path in plan.jobs]
     if search:
-        outputs += index_search(site, outputs, config, cache)
+        outputs += index_search(site, outputs, config, cache, remade=memo.unindexed)
+        memo.unindexed.clear()
     copies = publish_photos(read.photos, plan.photos, static_copies(config, site, outputs), config)
     return Preview(plan, site, outputs, copies, warnings)
 
@@ -372,20 +375,25 @@ def search_files(
     options: BuildOptions,
     preview: Preview,
     cache: BuildCache,
+    memo: PreviewMemo,
     interrupted: Callable[[], bool] | None = None,
 ) -> list[Output]:
-    """The search index of pages made by `preview_files(..., search=False)`, made at the
-    lowest CPU priority (the browser reloading those pages comes first); it raises
-    search.SearchInterrupted when `interrupted()` turns true."""
+    """The search index of pages made by `preview_files(..., search=False, memo=memo)`,
+    made at the lowest CPU priority (the browser reloading those pages comes first); it
+    raises search.SearchInterrupted when `interrupted()` turns true. Only the pages made
+    since the index was last made are read again."""
     config = _load(site_dir, options)
-    return index_search(
+    files = index_search(
         preview.site,
         preview.outputs,
         config,
         cache,
         yielding=True,
         interrupted=interrupted,
+        remade=memo.unindexed,
     )
+    memo.unindexed.clear()
+    return files
 
 
 def check(site_dir: Path, options: BuildOptions, *, editorial: bool = False) -> BuildReport:

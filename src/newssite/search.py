@@ -99,6 +99,7 @@ def index_search(
     *,
     yielding: bool = False,
     interrupted: Callable[[], bool] | None = None,
+    remade: Container[str] | None = None,
 ) -> list[Output]:
     """The files of every level of the search index (site.search); [] when search is off.
 
@@ -110,6 +111,9 @@ def index_search(
     With a cache, the layout of the last build is carried on (levels.py), and a level whose
     stories did not change is reused: in memory (the preview), or as Output(path, None) when
     its files in output/ are `intact`. The other levels are indexed `workers` at a time.
+
+    `remade` (the preview, whose every page is in memory): the pages made again since the
+    index was last made; the others are as the last layout indexed them.
     """
     made: list[Output] = []
     for shard in site.search:  # one index per edition, each in its own folder
@@ -123,6 +127,7 @@ def index_search(
             yielding=yielding,
             interrupted=interrupted,
             root=shard.url,
+            remade=remade,
         )
         made += files
     return made
@@ -139,6 +144,7 @@ def index_levels(
     yielding: bool = False,
     interrupted: Callable[[], bool] | None = None,
     root: str = "/pagefind/",
+    remade: Container[str] | None = None,
 ) -> tuple[list[Output], list[str]]:
     """The files of the search index's levels, and the files of the last build's levels
     that are no more. `outputs` holds the rendered pages; a story page not among them is
@@ -156,7 +162,9 @@ def index_levels(
     previous = _layout_of(records)
     shown = {url: key for record in records.values() for url, key in record.shown()}
     searched: dict[str, bytes | None] = {}  # path -> what Pagefind reads of each page read
-    current = {url: _page_key(url, rendered, shown, config, searched) for url in search[0].pages}
+    current = {
+        url: _page_key(url, rendered, shown, config, searched, remade) for url in search[0].pages
+    }
     layout = next_layout(previous if previous.levels else None, current, search[0].takedowns)
     while True:  # a level indexed again keeps only what search shows: it may go, and so on
         top = max(level.tier for level in layout.levels)
@@ -328,14 +336,17 @@ def _page_key(
     shown: Mapping[str, str],
     config: SiteConfig,
     searched: dict[str, bytes | None],
+    remade: Container[str] | None = None,
 ) -> str:
     """The content key of a story's page: the sha256 of what Pagefind reads of it, made
-    now or, for a page as the last build left it, as the last layout knew it. So a page
-    whose list of related stories changed is not indexed again. What Pagefind reads of a
-    page read here is kept in `searched`, for _run_pagefind."""
+    now or, for a page as the last build left it (or not `remade`), as the last layout knew
+    it. So a page whose list of related stories changed is not indexed again. What Pagefind
+    reads of a page read here is kept in `searched`, for _run_pagefind."""
     path = output_path(url)
     made = rendered.get(path)
     if made is not None and made.data is not None:
+        if remade is not None and path not in remade and url in shown:
+            return shown[url]
         return _search_key(path, made.data, searched)
     if (made is None or not made.spooled) and url in shown:
         return shown[url]

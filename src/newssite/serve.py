@@ -511,7 +511,9 @@ class Previewer:
         published = time.perf_counter()
         try:
             _pause(SEARCH_PAUSE_SECONDS, interrupted)
-            index = search_files(self.site_dir, options, preview, self.cache, interrupted)
+            index = search_files(
+                self.site_dir, options, preview, self.cache, self.memo, interrupted
+            )
             self.state.replace_folder(folders, self._files(index, previous))
             search_note = f"search index {(time.perf_counter() - published) * 1000:.0f} ms more"
         except SearchInterrupted:
