@@ -387,6 +387,75 @@ def test_pagefind_is_given_the_body_element_and_the_language_only() -> None:
     outside = page.replace(b"<nav>", b'<nav data-pagefind-filter="kind">')
     assert searched_document(outside) is None
     assert searched_document(page.replace(b"</article></main>", b"</main>")) is None
+    # What Pagefind is told to ignore outside the body (a footer's box) changes nothing.
+    ignored = page.replace(b"<nav>", b"<nav data-pagefind-ignore>")
+    assert searched_document(ignored) == document
+
+
+def test_a_page_keeps_its_search_key_when_only_what_pagefind_ignores_changes() -> None:
+    """The key that decides whether a story is indexed again covers what Pagefind indexes:
+    not an ignored author box or age notice, but an ignored element's meta and filters."""
+    from newssite.search import _search_key
+
+    def page(body: str, box: str = "Ana covers city hall.", meta: str = "News") -> bytes:
+        return (
+            '<!DOCTYPE html>\n<html lang="en">\n<body><article data-pagefind-body>'
+            f"<h1>Title</h1><p>{body}</p>"
+            f"<p data-pagefind-ignore>Published 2 years ago <span>{box}</span></p>"
+            f"<section data-pagefind-ignore><b>About</b><p data-pagefind-ignore>{box}</p></section>"
+            f'<div hidden data-pagefind-ignore><span data-pagefind-filter="section">{meta}'
+            "</span></div></article>"
+            "<footer><div data-pagefind-ignore>Support us</div></footer></body></html>\n"
+        ).encode()
+
+    def key(data: bytes) -> str:
+        return _search_key("a/index.html", data, {})
+
+    first = key(page("The council met."))
+    assert key(page("The council met.", box="Ana covers schools.")) == first
+    assert key(page("The council met.").replace(b"Support us", b"Give")) == first
+    assert key(page("The council met again.")) != first
+    assert key(page("The council met.", meta="Sports")) != first
+    # An ignored element whose end cannot be found: the key covers the whole document.
+    broken = page("The council met.").replace(b"</section>", b"")
+    assert key(broken) != key(broken.replace(b"Ana covers city hall.", b"Ana"))
+
+
+def test_editing_an_authors_bio_indexes_no_story_again(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bio is on each of the author's story pages, in a box Pagefind ignores, and the
+    footer has a support box it ignores too: the pages are made again, the index is not."""
+    import shutil
+
+    from conftest import DEFAULT_CONFIG
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    config = DEFAULT_CONFIG + '\n[support]\nurl = "/support/"\ntext = "Support us."\n'
+    # Ana wrote five of the thirty stories: were they indexed again, they would be hidden
+    # in their level and make a newer one.
+    stories = {
+        f"content/articles/s{n:04d}.md": history_story(n, day(n), author="ana" if n < 5 else "bo")
+        for n in range(30)
+    }
+    bo = "---\nname: Bo Lind\n---\nBo covers sports.\n"
+    site = make_site({**stories, "content/authors/bo.md": bo}, config=config)
+    output = site / "output"
+    assert run_cli("build", "--site", str(site)).code == 0
+    page = (output / "news/s0000/index.html").read_bytes()
+    assert b"Ana covers city hall." in page and b'class="support"' in page
+    before_pages, before_index = tree_digest(output), tree_digest(output / "pagefind")
+    bio = site / "content/authors/ana.md"
+    bio.write_text(bio.read_text().replace("city hall", "the harbor and city hall"))
+    assert run_cli("build", "--site", str(site)).code == 0
+    after_pages = tree_digest(output)
+    remade = {p for p, digest in after_pages.items() if before_pages.get(p) != digest}
+    assert "news/s0000/index.html" in remade  # the bio is shown there
+    assert tree_digest(output / "pagefind") == before_index
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".newssite-cache"))
+    assert run_cli("build", "--site", str(clean)).code == 0
+    assert same_site(output, clean / "output") == []
 
 
 def test_pagefind_makes_the_same_index_of_the_body_element_as_of_the_whole_page(

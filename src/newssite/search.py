@@ -325,9 +325,9 @@ def _level_url(tier: int, top: int, root: str = "/pagefind/") -> str:
 
 def _binary_stamp(binary: Path) -> str:
     """What the cached layout was made with: this Pagefind, and content keys of the pages as
-    Pagefind reads them (searched_document)."""
+    Pagefind indexes them (searched_document without what it ignores: _indexed)."""
     stat = binary.stat()
-    return f"{binary}:{stat.st_size}:{stat.st_mtime_ns}:searched"
+    return f"{binary}:{stat.st_size}:{stat.st_mtime_ns}:indexed"
 
 
 def _page_key(
@@ -364,7 +364,7 @@ def _page_key(
 
 def _search_key(path: str, page: bytes, searched: dict[str, bytes | None]) -> str:
     document = searched[path] = searched_document(page)
-    return hashlib.sha256(document or page).hexdigest()
+    return hashlib.sha256(page if document is None else _indexed(document)).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -616,7 +616,8 @@ _DOCUMENT = (
 def searched_document(page: bytes) -> bytes | None:
     """What Pagefind reads of a page, as a small document: its <html> tag (the language)
     and its data-pagefind-body elements, whole. None when it has no such element, or
-    something of Pagefind's outside them (Pagefind then reads the whole page)."""
+    something of Pagefind's but data-pagefind-ignore outside them (Pagefind then reads the
+    whole page)."""
     html = _HTML_TAG.search(page)
     if html is None:
         return None
@@ -631,9 +632,38 @@ def searched_document(page: bytes) -> bytes | None:
         bodies.append(page[found.start() : end])
         at = end
     outside.append(page[at:])
-    if not bodies or any(b"data-pagefind-" in part for part in outside):
+    # Outside the bodies Pagefind indexes no text, so an element there that it is told to
+    # ignore (the support box of the footer) changes nothing; any other attribute of
+    # Pagefind's there (a filter, meta or sort) and it reads the whole page.
+    if not bodies or any(
+        b"data-pagefind-" in part.replace(b"data-pagefind-ignore", b"") for part in outside
+    ):
         return None
     return _DOCUMENT % (html.group(0), b"\n".join(bodies))
+
+
+_IGNORED_TAG = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?\sdata-pagefind-ignore\b[^>]*>")
+
+
+def _indexed(document: bytes) -> bytes:
+    """A searched document without the elements Pagefind ignores (data-pagefind-ignore) that
+    hold nothing else of Pagefind's: what its index of the page is made from. So a page
+    whose author box, age notice, series links or live updates changed keeps its key and
+    is not indexed again. An element whose end cannot be found keeps the document whole."""
+    kept, at = [], 0
+    for found in _IGNORED_TAG.finditer(document):
+        if found.start() < at:
+            continue  # nested in an element already left out
+        end = _element_end(document, found.group(1), found.end())
+        if end is None:
+            return document
+        inside = document[found.end() : end].replace(b"data-pagefind-ignore", b"")
+        if b"data-pagefind-" in inside:
+            continue  # its filters, meta or sort are indexed
+        kept.append(document[at : found.start()])
+        at = end
+    kept.append(document[at:])
+    return b"".join(kept)
 
 
 def _element_end(page: bytes, name: bytes, start: int) -> int | None:
