@@ -1,5 +1,6 @@
 """What the tests share: tiny sites written into tmp_path, the real CLI run in-process, a
-clean build to compare against, a loopback static server and the headless Chromium.
+clean build to compare against (and same_site, which compares an output with it), a
+loopback static server and the headless Chromium.
 
 tests/README.md says what each helper is for and how the suite is organised.
 """
@@ -8,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import hashlib
 import io
+import json
 import os
 import shutil
 import textwrap
@@ -210,6 +213,62 @@ def clean_build(
     shutil.copytree(site, where, ignore=NOT_SOURCES)
     build_ok(where, *args, env=env)
     return tree_digest(where / "output")
+
+
+# An update lays out the search index's levels as its history goes, a clean build in one:
+# they are compared by what search finds (same_site), every other file byte for byte.
+SIGNATURE = b"pagefind_dcd"
+
+
+def searchable(output: Path, index: str = "pagefind") -> dict[str, dict[str, Any]]:
+    """URL -> what search shows of it (text, meta, filters), over every level of the index
+    in the folder `index` ("pagefind", or an edition's: "uk/pagefind")."""
+    listing = json.loads((output / index / "levels.json").read_text())
+    found: dict[str, dict[str, Any]] = {}
+    for level in listing["levels"]:
+        hidden = set(level["hidden"])
+        for path in sorted((output / level["folder"] / "fragment").glob("*.pf_fragment")):
+            if path.stem in hidden:
+                continue
+            record = json.loads(gzip.decompress(path.read_bytes())[len(SIGNATURE) :])
+            assert record["url"] not in found, f"two versions of {record['url']} shown"
+            found[record["url"]] = {k: record[k] for k in ("content", "meta", "filters")}
+    return found
+
+
+def search_index_of(path: str) -> str | None:
+    """The search index folder a file of output/ belongs to ("pagefind", "uk/pagefind")."""
+    parts = path.split("/")
+    if parts[0] == "pagefind":
+        return "pagefind"
+    if len(parts) > 2 and parts[1] == "pagefind":
+        return f"{parts[0]}/pagefind"
+    return None
+
+
+def without_search(tree: dict[str, str]) -> dict[str, str]:
+    """A tree_digest less the search indexes, which an update lays out in other levels."""
+    return {path: digest for path, digest in tree.items() if search_index_of(path) is None}
+
+
+def same_site(site_output: Path, clean_output: Path) -> list[str]:
+    """What differs between an updated output/ and a clean build's: files byte for byte
+    outside the search indexes, and what search finds in each (each edition has its own)."""
+    found, expected = tree_digest(site_output), tree_digest(clean_output)
+    problems = [
+        path
+        for path in sorted(set(without_search(found)) | set(without_search(expected)))
+        if found.get(path) != expected.get(path)
+    ]
+    indexes = {search_index_of(path) for path in (*found, *expected)} - {None}
+    for index in sorted(i for i in indexes if i is not None):
+        shown, wanted = searchable(site_output, index), searchable(clean_output, index)
+        problems += [
+            f"search ({index}): {url}"
+            for url in sorted(set(shown) | set(wanted))
+            if shown.get(url) != wanted.get(url)
+        ]
+    return problems
 
 
 @pytest.fixture

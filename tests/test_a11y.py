@@ -7,17 +7,13 @@ comes from the PyPI package axe-playwright-python, which carries axe.min.js.
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from conftest import CHROMIUM_ARGS, REPO, run_cli
+from conftest import REPO, launch_chromium, run_cli, static_server
 
 pytestmark = pytest.mark.browser
 
@@ -69,60 +65,36 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (site / "content/articles/2026/11/ferry-contract-story.md").write_text(TAKEN_DOWN)
     result = run_cli("build", "--site", str(site))
     assert result.code == 0, result.err
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site / "output"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with static_server(site / "output") as origin:
+        yield origin
 
 
 def test_every_kind_of_page_passes_axe_at_390_px(served: str) -> None:
-    from playwright.sync_api import sync_playwright
-
     script = axe_script()
     found: dict[str, list[str]] = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page(viewport=PHONE)
-            for kind, path in PAGES.items():
-                response = page.goto(served + path)
-                assert response is not None
-                assert response.status == 200, kind
-                if kind.startswith("search"):
-                    page.wait_for_function(
-                        "() => /found/.test(document.getElementById('search_status').textContent)"
-                    )
-                    if kind == "search with results":
-                        page.wait_for_selector(".search-result img")
-                page.add_script_tag(content=script)
-                result = page.evaluate(
-                    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    with launch_chromium() as browser:
+        page = browser.new_page(viewport=PHONE)
+        for kind, path in PAGES.items():
+            response = page.goto(served + path)
+            assert response is not None
+            assert response.status == 200, kind
+            if kind.startswith("search"):
+                page.wait_for_function(
+                    "() => /found/.test(document.getElementById('search_status').textContent)"
                 )
-                passed = {rule["id"] for rule in result["passes"]}
-                assert len(passed) > 20, kind  # axe ran its rules
-                if "table" in kind:  # the table scrolls sideways at this width, by keyboard too
-                    assert "scrollable-region-focusable" in passed, kind
-                if kind.startswith("search"):
-                    assert "label" in passed, kind
-                found[kind] = [
-                    f"{v['id']}: {node['target']}"
-                    for v in result["violations"]
-                    for node in v["nodes"]
-                ]
-        finally:
-            browser.close()
+                if kind == "search with results":
+                    page.wait_for_selector(".search-result img")
+            page.add_script_tag(content=script)
+            result = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+            )
+            passed = {rule["id"] for rule in result["passes"]}
+            assert len(passed) > 20, kind  # axe ran its rules
+            if "table" in kind:  # the table scrolls sideways at this width, by keyboard too
+                assert "scrollable-region-focusable" in passed, kind
+            if kind.startswith("search"):
+                assert "label" in passed, kind
+            found[kind] = [
+                f"{v['id']}: {node['target']}" for v in result["violations"] for node in v["nodes"]
+            ]
     assert {kind: problems for kind, problems in found.items() if problems} == {}

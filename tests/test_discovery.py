@@ -27,6 +27,8 @@ from conftest import (
     clean_build,
     launch_chromium,
     run_cli,
+    same_site,
+    searchable,
     static_server,
     story,
     tree_digest,
@@ -36,7 +38,6 @@ from newssite.cache import BuildCache
 from newssite.model import BuildOptions, Section, Story, Tag
 from newssite.related import related_stories
 from sitecheck import parse_html, xml
-from test_search_index import same_site, searchable
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -31,13 +31,13 @@ from conftest import (
     build_ok,
     clean_build,
     run_cli,
+    same_site,
     static_server,
     story,
     tree_digest,
     write_files,
 )
 from sitecheck import broken_links, html_pages, json_ld, parse_html, url_to_file
-from test_search_index import same_site
 
 DATA = Path(__file__).parent / "data"
 BASE = "https://gazette.example"

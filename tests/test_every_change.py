@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import clean_build, run_cli
-from test_search_index import same_site
+from conftest import clean_build, run_cli, same_site
 from test_update import AUTHORS, CONFIG, article, make_newsroom, photo_bytes, set_field
 
 STORIES = 2000  # with 2 stories a list page: some 6,000 URLs, and search in several parts

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXED_EPOCH, clean_build, run_cli
+from conftest import FIXED_EPOCH, clean_build, run_cli, same_site, without_search
 from newssite.build import PreviewMemo, preview_files
 from newssite.cache import BuildCache
 from newssite.model import BuildOptions
-from test_search_index import same_site, without_search
 
 SECTIONS = ["news", "politics", "sports"]
 AUTHORS = ["ana", "ben", "chloe", "dev"]

@@ -18,12 +18,12 @@ from conftest import (
     build_ok,
     clean_build,
     run_cli,
+    same_site,
     static_server,
     story,
     tree_digest,
     write_files,
 )
-from test_search_index import same_site
 
 HTML = "{http://www.w3.org/1999/xhtml}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -1,43 +1,31 @@
 """The search index in levels, read back from the files a build wrote.
 
-`searchable(output)` is what search can show: every level's fragments less those that
-pagefind/levels.json hides. Tests that hold an update against a clean build compare the
-search index this way, by what it finds, since an update lays out its levels otherwise.
+`searchable(output)` (conftest) is what search can show: every level's fragments less
+those that pagefind/levels.json hides. Tests that hold an update against a clean build
+compare the search index this way (conftest.same_site), by what it finds, since an update
+lays out its levels otherwise.
 """
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from conftest import FIXED_EPOCH, MakeSite, run_cli, story, tree_digest
-
-SIGNATURE = b"pagefind_dcd"
-
-
-def searchable(output: Path, index: str = "pagefind") -> dict[str, dict[str, Any]]:
-    """URL -> what search shows of it (text, meta, filters), over every level of the index
-    in the folder `index` ("pagefind", or an edition's: "uk/pagefind")."""
-    listing = json.loads((output / index / "levels.json").read_text())
-    found: dict[str, dict[str, Any]] = {}
-    for level in listing["levels"]:
-        hidden = set(level["hidden"])
-        for path in sorted((output / level["folder"] / "fragment").glob("*.pf_fragment")):
-            if path.stem in hidden:
-                continue
-            record = json.loads(gzip.decompress(path.read_bytes())[len(SIGNATURE) :])
-            assert record["url"] not in found, f"two versions of {record['url']} shown"
-            found[record["url"]] = {k: record[k] for k in ("content", "meta", "filters")}
-    return found
+from conftest import (
+    FIXED_EPOCH,
+    MakeSite,
+    clean_build,
+    launch_chromium,
+    run_cli,
+    same_site,
+    searchable,
+    static_server,
+    story,
+    tree_digest,
+)
 
 
 def all_index_text(output: Path) -> bytes:
@@ -48,41 +36,6 @@ def all_index_text(output: Path) -> bytes:
             raw = path.read_bytes()
             data += gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
     return data
-
-
-def search_index_of(path: str) -> str | None:
-    """The search index folder a file of output/ belongs to ("pagefind", "uk/pagefind")."""
-    parts = path.split("/")
-    if parts[0] == "pagefind":
-        return "pagefind"
-    if len(parts) > 2 and parts[1] == "pagefind":
-        return f"{parts[0]}/pagefind"
-    return None
-
-
-def without_search(tree: dict[str, str]) -> dict[str, str]:
-    """A tree_digest less the search indexes, which an update lays out in other levels."""
-    return {path: digest for path, digest in tree.items() if search_index_of(path) is None}
-
-
-def same_site(site_output: Path, clean_output: Path) -> list[str]:
-    """What differs between an updated output/ and a clean build's: files byte for byte
-    outside the search indexes, and what search finds in each (each edition has its own)."""
-    found, expected = tree_digest(site_output), tree_digest(clean_output)
-    problems = [
-        path
-        for path in sorted(set(without_search(found)) | set(without_search(expected)))
-        if found.get(path) != expected.get(path)
-    ]
-    indexes = {search_index_of(path) for path in (*found, *expected)} - {None}
-    for index in sorted(i for i in indexes if i is not None):
-        shown, wanted = searchable(site_output, index), searchable(clean_output, index)
-        problems += [
-            f"search ({index}): {url}"
-            for url in sorted(set(shown) | set(wanted))
-            if shown.get(url) != wanted.get(url)
-        ]
-    return problems
 
 
 def numbered(count: int, start: int = 0) -> dict[str, str]:
@@ -136,59 +89,30 @@ def day(n: int) -> str:
 QUERIES = ["harbor", "council report", "storm", "school", "budget ferry"]
 
 
-@contextmanager
-def serve(root: Path) -> Iterator[str]:
-    """Serve a folder at http://127.0.0.1:PORT/."""
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
 def browser_results(output: Path, queries: list[str]) -> dict[str, list[str]]:
     """query -> result URLs on the search page, newest first and by best match (a set)."""
-    from playwright.sync_api import sync_playwright
-
-    from conftest import CHROMIUM_ARGS
     from test_discovery import settle
 
     found: dict[str, list[str]] = {}
-    with serve(output) as home, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page()
-            for query in queries:
-                for order in ("newest", "best"):
-                    page.goto(f"{home}search/?q={query.replace(' ', '+')}&sort={order}")
-                    settle(page)
-                    total = int(page.inner_text("#search_status").split()[0].replace("No", "0"))
-                    while (count := len(page.query_selector_all(".search-result"))) < total:
-                        page.click(".search-more__button")
-                        page.wait_for_function(
-                            "n => document.querySelectorAll('.search-result').length >= n",
-                            arg=min(total, count + 10),
-                        )
-                    links = [
-                        a.get_attribute("href") or ""
-                        for a in page.query_selector_all(".search-result__title a")
-                    ]
-                    found[f"{query} ({order})"] = links if order == "newest" else sorted(links)
-                    found[f"{query} (status)"] = [page.inner_text("#search_status")]
-        finally:
-            browser.close()
+    with static_server(output) as origin, launch_chromium() as browser:
+        page = browser.new_page()
+        for query in queries:
+            for order in ("newest", "best"):
+                page.goto(f"{origin}/search/?q={query.replace(' ', '+')}&sort={order}")
+                settle(page)
+                total = int(page.inner_text("#search_status").split()[0].replace("No", "0"))
+                while (count := len(page.query_selector_all(".search-result"))) < total:
+                    page.click(".search-more__button")
+                    page.wait_for_function(
+                        "n => document.querySelectorAll('.search-result').length >= n",
+                        arg=min(total, count + 10),
+                    )
+                links = [
+                    a.get_attribute("href") or ""
+                    for a in page.query_selector_all(".search-result__title a")
+                ]
+                found[f"{query} ({order})"] = links if order == "newest" else sorted(links)
+                found[f"{query} (status)"] = [page.inner_text("#search_status")]
     return found
 
 
@@ -231,7 +155,6 @@ def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
     import random
-    import shutil
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     rng = random.Random(seed)
@@ -296,8 +219,7 @@ def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index
     listing = json.loads((site / "output/pagefind/levels.json").read_text())
     assert len(listing["levels"]) >= 2  # the history left more than one level
     clean = tmp_path / "clean"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".newssite-cache"))
-    assert run_cli("build", "--site", str(clean)).code == 0
+    clean_build(site, clean)
     [level] = json.loads((clean / "output/pagefind/levels.json").read_text())["levels"]
     assert (level["folder"], level["hidden"]) == ("pagefind/", [])
     assert searchable(site / "output") == searchable(clean / "output")
@@ -341,7 +263,6 @@ def test_a_word_that_a_level_lacks_finds_what_one_index_finds(
     """Pagefind ignores a word its index lacks, and matches a word it holds no extension
     of by a shorter word ("harb" for "harbor"): the newest level, which lacks "ferry" and
     "harbor", must not then give its stories for "ferry council" or "harbor"."""
-    import shutil
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     site = make_site({f"content/articles/s{n:04d}.md": history_story(n, day(n)) for n in range(60)})
@@ -354,8 +275,7 @@ def test_a_word_that_a_level_lacks_finds_what_one_index_finds(
     listing = json.loads((site / "output/pagefind/levels.json").read_text())
     assert len(listing["levels"]) == 2  # the three new stories are a level of their own
     clean = tmp_path / "clean"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".newssite-cache"))
-    assert run_cli("build", "--site", str(clean)).code == 0
+    clean_build(site, clean)
     queries = ["ferry council", "harbor", "council", "harb", "council ferry storm"]
     found = browser_results(site / "output", queries)
     assert found == browser_results(clean / "output", queries)
@@ -426,7 +346,6 @@ def test_editing_an_authors_bio_indexes_no_story_again(
 ) -> None:
     """A bio is on each of the author's story pages, in a box Pagefind ignores, and the
     footer has a support box it ignores too: the pages are made again, the index is not."""
-    import shutil
 
     from conftest import DEFAULT_CONFIG
 
@@ -453,8 +372,7 @@ def test_editing_an_authors_bio_indexes_no_story_again(
     assert "news/s0000/index.html" in remade  # the bio is shown there
     assert tree_digest(output / "pagefind") == before_index
     clean = tmp_path / "clean"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".newssite-cache"))
-    assert run_cli("build", "--site", str(clean)).code == 0
+    clean_build(site, clean)
     assert same_site(output, clean / "output") == []
 
 

@@ -22,10 +22,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXED_EPOCH, MakeSite, launch_chromium, run_cli, story
+from conftest import (
+    FIXED_EPOCH,
+    SIGNATURE,
+    MakeSite,
+    launch_chromium,
+    run_cli,
+    search_index_of,
+    searchable,
+    story,
+)
 from newssite.search import _cbor_decode, _unpacked
 from newssite.serve import serve
-from test_search_index import SIGNATURE, search_index_of, searchable
 
 INJECTED = re.compile(
     rb' data-newssite-version="\d+"|<script src="/__newssite__/reload.js" async></script>'

@@ -20,8 +20,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import FIXED_EPOCH, FIXED_NOW, Result, clean_build, run_cli, tree_digest
-from test_search_index import same_site
+from conftest import FIXED_EPOCH, FIXED_NOW, Result, clean_build, run_cli, same_site, tree_digest
 
 SECTIONS = ["news", "politics"]
 AUTHORS = ["ana", "ben", "chloe"]

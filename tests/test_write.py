@@ -13,13 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXED_EPOCH, MakeSite, build_ok, run_cli, story, tree_digest
+from conftest import FIXED_EPOCH, MakeSite, build_ok, run_cli, same_site, story, tree_digest
 from conftest import clean_build as build_from_scratch
 from newssite import output_state, spool, write
 from newssite.errors import NewssiteError
 from newssite.freshness import RECORD_NAME
 from newssite.model import Output
-from test_search_index import same_site
 
 JOURNAL = Path(".newssite-cache") / output_state.JOURNAL_NAME
 SEARCH = "pagefind/"
