@@ -314,13 +314,17 @@ def test_pagefind_is_given_the_body_element_and_the_language_only() -> None:
 
 def test_a_page_keeps_its_search_key_when_only_what_pagefind_ignores_changes() -> None:
     """The key that decides whether a story is indexed again covers what Pagefind indexes:
-    not an ignored author box or age notice, but an ignored element's meta and filters."""
+    not the text of an ignored author box or age notice, but an ignored element's meta and
+    filters, and its images and <h1> (Pagefind's image and title when no meta names them)."""
     from newssite.search import _search_key
 
-    def page(body: str, box: str = "Ana covers city hall.", meta: str = "News") -> bytes:
+    def page(
+        body: str, box: str = "Ana covers city hall.", meta: str = "News", avatar: str = "a1"
+    ) -> bytes:
         return (
             '<!DOCTYPE html>\n<html lang="en">\n<body><article data-pagefind-body>'
             f"<h1>Title</h1><p>{body}</p>"
+            f'<div data-pagefind-ignore><img src="/{avatar}.jpg" alt="Ana"><p>{box}</p></div>'
             f"<p data-pagefind-ignore>Published 2 years ago <span>{box}</span></p>"
             f"<section data-pagefind-ignore><b>About</b><p data-pagefind-ignore>{box}</p></section>"
             f'<div hidden data-pagefind-ignore><span data-pagefind-filter="section">{meta}'
@@ -336,6 +340,11 @@ def test_a_page_keeps_its_search_key_when_only_what_pagefind_ignores_changes() -
     assert key(page("The council met.").replace(b"Support us", b"Give")) == first
     assert key(page("The council met again.")) != first
     assert key(page("The council met.", meta="Sports")) != first
+    # With no image meta, Pagefind shows the first image, an ignored one too (the avatar).
+    assert key(page("The council met.", avatar="a2")) != first
+    # And the first <h1> is the title, in an ignored element too.
+    heading = page("The council met.").replace(b"<b>About</b>", b"<h1>About</h1>")
+    assert key(heading) != key(heading.replace(b"<h1>About</h1>", b"<h1>Authors</h1>"))
     # An ignored element whose end cannot be found: the key covers the whole document.
     broken = page("The council met.").replace(b"</section>", b"")
     assert key(broken) != key(broken.replace(b"Ana covers city hall.", b"Ana"))

@@ -646,10 +646,13 @@ _IGNORED_TAG = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?\sdata-pagefind-ign
 
 
 def _indexed(document: bytes) -> bytes:
-    """A searched document without the elements Pagefind ignores (data-pagefind-ignore) that
-    hold nothing else of Pagefind's: what its index of the page is made from. So a page
-    whose author box, age notice, series links or live updates changed keeps its key and
-    is not indexed again. An element whose end cannot be found keeps the document whole."""
+    """A searched document without the text of the elements Pagefind ignores
+    (data-pagefind-ignore): what its index of the page is made from. So a page whose author
+    box, age notice, series links or live updates changed keeps its key and is not indexed
+    again. Pagefind still takes its filters, meta and sort from an ignored element, and the
+    page's image and title from the first <img> and <h1> when no meta names them: an
+    ignored element that holds any of these keeps its images, or stays whole. An element
+    whose end cannot be found keeps the document whole."""
     kept, at = [], 0
     for found in _IGNORED_TAG.finditer(document):
         if found.start() < at:
@@ -657,13 +660,18 @@ def _indexed(document: bytes) -> bytes:
         end = _element_end(document, found.group(1), found.end())
         if end is None:
             return document
-        inside = document[found.end() : end].replace(b"data-pagefind-ignore", b"")
-        if b"data-pagefind-" in inside:
-            continue  # its filters, meta or sort are indexed
+        inside = document[found.end() : end]
+        if b"data-pagefind-" in inside.replace(b"data-pagefind-ignore", b"") or _H1.search(inside):
+            continue
         kept.append(document[at : found.start()])
+        kept.extend(_IMG_TAG.findall(inside))
         at = end
     kept.append(document[at:])
     return b"".join(kept)
+
+
+_IMG_TAG = re.compile(rb"<img\b[^>]*>", re.IGNORECASE)
+_H1 = re.compile(rb"<h1\b", re.IGNORECASE)
 
 
 def _element_end(page: bytes, name: bytes, start: int) -> int | None:
