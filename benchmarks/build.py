@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -52,6 +53,7 @@ class Measure:
     seconds: float
     written: int
     peak_mb: float
+    cpu_seconds: float = 0.0  # user and system, of the build's processes together
 
 
 def snapshot(folder: Path) -> dict[str, int]:
@@ -64,6 +66,7 @@ def snapshot(folder: Path) -> dict[str, int]:
 
 def measure(command: list[str], output: Path, env: dict[str, str] | None = None) -> Measure:
     before = snapshot(output)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", RUN_WITH_RSS, *command], capture_output=True, text=True, env=env
@@ -73,7 +76,9 @@ def measure(command: list[str], output: Path, env: dict[str, str] | None = None)
         raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr}")
     after = snapshot(output)
     written = sum(1 for path, mtime in after.items() if before.get(path) != mtime)
-    return Measure(seconds, written, int(done.stdout.strip().splitlines()[-1]) / 1024)
+    spent = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = spent.ru_utime - usage.ru_utime + spent.ru_stime - usage.ru_stime
+    return Measure(seconds, written, int(done.stdout.strip().splitlines()[-1]) / 1024, cpu)
 
 
 def pick(paths: list[Path], fraction: float) -> Path:

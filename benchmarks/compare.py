@@ -18,32 +18,15 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from build import machine_speed, new_story_text, snapshot
+from build import Measure, machine_speed, measure, new_story_text
 from common import REPO
 
 REPEAT = 3
-RUN_WITH_USAGE = (
-    "import resource, subprocess, sys\n"
-    "code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss)\n"
-    "sys.exit(code)\n"
-)
-
-
-@dataclass(frozen=True)
-class Run:
-    seconds: float
-    cpu: float
-    written: int
-    peak_mb: float
 
 
 @dataclass(frozen=True)
@@ -52,26 +35,11 @@ class Version:
     src: Path
     site: Path
 
-    def build(self) -> Run:
+    def build(self) -> Measure:
         env = {**os.environ, "PYTHONPATH": str(self.src)}
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: compiled modules are kept
-        output = self.site / "output"
-        before = snapshot(output)
         command = [sys.executable, "-m", "newssite", "build", "--site", str(self.site)]
-        started = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-c", RUN_WITH_USAGE, *command],
-            capture_output=True,
-            text=True,
-            env=env,
-        )
-        seconds = time.perf_counter() - started
-        if done.returncode != 0:
-            raise SystemExit(f"{self.name}: the build failed: {' '.join(command)} tells why")
-        cpu, peak = done.stdout.split()[-2:]
-        after = snapshot(output)
-        written = sum(1 for path, mtime in after.items() if before.get(path) != mtime)
-        return Run(seconds, float(cpu), written, int(peak) / 1024)
+        return measure(command, self.site / "output", env)
 
 
 def main() -> None:
@@ -93,7 +61,7 @@ def main() -> None:
             args.site, version.site, ignore=shutil.ignore_patterns("output", ".newssite-cache")
         )
     print(f"a fixed loop of Python: {machine_speed():.2f} s", flush=True)
-    rows: dict[str, dict[str, list[Run]]] = {}
+    rows: dict[str, dict[str, list[Measure]]] = {}
 
     def each(row: str, change: Callable[[Version], None]) -> None:
         for version in versions:
@@ -147,7 +115,7 @@ def main() -> None:
             done = runs[version.name]
             cells.append(
                 f"{statistics.median(r.seconds for r in done):.2f} s "
-                f"(CPU {statistics.median(r.cpu for r in done):.2f} s), "
+                f"(CPU {statistics.median(r.cpu_seconds for r in done):.2f} s), "
                 f"{statistics.median(r.written for r in done):,.0f} files, "
                 f"{max(r.peak_mb for r in done):,.0f} MB"
             )
