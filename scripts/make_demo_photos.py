@@ -46,18 +46,18 @@ def rgb(h: str) -> tuple[int, int, int]:
 def C(h, a: int = 255) -> tuple[int, int, int, int]:
     """Colour (hex string or RGB tuple) with alpha."""
     c = rgb(h) if isinstance(h, str) else tuple(h[:3])
-    return c + (a,)
+    return (*c, a)
 
 
 def mix(c1, c2, t: float):
     c1 = rgb(c1) if isinstance(c1, str) else c1
     c2 = rgb(c2) if isinstance(c2, str) else c2
-    return tuple(int(round(a + (b - a) * t)) for a, b in zip(c1, c2))
+    return tuple(round(a + (b - a) * t) for a, b in zip(c1, c2, strict=False))
 
 
 def with_alpha(c, a: int):
     c = rgb(c) if isinstance(c, str) else c
-    return tuple(c[:3]) + (a,)
+    return (*tuple(c[:3]), a)
 
 
 # --------------------------------------------------------------------------
@@ -136,7 +136,7 @@ class Pen:
         self.d.polygon(_sc(pts), fill=fill, outline=outline)
 
     def line(self, pts, fill, width=1, round_caps=False):
-        w = max(1, int(round(width * S)))
+        w = max(1, round(width * S))
         self.d.line(_sc(pts), fill=fill, width=w, joint="curve")
         if round_caps and width > 2:
             for (x, y) in (pts[0], pts[-1]):
@@ -158,7 +158,7 @@ class Pen:
             widths = [self.d.textlength(ch, font=f) for ch in s]
             total = sum(widths) + spacing * S * (len(s) - 1)
             x = xy[0] * S - total / 2
-            for ch, w in zip(s, widths):
+            for ch, w in zip(s, widths, strict=False):
                 self.d.text((x, xy[1] * S), ch, font=f, fill=fill, anchor="lm")
                 x += w + spacing * S
             return
@@ -329,12 +329,12 @@ def puffy_clouds(base, rnd, n, y0, y1, color="#ffffff", shade="#b9c8d6", alpha=2
             x = w * 0.08 + t * w * 0.84
             r = s * S * (0.22 + 0.42 * math.sin(math.pi * t)) * rnd.uniform(0.85, 1.15)
             y = bl - r * rnd.uniform(0.35, 0.75)
-            d.ellipse([x - r, y - r, x + r, y + r], fill=rgb(color) + (255,))
+            d.ellipse([x - r, y - r, x + r, y + r], fill=(*rgb(color), 255))
         d.rectangle([0, bl, w, h], fill=(0, 0, 0, 0))
         ramp = Image.linear_gradient("L").resize((w, h))
         ramp = ramp.point(lambda v: max(0, int((v - 110) * 1.3)))
         from PIL import ImageChops
-        sh = Image.new("RGBA", (w, h), rgb(shade) + (255,))
+        sh = Image.new("RGBA", (w, h), (*rgb(shade), 255))
         sh.putalpha(ImageChops.multiply(im.getchannel("A"), ramp))
         im.alpha_composite(sh)
         im = fade(im, alpha / 255).filter(ImageFilter.GaussianBlur(blur * S))
@@ -346,8 +346,8 @@ def rain(base, rnd, n=900, angle=0.25, color="#c9d3dc", alpha=70, lmin=20, lmax=
     p = Pen(lay)
     for _ in range(n):
         x, y = rnd.uniform(-100, W + 100), rnd.uniform(y0, y1)
-        l = rnd.uniform(lmin, lmax)
-        p.line([(x, y), (x - l * angle, y + l)], fill=with_alpha(color, alpha), width=1.2)
+        length = rnd.uniform(lmin, lmax)
+        p.line([(x, y), (x - length * angle, y + length)], fill=with_alpha(color, alpha), width=1.2)
     comp(base, lay, blur=0.6)
 
 
@@ -446,8 +446,8 @@ def shimmer(base, rnd, y0, y1, xc, spread, color, n=160, alpha=140, lmax=60, wid
         y = rnd.uniform(y0, y1)
         t = (y - y0) / max(1, (y1 - y0))
         x = rnd.gauss(xc, spread * (0.6 + t))
-        l = rnd.uniform(0.3, 1.0) * lmax * (0.5 + t)
-        p.line([(x - l / 2, y), (x + l / 2, y)], fill=with_alpha(color, int(alpha * rnd.uniform(0.4, 1))),
+        length = rnd.uniform(0.3, 1.0) * lmax * (0.5 + t)
+        p.line([(x - length / 2, y), (x + length / 2, y)], fill=with_alpha(color, int(alpha * rnd.uniform(0.4, 1))),
                width=width * (0.6 + t))
     comp(base, lay, blur=0.8)
 
@@ -459,8 +459,8 @@ def wave_lines(base, rnd, y0, y1, color, n=120, alpha=50, lmax=120):
         y = rnd.uniform(y0, y1)
         t = (y - y0) / max(1, (y1 - y0))
         x = rnd.uniform(-50, W + 50)
-        l = rnd.uniform(0.3, 1.0) * lmax * (0.4 + t)
-        p.line([(x, y), (x + l, y)], fill=with_alpha(color, int(alpha * rnd.uniform(0.3, 1))), width=1 + 2 * t)
+        length = rnd.uniform(0.3, 1.0) * lmax * (0.4 + t)
+        p.line([(x, y), (x + length, y)], fill=with_alpha(color, int(alpha * rnd.uniform(0.3, 1))), width=1 + 2 * t)
     comp(base, lay, blur=0.7)
 
 
@@ -553,9 +553,9 @@ def scene_harbor_dusk(rnd):
     for i, (bx, wl, s) in enumerate(boats):
         hull = C("#15122a")
         if i % 2:
-            reflected(base, lambda p, bx=bx, wl=wl, s=s: moored_sailboat(p, bx, wl, s, hull), wl, 0.45, rnd=rnd)
+            reflected(base, lambda p, bx=bx, wl=wl, s=s, hull=hull: moored_sailboat(p, bx, wl, s, hull), wl, 0.45, rnd=rnd)
         else:
-            reflected(base, lambda p, bx=bx, wl=wl, s=s: fishing_boat(p, bx, wl, s * 0.8, hull, hull), wl, 0.45, rnd=rnd)
+            reflected(base, lambda p, bx=bx, wl=wl, s=s, hull=hull: fishing_boat(p, bx, wl, s * 0.8, hull, hull), wl, 0.45, rnd=rnd)
     glows(base, [(760, 650 - 200 * 0.9 + 4, 4), (1300, 700 - 200 * 1.15, 4), (1000 - 24, 812 - 150 * 1.28, 5)],
           "#ff6a5a", 255, blur=2)
     gull(Pen(base), 1180, 200, 16, C("#2a2140"))
@@ -675,7 +675,7 @@ def scene_storm_clouds(rnd):
         p.rect([px_ - 6, py_ - ph, px_ + 6, py_], fill=C("#101412"))
         p.rect([px_ - 46, py_ - ph + 18, px_ + 46, py_ - ph + 26], fill=C("#101412"))
     for k in (-40, 0, 40):
-        for (ax, ay, ah), (bx2, by2, bh) in zip([(-100, 724, 240)] + poles, poles + [(1700, 690, 190)]):
+        for (ax, ay, ah), (bx2, by2, bh) in zip([(-100, 724, 240), *poles], [*poles, (1700, 690, 190)], strict=False):
             p.line(catenary(ax + k, ay - ah + 20, bx2 + k, by2 - bh + 20, 38), fill=C("#121614"), width=1.6)
     rain(base, rnd, n=1400, angle=0.32, alpha=60)
     vignette(base, 0.55)
@@ -700,9 +700,9 @@ def scene_storm_crew(rnd):
     p.line(catenary(1100, 205, 1380, 640, 60), fill=C("#0d0f12"), width=2)
     # fallen tree across the shoulder
     p.line([(180, 700), (640, 655)], fill=C("#231a14"), width=26, round_caps=True)
-    for bx, by, l in [(300, 690, 90), (420, 676, 70), (520, 666, 80)]:
-        p.line([(bx, by), (bx + l * 0.5, by - l)], fill=C("#231a14"), width=8)
-        p.circle(bx + l * 0.5, by - l, 26, fill=C("#0f1a12"))
+    for bx, by, length in [(300, 690, 90), (420, 676, 70), (520, 666, 80)]:
+        p.line([(bx, by), (bx + length * 0.5, by - length)], fill=C("#231a14"), width=8)
+        p.circle(bx + length * 0.5, by - length, 26, fill=C("#0f1a12"))
 
     # truck
     tx, ty = 620, 700
@@ -1126,7 +1126,7 @@ def scene_oyster_flats(rnd):
     p.poly([(0, 520), (400, 505), (900, 515), (1600, 500), (1600, 900), (0, 900)], fill=C("#8c7f61"))
     lay = layer()
     p2 = Pen(lay)
-    for k in range(18):
+    for _k in range(18):
         y = rnd.uniform(520, 880)
         x = rnd.uniform(-100, 1500)
         w = rnd.uniform(120, 420) * (0.5 + (y - 500) / 400)
@@ -1199,7 +1199,7 @@ def scene_market_stall(rnd):
     for y in range(580, 900, 30):
         p.line([(0, y), (W, y)], fill=C("#322830"), width=2)
     bulbs = []
-    for k, (y0, sag) in enumerate([(120, 90), (70, 110), (170, 70)]):
+    for _k, (y0, sag) in enumerate([(120, 90), (70, 110), (170, 70)]):
         pts = catenary(-40, y0, W + 40, y0 + 20, sag, n=36)
         Pen(base).line(pts, fill=C("#181220"), width=1.5)
         bulbs.extend(pts[1:-1])
@@ -1399,7 +1399,7 @@ def scene_playhouse_stage(rnd):
     for k in range(4):
         yy = 520 + k * 40
         pts = [(x, yy + 22 * math.sin(x / 70 + k)) for x in range(x0, x1 + 10, 10)]
-        p.poly(pts + [(x1, y1), (x0, y1)], fill=C(mix("#2d5c7a", "#14263b", k / 4)))
+        p.poly([*pts, (x1, y1), (x0, y1)], fill=C(mix("#2d5c7a", "#14263b", k / 4)))
         p.line(pts, fill=C("#9fc3d6"), width=3)
     p.poly([(440, 530), (580, 530), (550, 490), (470, 490)], fill=C("#1c1410"))
     p.line([(510, 490), (516, 370)], fill=C("#1c1410"), width=4)
@@ -1484,7 +1484,7 @@ def scene_mural(rnd):
     for k in range(6):
         yy = 420 + k * 58
         pts = [(x, yy + 18 * math.sin(x / 55 + k * 1.3)) for x in range(x0, x1 + 10, 10)]
-        p.poly(pts + [(x1, y1), (x0, y1)], fill=C(mix("#4fb0c0", "#123f5c", k / 6)))
+        p.poly([*pts, (x1, y1), (x0, y1)], fill=C(mix("#4fb0c0", "#123f5c", k / 6)))
         p.line(pts, fill=C("#e9f4f2"), width=5)
     # fishing boat
     p.poly([(980, 470), (1360, 450), (1320, 520), (1020, 528)], fill=C("#c8413b"))
@@ -1834,10 +1834,10 @@ def render_avatar(slug: str, size: int = 400) -> Image.Image:
     lay = Image.new("RGBA", (big, big), (0, 0, 0, 0))
     d = ImageDraw.Draw(lay)
     d.ellipse([-big * 0.3, -big * 0.4, big * 0.9, big * 0.7], fill=(255, 255, 255, 90))
-    d.ellipse([big * 0.4, big * 0.5, big * 1.4, big * 1.4], fill=rgb(ink) + (40,))
+    d.ellipse([big * 0.4, big * 0.5, big * 1.4, big * 1.4], fill=(*rgb(ink), 40))
     im.alpha_composite(lay.filter(ImageFilter.GaussianBlur(big * 0.12)))
     d = ImageDraw.Draw(im)
-    d.ellipse([big * 0.1, big * 0.1, big * 0.9, big * 0.9], outline=rgb(ink) + (70,), width=int(4 * S))
+    d.ellipse([big * 0.1, big * 0.1, big * 0.9, big * 0.9], outline=(*rgb(ink), 70), width=int(4 * S))
     f = font("serif-bold", big * 0.36)
     d.text((big / 2, big / 2 + big * 0.01), initials, font=f, fill=rgb(ink), anchor="mm")
     return im.resize((size, size), Image.LANCZOS)

@@ -610,6 +610,32 @@ def test_the_search_page_finds_a_story_by_a_phrase_of_its_body(make_site: MakeSi
 
 
 @pytest.mark.browser
+def test_words_typed_before_the_search_script_runs_are_searched_not_wiped(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(newsroom_files())
+    build(site, "--base-url", "https://gazette.example/ledger/")
+    held: list[Any] = []
+    with static_server(site / "output", prefix="ledger") as origin, launch_chromium() as browser:
+        page = browser.new_page()
+        page.route("**/theme/search.js", lambda route: held.append(route))
+        page.goto(f"{origin}/ledger/search/", wait_until="commit")
+        page.fill("#search_q", BODY_PHRASE)
+        for _ in range(500):  # until the page asks for the script (held, not answered)
+            if held:
+                break
+            page.evaluate("() => new Promise((done) => setTimeout(done, 20))")
+        assert len(held) == 1, "the page never asked for its search script"
+        held[0].continue_()
+        page.wait_for_selector(".search-result")
+        settle(page)
+        assert page.input_value("#search_q") == BODY_PHRASE
+        titles = [a.inner_text() for a in page.query_selector_all(".search-result__title a")]
+        assert titles == ["Lighthouse keepers retire"]
+        assert page.url.endswith(f"/ledger/search/?q={BODY_PHRASE.replace(' ', '+')}")
+
+
+@pytest.mark.browser
 def test_search_finds_stories_in_every_level_and_hides_old_versions(
     make_site: MakeSite,
 ) -> None:

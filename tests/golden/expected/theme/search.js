@@ -213,11 +213,12 @@ function start(form) {
   }
 
   const params = new URLSearchParams(window.location.search);
-  fill(params);
-  if (params.get("q")) {
-    search(wanted());
+  if (!params.get("q") && input.value.trim()) {
+    go(false); // typed while the page was still loading: search it, do not wipe it
   } else {
-    load(); // ready when the reader has typed
+    fill(params);
+    if (params.get("q")) search(wanted());
+    else load(); // ready when the reader has typed
   }
 }
 
