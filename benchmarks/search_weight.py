@@ -42,7 +42,7 @@ from typing import Any
 from common import REPO, copy_site, make_corpus
 
 sys.path.insert(0, str(REPO / "src"))
-from newssite.levels import budget
+from newssite.levels import archive_tier, budget
 from newssite.search import _read_bundle as read_bundle
 from newssite.search import find_pagefind
 
@@ -94,8 +94,8 @@ def grow_archive(site: Path, hold: Path) -> list[int]:
     """Build the archive as a newsroom publishes it: the oldest stories, then batches that
     nearly fill each smaller level (largest batch first). Returns the batch sizes."""
     stories = stories_by_date(site)
-    top = 0
-    while budget(top) < len(stories):
+    top = 0  # the smaller levels are those below the archive tiers (levels.py)
+    while budget(top) < len(stories) and top < archive_tier():
         top += 1
     batches = [int(budget(tier) * 0.9) for tier in reversed(range(top))]
     while sum(batches) > len(stories) // 2:

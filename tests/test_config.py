@@ -193,6 +193,15 @@ def test_per_page_out_of_range(site: Site, value: str) -> None:
     assert "between" in error(site.reject(config), "per_page", line_of(config, "per_page ="))
 
 
+@pytest.mark.parametrize("value", ["0", "99", '"20000"', "true"])
+def test_search_index_pages_out_of_range_or_not_a_number(site: Site, value: str) -> None:
+    config = set_top_level(f"search_index_pages = {value}")
+    message = error(
+        site.reject(config), "search_index_pages", line_of(config, "search_index_pages =")
+    )
+    assert "between 100 and" in message or "expected" in message
+
+
 @pytest.mark.parametrize(
     ("line", "key"),
     [

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import (
+    DEFAULT_CONFIG,
     FIXED_EPOCH,
     MakeSite,
     clean_build,
@@ -150,16 +151,26 @@ def check_withdrawn(output: Path, word: str, ids: set[str]) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("seed", [3, 4])
+@pytest.mark.parametrize(("seed", "cap"), [(3, None), (4, None), (5, 100)])
 def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index_finds(
-    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+    make_site: MakeSite,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+    cap: int | None,
 ) -> None:
+    """With a cap (search_index_pages), the archive outgrows it: no level holds more pages,
+    and search over the archive's several levels finds what a clean build's finds."""
     import random
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     rng = random.Random(seed)
+    config = DEFAULT_CONFIG
+    if cap is not None:
+        config = config.replace("per_page = 3\n", f"per_page = 3\nsearch_index_pages = {cap}\n")
     site = make_site(
-        {f"content/articles/s{n:04d}.md": history_story(n, day(n)) for n in range(130)}
+        {f"content/articles/s{n:04d}.md": history_story(n, day(n)) for n in range(130)},
+        config=config,
     )
     articles = site / "content/articles"
     output = site / "output"
@@ -220,8 +231,18 @@ def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index
     assert len(listing["levels"]) >= 2  # the history left more than one level
     clean = tmp_path / "clean"
     clean_build(site, clean)
-    [level] = json.loads((clean / "output/pagefind/levels.json").read_text())["levels"]
-    assert (level["folder"], level["hidden"]) == ("pagefind/", [])
+    levels = json.loads((clean / "output/pagefind/levels.json").read_text())["levels"]
+    assert levels[0]["folder"] == "pagefind/"
+    assert all(level["hidden"] == [] for level in levels)
+    if cap is None:
+        assert len(levels) == 1
+    else:
+        assert len(levels) == -(-len(searchable(clean / "output")) // cap) > 2
+        for output_dir in (output, clean / "output"):
+            listed = json.loads((output_dir / "pagefind/levels.json").read_text())["levels"]
+            for level in listed:
+                pages = list((output_dir / level["folder"] / "fragment").glob("*.pf_fragment"))
+                assert 0 < len(pages) <= cap, (output_dir, level["folder"])
     assert searchable(site / "output") == searchable(clean / "output")
     gone = [secret(n) for n in sorted(withdrawn)] + [secret(n) for n in sorted(taken_down)]
     queries = [*QUERIES, secret(3), secret(9001), secret(9002), *gone]
@@ -355,8 +376,6 @@ def test_editing_an_authors_bio_indexes_no_story_again(
 ) -> None:
     """A bio is on each of the author's story pages, in a box Pagefind ignores, and the
     footer has a support box it ignores too: the pages are made again, the index is not."""
-
-    from conftest import DEFAULT_CONFIG
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     config = DEFAULT_CONFIG + '\n[support]\nurl = "/support/"\ntext = "Support us."\n'

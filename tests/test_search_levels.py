@@ -7,8 +7,10 @@ from collections.abc import Collection
 
 from newssite.levels import (
     NEWEST_BUDGET,
+    PAGES_PER_INDEX,
     Entry,
     Layout,
+    archive_tier,
     budget,
     canonical_layout,
     next_layout,
@@ -27,7 +29,12 @@ def changed_levels(before: Layout, after: Layout) -> set[int]:
     return {level.tier for level in after.levels if old.get(level.tier) != level.entries}
 
 
-def check(layout: Layout, current: dict[str, str], purged: Collection[str] = ()) -> None:
+def check(
+    layout: Layout,
+    current: dict[str, str],
+    purged: Collection[str] = (),
+    cap: int = PAGES_PER_INDEX,
+) -> None:
     """Search shows exactly the current version of every searchable story; every entry of a
     story that is not searchable is withdrawn (its fragment goes); a story purged (taken
     down) is in no level."""
@@ -37,7 +44,7 @@ def check(layout: Layout, current: dict[str, str], purged: Collection[str] = ())
     withdrawn = set(layout.withdrawn)
     for level in layout.levels:
         assert level.entries, level.tier
-        assert len(level.entries) <= budget(level.tier)
+        assert len(level.entries) <= budget(level.tier, cap) <= cap
         assert all(entry.url not in purged for entry in level.entries)
         for entry in level.entries:
             assert entry.url in current or (level.tier, entry) in withdrawn
@@ -210,7 +217,68 @@ def test_a_random_history_keeps_search_exact_and_the_levels_few() -> None:
     assert worst <= 3
 
 
-def test_a_hundred_thousand_stories_take_at_most_four_levels() -> None:
-    # Tiers 0 to 3: publishing fills 0, 1 and 2 before they are merged into 3.
-    assert next_layout(None, stories(100_000)).levels[0].tier == 3
-    assert budget(2) < 100_000 <= budget(3)
+def test_past_the_cap_a_clean_build_keeps_the_archive_in_levels_of_the_cap() -> None:
+    # One Pagefind run holds every page of its level in memory: 100,000 stories would
+    # need about 24 GB in one run, so they are indexed in levels of at most the cap.
+    layout = canonical_layout(stories(100_000))
+    first = archive_tier()
+    assert budget(first - 1) < PAGES_PER_INDEX == budget(first)
+    assert [level.tier for level in layout.levels] == list(range(first, first + 5))
+    assert [len(level.entries) for level in layout.levels] == [PAGES_PER_INDEX] * 5
+    check(layout, stories(100_000))
+    assert next_layout(None, stories(100_000)) == layout
+    assert canonical_layout(stories(PAGES_PER_INDEX)).levels[0].tier == first
+
+
+def test_the_archive_tier_still_filling_takes_the_merges_and_then_starts_the_next() -> None:
+    cap = 100
+    current = stories(250)
+    layout = next_layout(None, current, cap=cap)
+    first = archive_tier(cap)
+    assert [(level.tier, len(level.entries)) for level in layout.levels] == [
+        (first, 100),
+        (first + 1, 100),
+        (first + 2, 50),
+    ]
+    full = {level.tier: level.entries for level in layout.levels[:2]}
+    for number in range(120):  # one story at a time
+        current[f"/news/p{number:06d}/"] = "p"
+        after = next_layout(layout, current, cap=cap)
+        check(after, current, cap=cap)
+        assert changed_levels(layout, after) <= {0, first + 2, first + 3}
+        layout = after
+        assert {level.tier: level.entries for level in layout.levels if level.tier in full} == full
+    sizes = {level.tier: len(level.entries) for level in layout.levels}
+    assert sizes[first + 2] == cap and first + 3 in sizes  # it filled, and the next began
+    assert sizes[first + 3] + sizes.get(0, 0) == 250 + 120 - 3 * cap
+
+
+def test_a_random_history_past_the_cap_keeps_search_exact_and_levels_under_it() -> None:
+    rng = random.Random(15)
+    cap = 150
+    current = stories(400)
+    layout = next_layout(None, current, cap=cap)
+    counter, worst = 0, 0
+    down: set[str] = set()
+    for _ in range(900):
+        roll = rng.random()
+        urls = list(current)
+        if roll < 0.65:
+            counter += 1
+            current[f"/news/p{counter:06d}/"] = "p"
+        elif roll < 0.85:
+            current[rng.choice(urls)] = f"e{rng.random()}"
+        elif roll < 0.95:
+            del current[rng.choice(urls)]
+        else:
+            url = rng.choice(urls)
+            del current[url]
+            down.add(url)
+        after = next_layout(layout, current, down, cap)
+        check(after, current, down, cap)
+        worst = max(worst, len(changed_levels(layout, after)))
+        layout = after
+    archive = [level for level in layout.levels if level.tier >= archive_tier(cap)]
+    assert len(archive) >= 4  # the history filled several archive levels
+    assert len(archive) <= len(current) // cap + 3
+    assert worst <= 3

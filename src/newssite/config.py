@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 from newssite.errors import NewssiteError, UsageError, raise_all
+from newssite.levels import PAGES_PER_INDEX
 from newssite.model import STORY_TYPES
 
 CONFIG_NAME = "newssite.toml"
@@ -114,6 +115,7 @@ class SiteConfig:
     trusted_html: bool = False
     stale_after_days: int | None = None  # label stories older than this; None: no label
     search: bool = True  # index published stories with Pagefind and add a /search/ page
+    search_index_pages: int = PAGES_PER_INDEX  # the most pages one Pagefind run indexes
     opinion_disclaimer: str = ""  # shown on opinion pieces
     languages: tuple[Edition, ...] = ()  # the editions besides the default one ([[languages]])
 
@@ -170,6 +172,7 @@ _TOP_LEVEL_TYPES: dict[str, type | tuple[type, ...]] = {
     "trusted_html": bool,
     "stale_after_days": int,
     "search": bool,
+    "search_index_pages": int,
     "opinion_disclaimer": str,
     "languages": list,
     "organization": dict,
@@ -315,6 +318,12 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> SiteConfig:
             "must be a number of days between 1 and 36500 (e.g. 730 for two years)",
             "stale_after_days",
         )
+    if "search_index_pages" in raw and not 100 <= raw["search_index_pages"] <= 10_000_000:
+        problem(
+            "must be a number of pages between 100 and 10000000 (Pagefind holds about"
+            " 0.25 MB per page of one run in memory)",
+            "search_index_pages",
+        )
     languages = _check_languages(raw.get("languages", []), language, text, shown, problems)
     codes = {edition.code for edition in languages}
     sections = _check_sections(raw["sections"], text, shown, problems, codes)
@@ -349,6 +358,7 @@ def load_config(site_dir: Path, *, base_url: str | None = None) -> SiteConfig:
         trusted_html=raw.get("trusted_html", False),
         stale_after_days=raw.get("stale_after_days"),
         search=raw.get("search", True),
+        search_index_pages=raw.get("search_index_pages", PAGES_PER_INDEX),
         opinion_disclaimer=raw.get("opinion_disclaimer", "").strip(),
         languages=languages,
         organization=organization,

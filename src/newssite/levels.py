@@ -4,7 +4,10 @@ A reader's search loads one index chunk per word from every bundle, and a build 
 every bundle whose stories changed. So the index comes in a few levels of geometric size,
 log-structured: a new or edited story goes into the small newest level (tier 0); a level
 that outgrows its budget is merged into the next one, so a tier holds at most
-NEWEST_BUDGET * GROWTH**tier stories and 100,000 stories take at most four levels.
+NEWEST_BUDGET * GROWTH**tier stories. One Pagefind run holds every page of its level in
+memory, so no level holds more than PAGES_PER_INDEX stories: past that size the archive is
+kept in archive tiers of that many stories each, the highest still filling (100,000
+stories take seven levels, the two small ones included).
 
 An edited story's old entry stays in its older level until that level is merged, hidden by
 a short list the search script reads. A story that leaves search because its file was
@@ -27,9 +30,13 @@ from dataclasses import dataclass
 
 # A search loads one index chunk per word from each level, and Pagefind cuts chunks of
 # ~20 KB whatever a level's size: tier 0 is kept to one chunk (10 stories), and each tier
-# holds 80 times the one before, so 10,000 stories take three levels, 100,000 four.
+# holds 80 times the one before, so 10,000 stories take three levels.
 NEWEST_BUDGET = 10  # stories in tier 0: publishing re-indexes this many at most
 GROWTH = 80  # each tier holds this many times the one before
+# Pagefind holds about a quarter of a megabyte per page while it indexes, all at once: no
+# level holds more pages than this (config search_index_pages; ~5 GB for one run). Past it
+# the archive is kept in several *archive tiers* of at most this many stories each.
+PAGES_PER_INDEX = 20_000
 STALE_SHARE = 20  # a level with more hidden entries than 1/20 of it (and STALE_MIN) is redone
 STALE_MIN = 32
 
@@ -63,29 +70,53 @@ class Layout:
         return tuple(entry for at, entry in self.withdrawn if at == tier)
 
 
-def budget(tier: int) -> int:
-    return NEWEST_BUDGET * GROWTH**tier
+def budget(tier: int, cap: int = PAGES_PER_INDEX) -> int:
+    return min(NEWEST_BUDGET * GROWTH**tier, cap)
 
 
-def canonical_layout(current: Mapping[str, str]) -> Layout:
-    """Every searchable story (URL -> content key) in the smallest tier that holds them all."""
+def archive_tier(cap: int = PAGES_PER_INDEX) -> int:
+    """The first tier whose budget is the cap: it and every tier above it hold at most `cap`
+    stories, filled one after another (the highest is the one still filling)."""
+    tier = 0
+    while NEWEST_BUDGET * GROWTH**tier < cap:
+        tier += 1
+    return max(tier, 1)  # tier 0 stays the newest level, whatever the cap
+
+
+def canonical_layout(current: Mapping[str, str], cap: int = PAGES_PER_INDEX) -> Layout:
+    """Every searchable story (URL -> content key) in the smallest tier that holds them all,
+    or, past `cap` stories, in archive tiers of `cap` stories each, by URL."""
     if not current:
         return Layout(())
+    entries = _entries(current)
+    if len(entries) > cap:
+        first = archive_tier(cap)
+        return Layout(
+            tuple(
+                Level(first + number, entries[start : start + cap])
+                for number, start in enumerate(range(0, len(entries), cap))
+            )
+        )
     tier = 0
-    while budget(tier) < len(current):
+    while budget(tier, cap) < len(entries):
         tier += 1
-    return Layout((Level(tier, _entries(current)),))
+    return Layout((Level(tier, entries),))
 
 
 def next_layout(
-    previous: Layout | None, current: Mapping[str, str], purge: Collection[str] = ()
+    previous: Layout | None,
+    current: Mapping[str, str],
+    purge: Collection[str] = (),
+    cap: int = PAGES_PER_INDEX,
 ) -> Layout:
     """The layout for the searchable stories now (URL -> content key of its page), from the
     last build's: new and edited stories go to tier 0, a tier over budget is merged into
-    the next, a story no longer searchable is withdrawn (hidden where it is), and a story
-    in `purge` (URLs taken down) leaves every level that holds it (they are indexed again)."""
+    the next (below the archive tiers) or into the archive tier still filling, which passes
+    what it cannot hold to a new one; a story no longer searchable is withdrawn (hidden
+    where it is), and a story in `purge` (URLs taken down) leaves every level that holds it
+    (they are indexed again)."""
     if previous is None or not previous.levels or not current:
-        return canonical_layout(current)
+        return canonical_layout(current, cap)
     tiers = {level.tier: list(level.entries) for level in previous.levels}
     gone = set(previous.withdrawn)  # never shown again from where they are
     live: dict[str, int] = {}  # URL -> the tier holding its current version
@@ -109,6 +140,15 @@ def next_layout(
     def is_live(tier: int, entry: Entry) -> bool:
         return live.get(entry.url) == tier and current[entry.url] == entry.key
 
+    def move(entries: list[Entry], into: int) -> None:
+        """Entries (live ones) joined to the tier `into`, which is indexed again."""
+        kept = [e for e in tiers.get(into, []) if is_live(into, e)]
+        for entry in entries:
+            live[entry.url] = into
+        tiers[into] = kept + entries
+        touched.add(into)
+
+    archive = archive_tier(cap)
     top = max(tiers)
     tier = 0
     while tier <= top:
@@ -118,13 +158,19 @@ def next_layout(
         if tier in touched or stale > max(STALE_MIN, len(entries) // STALE_SHARE):
             tiers[tier], entries = fresh, fresh  # indexed again: old versions go
             touched.add(tier)
-        if len(entries) > budget(tier):
-            merged = [e for e in tiers.get(tier + 1, []) if is_live(tier + 1, e)]
-            for entry in fresh:
-                live[entry.url] = tier + 1
-            tiers[tier + 1] = merged + fresh
+        if tier < archive and len(entries) > budget(tier, cap):
+            into = tier + 1
+            if into == archive:  # the archive tier still filling, or a new one
+                filling = max((t for t, held in tiers.items() if t >= archive and held), default=0)
+                into = (
+                    filling if filling and len(tiers[filling]) < cap else max(filling + 1, archive)
+                )
             tiers[tier] = []
-            touched.add(tier + 1)
+            move(fresh, into)
+            top = max(top, into)
+        elif tier >= archive and len(entries) > cap:  # full: the rest starts the next
+            tiers[tier] = entries[:cap]
+            move(entries[cap:], tier + 1)
             top = max(top, tier + 1)
         tier += 1
     levels = tuple(

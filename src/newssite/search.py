@@ -165,7 +165,12 @@ def index_levels(
     current = {
         url: _page_key(url, rendered, shown, config, searched, remade) for url in search[0].pages
     }
-    layout = next_layout(previous if previous.levels else None, current, search[0].takedowns)
+    layout = next_layout(
+        previous if previous.levels else None,
+        current,
+        search[0].takedowns,
+        config.search_index_pages,
+    )
     while True:  # a level indexed again keeps only what search shows: it may go, and so on
         top = max(level.tier for level in layout.levels)
         folders = {level.tier: _level_url(level.tier, top, root) for level in layout.levels}
