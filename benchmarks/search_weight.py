@@ -250,6 +250,8 @@ def measure_grown(site: Path, work: Path, publishes: int, queries: list[str]) ->
         measure(site / "output", queries),
         measure(one_index(site / "output", work / "one-index"), queries),
     )
+    if not publishes:
+        return
     runs = publish_runs(site, publishes)
     files = [count for count, _ in runs]
     seconds = [s for _, s in runs]
