@@ -13,6 +13,7 @@ Story photos are 1600x900 JPEGs (quality 82, progressive, kept under ~180 KB);
 author avatars are 400x400 JPEGs with the author's initials.  Pillow does not
 write EXIF data unless asked to, and we never ask.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,9 +27,9 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 SEED = 20261126
-W, H = 1600, 900          # output size of story photos
-S = 2                     # supersampling factor (drawn at 2x, downsampled)
-CW, CH = W * S, H * S     # canvas size
+W, H = 1600, 900  # output size of story photos
+S = 2  # supersampling factor (drawn at 2x, downsampled)
+CW, CH = W * S, H * S  # canvas size
 MAX_BYTES = 180 * 1024
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,9 +39,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # Colour helpers
 # --------------------------------------------------------------------------
 
+
 def rgb(h: str) -> tuple[int, int, int]:
     h = h.lstrip("#")
-    return tuple(int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return tuple(int(h[i : i + 2], 16) for i in (0, 2, 4))
 
 
 def C(h, a: int = 255) -> tuple[int, int, int, int]:
@@ -65,13 +67,24 @@ def with_alpha(c, a: int):
 # --------------------------------------------------------------------------
 
 FONT_FILES = {
-    "sans-bold": ["DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf", "Arial Bold.ttf", "Arial_Bold.ttf"],
+    "sans-bold": [
+        "DejaVuSans-Bold.ttf",
+        "LiberationSans-Bold.ttf",
+        "Arial Bold.ttf",
+        "Arial_Bold.ttf",
+    ],
     "sans": ["DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf"],
     "serif-bold": ["DejaVuSerif-Bold.ttf", "LiberationSerif-Bold.ttf", "Georgia Bold.ttf"],
     "serif": ["DejaVuSerif.ttf", "LiberationSerif-Regular.ttf", "Georgia.ttf"],
 }
-FONT_DIRS = ["/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts",
-             "/System/Library/Fonts", "C:/Windows/Fonts", str(Path.home() / ".fonts")]
+FONT_DIRS = [
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "/Library/Fonts",
+    "/System/Library/Fonts",
+    "C:/Windows/Fonts",
+    str(Path.home() / ".fonts"),
+]
 _font_path_cache: dict[str, str | None] = {}
 
 
@@ -104,6 +117,7 @@ def font(kind: str, size: float):
 # Drawing primitives (all coordinates are in 1600x900 "logical" space)
 # --------------------------------------------------------------------------
 
+
 def _sc(xy):
     if not xy:
         return xy
@@ -129,8 +143,9 @@ class Pen:
         self.d.rectangle(_sc(xy), fill=fill, outline=outline, width=max(1, int(width * S)))
 
     def rrect(self, xy, r, fill=None, outline=None, width=1):
-        self.d.rounded_rectangle(_sc(xy), radius=r * S, fill=fill, outline=outline,
-                                 width=max(1, int(width * S)))
+        self.d.rounded_rectangle(
+            _sc(xy), radius=r * S, fill=fill, outline=outline, width=max(1, int(width * S))
+        )
 
     def poly(self, pts, fill=None, outline=None):
         self.d.polygon(_sc(pts), fill=fill, outline=outline)
@@ -139,7 +154,7 @@ class Pen:
         w = max(1, round(width * S))
         self.d.line(_sc(pts), fill=fill, width=w, joint="curve")
         if round_caps and width > 2:
-            for (x, y) in (pts[0], pts[-1]):
+            for x, y in (pts[0], pts[-1]):
                 self.circle(x, y, width / 2, fill=fill)
 
     def pie(self, xy, start, end, fill):
@@ -256,9 +271,11 @@ def hills(p: Pen, base_y, amp, color, rnd, bottom=None, freq=1.0, step=8):
     pts = [(0, bottom)]
     for x in range(0, W + step, step):
         t = x / W
-        v = (0.55 * math.sin(t * 3.1 * freq + phases[0])
-             + 0.3 * math.sin(t * 7.3 * freq + phases[1])
-             + 0.15 * math.sin(t * 17.0 * freq + phases[2]))
+        v = (
+            0.55 * math.sin(t * 3.1 * freq + phases[0])
+            + 0.3 * math.sin(t * 7.3 * freq + phases[1])
+            + 0.15 * math.sin(t * 17.0 * freq + phases[2])
+        )
         pts.append((x, base_y - amp * (0.5 + 0.5 * v)))
     pts.append((W, bottom))
     p.poly(pts, fill=color)
@@ -276,8 +293,14 @@ def treeline(p: Pen, y, x0, x1, hmin, hmax, color, rnd, gap=(7, 16), ybot=None):
         for k in range(tiers):
             top = y - h + k * h * 0.22
             bw = w * (0.55 + 0.45 * (k + 1) / tiers)
-            p.poly([(x - bw, y - h * (0.55 - 0.18 * k) + h * 0.25), (x, top),
-                    (x + bw, y - h * (0.55 - 0.18 * k) + h * 0.25)], fill=color)
+            p.poly(
+                [
+                    (x - bw, y - h * (0.55 - 0.18 * k) + h * 0.25),
+                    (x, top),
+                    (x + bw, y - h * (0.55 - 0.18 * k) + h * 0.25),
+                ],
+                fill=color,
+            )
         p.rect([x - w * 0.9, y - h * 0.32, x + w * 0.9, y], fill=color)
         x += rnd.uniform(*gap)
     if ybot is not None:
@@ -307,13 +330,27 @@ def clouds(base, rnd, n, y0, y1, color, alpha=150, blur=18, smin=60, smax=200, f
             dx = rnd.uniform(-1.2, 1.2) * s
             dy = rnd.uniform(-0.3, 0.2) * s
             rr = s * rnd.uniform(0.35, 0.7)
-            p.ellipse([cx + dx - rr, cy + dy - rr * flat * 1.4, cx + dx + rr, cy + dy + rr * flat],
-                      fill=with_alpha(color, alpha))
+            p.ellipse(
+                [cx + dx - rr, cy + dy - rr * flat * 1.4, cx + dx + rr, cy + dy + rr * flat],
+                fill=with_alpha(color, alpha),
+            )
     comp(base, lay, blur=blur)
 
 
-def puffy_clouds(base, rnd, n, y0, y1, color="#ffffff", shade="#b9c8d6", alpha=235, smin=50, smax=140,
-                 blur=2.0, xs=None):
+def puffy_clouds(
+    base,
+    rnd,
+    n,
+    y0,
+    y1,
+    color="#ffffff",
+    shade="#b9c8d6",
+    alpha=235,
+    smin=50,
+    smax=140,
+    blur=2.0,
+    xs=None,
+):
     """Fair-weather cumulus: bumpy tops, flat shaded bottoms, lightly softened."""
     for i in range(n):
         s = rnd.uniform(smin, smax)
@@ -334,6 +371,7 @@ def puffy_clouds(base, rnd, n, y0, y1, color="#ffffff", shade="#b9c8d6", alpha=2
         ramp = Image.linear_gradient("L").resize((w, h))
         ramp = ramp.point(lambda v: max(0, int((v - 110) * 1.3)))
         from PIL import ImageChops
+
         sh = Image.new("RGBA", (w, h), (*rgb(shade), 255))
         sh.putalpha(ImageChops.multiply(im.getchannel("A"), ramp))
         im.alpha_composite(sh)
@@ -369,7 +407,9 @@ def person(p: Pen, x, feet, h, color, rnd=None, coat=None, hat=None, lean=0.0):
     p.rect([x - sw * 0.78, hip, x - sw * 0.78 + lw * 2, feet], fill=color)
     p.rect([x + sw * 0.78 - lw * 2, hip, x + sw * 0.78, feet], fill=color)
     if hat:
-        p.ellipse([hx - hr * 1.15, feet - h - hr * 0.2, hx + hr * 1.15, feet - h + hr * 0.9], fill=hat)
+        p.ellipse(
+            [hx - hr * 1.15, feet - h - hr * 0.2, hx + hr * 1.15, feet - h + hr * 0.9], fill=hat
+        )
 
 
 def figure(p: Pen, x, feet, h, color, pose="run", flip=False, jersey=None):
@@ -383,15 +423,24 @@ def figure(p: Pen, x, feet, h, color, pose="run", flip=False, jersey=None):
     if pose == "run":
         hip, sh, head = P(0, 0.50), P(0.06, 0.80), P(0.09, 0.92)
         legs = [[hip, P(0.17, 0.30), P(0.13, 0.02)], [hip, P(-0.07, 0.26), P(-0.25, 0.17)]]
-        arms = [[P(0.05, 0.77), P(0.14, 0.66), P(0.22, 0.75)], [P(0.05, 0.77), P(-0.06, 0.63), P(-0.12, 0.54)]]
+        arms = [
+            [P(0.05, 0.77), P(0.14, 0.66), P(0.22, 0.75)],
+            [P(0.05, 0.77), P(-0.06, 0.63), P(-0.12, 0.54)],
+        ]
     elif pose == "kick":
         hip, sh, head = P(0, 0.50), P(-0.04, 0.80), P(-0.05, 0.92)
         legs = [[hip, P(-0.03, 0.27), P(-0.02, 0.0)], [hip, P(0.17, 0.38), P(0.33, 0.28)]]
-        arms = [[P(-0.04, 0.77), P(-0.18, 0.72), P(-0.28, 0.78)], [P(-0.04, 0.77), P(0.1, 0.70), P(0.18, 0.78)]]
+        arms = [
+            [P(-0.04, 0.77), P(-0.18, 0.72), P(-0.28, 0.78)],
+            [P(-0.04, 0.77), P(0.1, 0.70), P(0.18, 0.78)],
+        ]
     else:
         hip, sh, head = P(0, 0.50), P(0, 0.80), P(0, 0.92)
         legs = [[hip, P(-0.05, 0.25), P(-0.06, 0.0)], [hip, P(0.05, 0.25), P(0.06, 0.0)]]
-        arms = [[P(0, 0.77), P(-0.09, 0.6), P(-0.1, 0.46)], [P(0, 0.77), P(0.09, 0.6), P(0.1, 0.46)]]
+        arms = [
+            [P(0, 0.77), P(-0.09, 0.6), P(-0.1, 0.46)],
+            [P(0, 0.77), P(0.09, 0.6), P(0.1, 0.46)],
+        ]
     for leg in legs:
         p.line(leg, fill=color, width=lw * 1.15, round_caps=True)
     p.line([hip, sh], fill=jersey or color, width=lw * 2.1, round_caps=True)
@@ -447,8 +496,11 @@ def shimmer(base, rnd, y0, y1, xc, spread, color, n=160, alpha=140, lmax=60, wid
         t = (y - y0) / max(1, (y1 - y0))
         x = rnd.gauss(xc, spread * (0.6 + t))
         length = rnd.uniform(0.3, 1.0) * lmax * (0.5 + t)
-        p.line([(x - length / 2, y), (x + length / 2, y)], fill=with_alpha(color, int(alpha * rnd.uniform(0.4, 1))),
-               width=width * (0.6 + t))
+        p.line(
+            [(x - length / 2, y), (x + length / 2, y)],
+            fill=with_alpha(color, int(alpha * rnd.uniform(0.4, 1))),
+            width=width * (0.6 + t),
+        )
     comp(base, lay, blur=0.8)
 
 
@@ -460,11 +512,17 @@ def wave_lines(base, rnd, y0, y1, color, n=120, alpha=50, lmax=120):
         t = (y - y0) / max(1, (y1 - y0))
         x = rnd.uniform(-50, W + 50)
         length = rnd.uniform(0.3, 1.0) * lmax * (0.4 + t)
-        p.line([(x, y), (x + length, y)], fill=with_alpha(color, int(alpha * rnd.uniform(0.3, 1))), width=1 + 2 * t)
+        p.line(
+            [(x, y), (x + length, y)],
+            fill=with_alpha(color, int(alpha * rnd.uniform(0.3, 1))),
+            width=1 + 2 * t,
+        )
     comp(base, lay, blur=0.7)
 
 
-def windows_grid(p: Pen, x0, y0, x1, y1, cols, rows, fill, frame=None, gap=0.35, lit=None, rnd=None):
+def windows_grid(
+    p: Pen, x0, y0, x1, y1, cols, rows, fill, frame=None, gap=0.35, lit=None, rnd=None
+):
     cw = (x1 - x0) / cols
     rh = (y1 - y0) / rows
     for i in range(cols):
@@ -483,16 +541,26 @@ def windows_grid(p: Pen, x0, y0, x1, y1, cols, rows, fill, frame=None, gap=0.35,
 
 def sailboat(p: Pen, x, wl, s, hull, sail=None, light=None):
     sail = sail or hull
-    p.poly([(x - 62 * s, wl - 16 * s), (x + 70 * s, wl - 16 * s), (x + 52 * s, wl), (x - 50 * s, wl)], fill=hull)
+    p.poly(
+        [(x - 62 * s, wl - 16 * s), (x + 70 * s, wl - 16 * s), (x + 52 * s, wl), (x - 50 * s, wl)],
+        fill=hull,
+    )
     p.rect([x - 22 * s, wl - 26 * s, x + 18 * s, wl - 15 * s], fill=hull)
     p.line([(x, wl - 16 * s), (x, wl - 190 * s)], fill=hull, width=max(1.5, 3 * s))
-    p.poly([(x + 4 * s, wl - 182 * s), (x + 4 * s, wl - 30 * s), (x + 62 * s, wl - 30 * s)], fill=sail)
-    p.poly([(x - 4 * s, wl - 172 * s), (x - 4 * s, wl - 30 * s), (x - 50 * s, wl - 30 * s)], fill=sail)
+    p.poly(
+        [(x + 4 * s, wl - 182 * s), (x + 4 * s, wl - 30 * s), (x + 62 * s, wl - 30 * s)], fill=sail
+    )
+    p.poly(
+        [(x - 4 * s, wl - 172 * s), (x - 4 * s, wl - 30 * s), (x - 50 * s, wl - 30 * s)], fill=sail
+    )
 
 
 def moored_sailboat(p: Pen, x, wl, s, hull):
     """Sails furled: hull, cabin, mast and rigging lines."""
-    p.poly([(x - 62 * s, wl - 16 * s), (x + 70 * s, wl - 16 * s), (x + 52 * s, wl), (x - 50 * s, wl)], fill=hull)
+    p.poly(
+        [(x - 62 * s, wl - 16 * s), (x + 70 * s, wl - 16 * s), (x + 52 * s, wl), (x - 50 * s, wl)],
+        fill=hull,
+    )
     p.rect([x - 24 * s, wl - 28 * s, x + 16 * s, wl - 15 * s], fill=hull)
     p.line([(x, wl - 16 * s), (x, wl - 200 * s)], fill=hull, width=max(1.5, 3 * s))
     p.line([(x, wl - 200 * s), (x + 66 * s, wl - 17 * s)], fill=hull, width=1)
@@ -501,14 +569,32 @@ def moored_sailboat(p: Pen, x, wl, s, hull):
 
 
 def fishing_boat(p: Pen, x, wl, s, hull, cabin, trim=None, dark=None):
-    p.poly([(x - 90 * s, wl - 30 * s), (x + 100 * s, wl - 38 * s), (x + 78 * s, wl), (x - 80 * s, wl)], fill=hull)
+    p.poly(
+        [(x - 90 * s, wl - 30 * s), (x + 100 * s, wl - 38 * s), (x + 78 * s, wl), (x - 80 * s, wl)],
+        fill=hull,
+    )
     if trim:
-        p.poly([(x - 90 * s, wl - 30 * s), (x + 100 * s, wl - 38 * s), (x + 98 * s, wl - 31 * s),
-                (x - 89 * s, wl - 24 * s)], fill=trim)
+        p.poly(
+            [
+                (x - 90 * s, wl - 30 * s),
+                (x + 100 * s, wl - 38 * s),
+                (x + 98 * s, wl - 31 * s),
+                (x - 89 * s, wl - 24 * s),
+            ],
+            fill=trim,
+        )
     p.rect([x + 5 * s, wl - 80 * s, x + 60 * s, wl - 32 * s], fill=cabin)
     p.rect([x + 12 * s, wl - 72 * s, x + 52 * s, wl - 58 * s], fill=dark or hull)
-    p.line([(x - 30 * s, wl - 30 * s), (x - 30 * s, wl - 150 * s)], fill=dark or hull, width=max(1.5, 4 * s))
-    p.line([(x - 30 * s, wl - 140 * s), (x - 85 * s, wl - 60 * s)], fill=dark or hull, width=max(1.5, 3 * s))
+    p.line(
+        [(x - 30 * s, wl - 30 * s), (x - 30 * s, wl - 150 * s)],
+        fill=dark or hull,
+        width=max(1.5, 4 * s),
+    )
+    p.line(
+        [(x - 30 * s, wl - 140 * s), (x - 85 * s, wl - 60 * s)],
+        fill=dark or hull,
+        width=max(1.5, 3 * s),
+    )
     p.line([(x - 30 * s, wl - 150 * s), (x + 30 * s, wl - 80 * s)], fill=dark or hull, width=1)
 
 
@@ -516,9 +602,19 @@ def fishing_boat(p: Pen, x, wl, s, hull, cabin, trim=None, dark=None):
 # Scenes
 # --------------------------------------------------------------------------
 
+
 def scene_harbor_dusk(rnd):
     hz = 560
-    base = sky([(0, "#1c2346"), (0.32, "#473a6c"), (0.52, "#b45f7d"), (0.62, "#f0a35e"), (0.7, "#f7c77e"), (1, "#f7c77e")])
+    base = sky(
+        [
+            (0, "#1c2346"),
+            (0.32, "#473a6c"),
+            (0.52, "#b45f7d"),
+            (0.62, "#f0a35e"),
+            (0.7, "#f7c77e"),
+            (1, "#f7c77e"),
+        ]
+    )
     clouds(base, rnd, 7, 120, 330, "#f3a3a0", alpha=90, blur=22, smin=80, smax=220, flat=0.25)
     radial_light(base, 1060, hz - 10, 420, "#ffd28a", alpha=150)
     glow(base, 1060, hz - 6, 48, "#fff1c9", alpha=255, blur=6)
@@ -532,8 +628,16 @@ def scene_harbor_dusk(rnd):
     treeline(p, hz - 4, 0, 520, 18, 46, C("#2c2246"), rnd)
     treeline(p, hz - 2, 1280, W, 16, 40, C("#2c2246"), rnd)
     comp(base, lay, blur=0.6)
-    glows(base, [(rnd.uniform(200, 1500), hz - rnd.uniform(4, 26), 3) for _ in range(40)], "#ffd98f", 230, blur=1.5)
-    water(base, hz, [(0, "#e29a6a"), (0.3, "#7b4e74"), (1, "#1d1a3a")], refl=0.55, wobble=6, rnd=rnd)
+    glows(
+        base,
+        [(rnd.uniform(200, 1500), hz - rnd.uniform(4, 26), 3) for _ in range(40)],
+        "#ffd98f",
+        230,
+        blur=1.5,
+    )
+    water(
+        base, hz, [(0, "#e29a6a"), (0.3, "#7b4e74"), (1, "#1d1a3a")], refl=0.55, wobble=6, rnd=rnd
+    )
     shimmer(base, rnd, hz + 4, H, 1060, 70, "#ffe1a6", n=260, alpha=170, lmax=90)
     wave_lines(base, rnd, hz + 10, H, "#0e0c24", n=180, alpha=70, lmax=140)
 
@@ -545,6 +649,7 @@ def scene_harbor_dusk(rnd):
         for lx in (90, 260, 430):
             p.rect([lx - 2, hz - 40, lx + 2, hz + 22], fill=C("#1b1630"))
             p.rect([lx - 7, hz - 48, lx + 7, hz - 38], fill=C("#1b1630"))
+
     reflected(base, pier, hz + 70, opacity=0.35, rnd=rnd)
     glows(base, [(90, hz - 43, 7), (260, hz - 43, 7), (430, hz - 43, 7)], "#ffe4a8", 255, blur=3)
     glows(base, [(90, hz - 43, 40), (260, hz - 43, 40), (430, hz - 43, 40)], "#ffc978", 90)
@@ -553,11 +658,34 @@ def scene_harbor_dusk(rnd):
     for i, (bx, wl, s) in enumerate(boats):
         hull = C("#15122a")
         if i % 2:
-            reflected(base, lambda p, bx=bx, wl=wl, s=s, hull=hull: moored_sailboat(p, bx, wl, s, hull), wl, 0.45, rnd=rnd)
+            reflected(
+                base,
+                lambda p, bx=bx, wl=wl, s=s, hull=hull: moored_sailboat(p, bx, wl, s, hull),
+                wl,
+                0.45,
+                rnd=rnd,
+            )
         else:
-            reflected(base, lambda p, bx=bx, wl=wl, s=s, hull=hull: fishing_boat(p, bx, wl, s * 0.8, hull, hull), wl, 0.45, rnd=rnd)
-    glows(base, [(760, 650 - 200 * 0.9 + 4, 4), (1300, 700 - 200 * 1.15, 4), (1000 - 24, 812 - 150 * 1.28, 5)],
-          "#ff6a5a", 255, blur=2)
+            reflected(
+                base,
+                lambda p, bx=bx, wl=wl, s=s, hull=hull: fishing_boat(
+                    p, bx, wl, s * 0.8, hull, hull
+                ),
+                wl,
+                0.45,
+                rnd=rnd,
+            )
+    glows(
+        base,
+        [
+            (760, 650 - 200 * 0.9 + 4, 4),
+            (1300, 700 - 200 * 1.15, 4),
+            (1000 - 24, 812 - 150 * 1.28, 5),
+        ],
+        "#ff6a5a",
+        255,
+        blur=2,
+    )
     gull(Pen(base), 1180, 200, 16, C("#2a2140"))
     gull(Pen(base), 1235, 232, 12, C("#2a2140"))
     vignette(base, 0.5)
@@ -568,8 +696,18 @@ def scene_ferry(rnd):
     hz = 520
     base = sky([(0, "#8fb8d6"), (0.45, "#cfdde4"), (0.58, "#f0dcc4"), (1, "#f0dcc4")])
     clouds(base, rnd, 5, 260, 380, "#ffffff", alpha=90, blur=20, smin=120, smax=260, flat=0.2)
-    puffy_clouds(base, rnd, 6, 90, 300, shade="#c4ced8", alpha=225, smin=50, smax=130,
-                 xs=[160, 520, 880, 1180, 1460, 700])
+    puffy_clouds(
+        base,
+        rnd,
+        6,
+        90,
+        300,
+        shade="#c4ced8",
+        alpha=225,
+        smin=50,
+        smax=130,
+        xs=[160, 520, 880, 1180, 1460, 700],
+    )
     radial_light(base, 420, 330, 380, "#fff3dc", alpha=110)
     lay = layer()
     p = Pen(lay)
@@ -581,7 +719,9 @@ def scene_ferry(rnd):
     p.poly([(1396, hz - 30), (1404, hz - 82), (1414, hz - 82), (1422, hz - 30)], fill=C("#f4efe6"))
     p.rect([1400, hz - 92, 1418, hz - 82], fill=C("#5a6b78"))
     p.poly([(1398, hz - 92), (1409, hz - 104), (1420, hz - 92)], fill=C("#b6473a"))
-    water(base, hz, [(0, "#a7bfcc"), (0.25, "#6f95aa"), (1, "#2b4f63")], refl=0.35, wobble=5, rnd=rnd)
+    water(
+        base, hz, [(0, "#a7bfcc"), (0.25, "#6f95aa"), (1, "#2b4f63")], refl=0.35, wobble=5, rnd=rnd
+    )
     wave_lines(base, rnd, hz + 5, H, "#e8f1f5", n=220, alpha=70, lmax=110)
     wave_lines(base, rnd, hz + 20, H, "#1f3d4f", n=160, alpha=60, lmax=130)
 
@@ -592,7 +732,10 @@ def scene_ferry(rnd):
         t = k / 40
         x = 640 - t * 700
         y = 664 + t * 150
-        p.ellipse([x - 50 - 70 * t, y - 4 - 5 * t, x + 60 + 70 * t, y + 4 + 6 * t], fill=C("#ffffff", int(170 * (1 - t))))
+        p.ellipse(
+            [x - 50 - 70 * t, y - 4 - 5 * t, x + 60 + 70 * t, y + 4 + 6 * t],
+            fill=C("#ffffff", int(170 * (1 - t))),
+        )
         y2 = 640 + t * 30
         p.ellipse([x - 40, y2 - 3, x + 50, y2 + 3], fill=C("#ffffff", int(120 * (1 - t))))
     comp(base, lay, blur=3)
@@ -601,7 +744,10 @@ def scene_ferry(rnd):
         x0, x1, wl = 620, 1270, 665
         p.poly([(x0, wl - 70), (x1 + 40, wl - 78), (x1, wl), (x0 + 20, wl)], fill=C("#f3f2ec"))
         p.poly([(x0 + 6, wl - 22), (x1 + 14, wl - 26), (x1, wl), (x0 + 20, wl)], fill=C("#23364c"))
-        p.poly([(x0 + 2, wl - 32), (x1 + 24, wl - 38), (x1 + 20, wl - 30), (x0 + 4, wl - 25)], fill=C("#2f8a6a"))
+        p.poly(
+            [(x0 + 2, wl - 32), (x1 + 24, wl - 38), (x1 + 20, wl - 30), (x0 + 4, wl - 25)],
+            fill=C("#2f8a6a"),
+        )
         for i in range(22):
             wx = x0 + 40 + i * 26
             p.rect([wx, wl - 58, wx + 16, wl - 46], fill=C("#3b4e63"))
@@ -610,12 +756,24 @@ def scene_ferry(rnd):
             wx = x0 + 88 + i * 28
             p.rect([wx, wl - 106, wx + 18, wl - 92], fill=C("#445a70"))
         p.rect([x0 + 70, wl - 76, x1 - 80, wl - 70], fill=C("#cfd2cf"))
-        p.poly([(x1 - 240, wl - 118), (x1 - 110, wl - 118), (x1 - 96, wl - 150), (x1 - 230, wl - 150)], fill=C("#f9f8f4"))
+        p.poly(
+            [(x1 - 240, wl - 118), (x1 - 110, wl - 118), (x1 - 96, wl - 150), (x1 - 230, wl - 150)],
+            fill=C("#f9f8f4"),
+        )
         p.rect([x1 - 226, wl - 144, x1 - 112, wl - 132], fill=C("#2e4257"))
-        p.poly([(x0 + 210, wl - 118), (x0 + 260, wl - 118), (x0 + 252, wl - 190), (x0 + 214, wl - 190)], fill=C("#c9483b"))
+        p.poly(
+            [
+                (x0 + 210, wl - 118),
+                (x0 + 260, wl - 118),
+                (x0 + 252, wl - 190),
+                (x0 + 214, wl - 190),
+            ],
+            fill=C("#c9483b"),
+        )
         p.rect([x0 + 213, wl - 200, x0 + 253, wl - 188], fill=C("#23232a"))
         p.line([(x1 - 170, wl - 150), (x1 - 170, wl - 215)], fill=C("#33393f"), width=3)
         p.line([(x1 - 200, wl - 196), (x1 - 140, wl - 196)], fill=C("#33393f"), width=2)
+
     reflected(base, ferry, 665, opacity=0.3, wobble=5, rnd=rnd)
     # bow wave
     lay = layer()
@@ -656,7 +814,9 @@ def scene_storm_clouds(rnd):
     lay = layer()
     p = Pen(lay)
     hills(p, hz + 40, 70, C("#1c2320"), rnd, bottom=H + 5, freq=0.6)
-    p.poly([(0, 760), (500, 700), (1000, 720), (1600, 690), (1600, 900), (0, 900)], fill=C("#161b18"))
+    p.poly(
+        [(0, 760), (500, 700), (1000, 720), (1600, 690), (1600, 900), (0, 900)], fill=C("#161b18")
+    )
     comp(base, lay, blur=0.5)
     # wind-bent firs
     p = Pen(base)
@@ -666,8 +826,14 @@ def scene_storm_clouds(rnd):
         for k in range(4):
             top = ty - th + k * th * 0.2
             bw = th * (0.14 + 0.05 * k)
-            p.poly([(tx - bw + lean * (ty - top) * 0.4, top + th * 0.3), (tx + lean * th, top),
-                    (tx + bw + lean * (ty - top) * 0.4, top + th * 0.3)], fill=C("#0f1412"))
+            p.poly(
+                [
+                    (tx - bw + lean * (ty - top) * 0.4, top + th * 0.3),
+                    (tx + lean * th, top),
+                    (tx + bw + lean * (ty - top) * 0.4, top + th * 0.3),
+                ],
+                fill=C("#0f1412"),
+            )
         p.rect([tx - 5, ty - th * 0.25, tx + 5, ty], fill=C("#0f1412"))
     # power poles and sagging lines
     poles = [(430, 718, 230), (820, 712, 215), (1210, 702, 200)]
@@ -675,8 +841,14 @@ def scene_storm_clouds(rnd):
         p.rect([px_ - 6, py_ - ph, px_ + 6, py_], fill=C("#101412"))
         p.rect([px_ - 46, py_ - ph + 18, px_ + 46, py_ - ph + 26], fill=C("#101412"))
     for k in (-40, 0, 40):
-        for (ax, ay, ah), (bx2, by2, bh) in zip([(-100, 724, 240), *poles], [*poles, (1700, 690, 190)], strict=False):
-            p.line(catenary(ax + k, ay - ah + 20, bx2 + k, by2 - bh + 20, 38), fill=C("#121614"), width=1.6)
+        for (ax, ay, ah), (bx2, by2, bh) in zip(
+            [(-100, 724, 240), *poles], [*poles, (1700, 690, 190)], strict=False
+        ):
+            p.line(
+                catenary(ax + k, ay - ah + 20, bx2 + k, by2 - bh + 20, 38),
+                fill=C("#121614"),
+                width=1.6,
+            )
     rain(base, rnd, n=1400, angle=0.32, alpha=60)
     vignette(base, 0.55)
     return base
@@ -708,10 +880,25 @@ def scene_storm_crew(rnd):
     tx, ty = 620, 700
     p.rect([tx, ty - 150, tx + 330, ty - 40], fill=C("#d7d5cc"))
     for i in range(4):
-        p.rect([tx + 14 + i * 80, ty - 136, tx + 76 + i * 80, ty - 60], fill=C("#c4c2b8"), outline=C("#9e9c94"))
-    p.poly([(tx + 330, ty - 150), (tx + 420, ty - 150), (tx + 460, ty - 95), (tx + 460, ty - 40), (tx + 330, ty - 40)],
-           fill=C("#e2e0d8"))
-    p.poly([(tx + 345, ty - 140), (tx + 412, ty - 140), (tx + 444, ty - 98), (tx + 345, ty - 98)], fill=C("#23303d"))
+        p.rect(
+            [tx + 14 + i * 80, ty - 136, tx + 76 + i * 80, ty - 60],
+            fill=C("#c4c2b8"),
+            outline=C("#9e9c94"),
+        )
+    p.poly(
+        [
+            (tx + 330, ty - 150),
+            (tx + 420, ty - 150),
+            (tx + 460, ty - 95),
+            (tx + 460, ty - 40),
+            (tx + 330, ty - 40),
+        ],
+        fill=C("#e2e0d8"),
+    )
+    p.poly(
+        [(tx + 345, ty - 140), (tx + 412, ty - 140), (tx + 444, ty - 98), (tx + 345, ty - 98)],
+        fill=C("#23303d"),
+    )
     p.rect([tx - 10, ty - 46, tx + 470, ty - 30], fill=C("#3d3f42"))
     for wx in (tx + 70, tx + 250, tx + 390):
         p.circle(wx, ty - 26, 30, fill=C("#111213"))
@@ -738,7 +925,9 @@ def scene_storm_crew(rnd):
 
 def scene_school(rnd):
     base = sky([(0, "#5f9fd7"), (0.55, "#bcdcf0"), (1, "#e4f1f7")])
-    puffy_clouds(base, rnd, 5, 90, 230, alpha=235, smin=45, smax=110, xs=[140, 470, 1080, 1380, 1560])
+    puffy_clouds(
+        base, rnd, 5, 90, 230, alpha=235, smin=45, smax=110, xs=[140, 470, 1080, 1380, 1560]
+    )
     p = Pen(base)
     p.rect([0, 690, W, H], fill=C("#6f9f4f"))
     lay = layer()
@@ -785,8 +974,12 @@ def scene_school(rnd):
     p.poly([(562, 258), (660, 280), (562, 304)], fill=C("#1f5f8b"))
     p.poly([(562, 270), (630, 280), (562, 292)], fill=C("#f2c744"))
     # trees, autumn colours
-    for tx, ty, r, leaf, sh in [(90, 720, 120, "#d98a2b", "#b96d1c"), (1520, 720, 130, "#c8502f", "#a63e22"),
-                                (300, 740, 70, "#e3b23c", "#c8962a"), (1250, 740, 60, "#79a447", "#5f8a35")]:
+    for tx, ty, r, leaf, sh in [
+        (90, 720, 120, "#d98a2b", "#b96d1c"),
+        (1520, 720, 130, "#c8502f", "#a63e22"),
+        (300, 740, 70, "#e3b23c", "#c8962a"),
+        (1250, 740, 60, "#79a447", "#5f8a35"),
+    ]:
         round_tree(p, tx, ty, r, C(leaf), C("#4a3425"), rnd, shade=C(sh))
     lay = layer()
     Pen(lay).rect([180, 680, 1420, 720], fill=C("#000000", 60))
@@ -809,17 +1002,32 @@ def scene_king_tide(rnd):
         col = palette[i % len(palette)]
         p.rect([x, top, x + w, hz], fill=C(col))
         p.rect([x - 4, top - 14, x + w + 4, top], fill=C(mix(col, "#ffffff", 0.35)))
-        windows_grid(p, x + 20, top + 30, x + w - 20, top + 150, 3, 2, C("#eef1f0"),
-                     frame=C(mix(col, "#ffffff", 0.5)), gap=0.4)
+        windows_grid(
+            p,
+            x + 20,
+            top + 30,
+            x + w - 20,
+            top + 150,
+            3,
+            2,
+            C("#eef1f0"),
+            frame=C(mix(col, "#ffffff", 0.5)),
+            gap=0.4,
+        )
         # shopfront with awning
         p.rect([x + 16, hz - 150, x + w - 16, hz], fill=C("#3a4650"))
         p.rect([x + 26, hz - 140, x + w - 26, hz - 10], fill=C("#b9c8cf"))
         awn = mix(col, "#222222", 0.25)
-        p.poly([(x + 10, hz - 170), (x + w - 10, hz - 170), (x + w + 6, hz - 140), (x - 6, hz - 140)], fill=C(awn))
+        p.poly(
+            [(x + 10, hz - 170), (x + w - 10, hz - 170), (x + w + 6, hz - 140), (x - 6, hz - 140)],
+            fill=C(awn),
+        )
         for k in range(int(w // 30)):
             sx = x + 10 + k * 30
-            p.poly([(sx, hz - 170), (sx + 15, hz - 170), (sx + 8 + 15, hz - 140), (sx + 8, hz - 140)],
-                   fill=C(mix(awn, "#ffffff", 0.6)))
+            p.poly(
+                [(sx, hz - 170), (sx + 15, hz - 170), (sx + 8 + 15, hz - 140), (sx + 8, hz - 140)],
+                fill=C(mix(awn, "#ffffff", 0.6)),
+            )
         x += w
         i += 1
     p.rect([0, hz - 8, W, hz], fill=C("#8a8c86"))
@@ -839,16 +1047,33 @@ def scene_king_tide(rnd):
                 p.ellipse([cx - 34, cy - 18, cx + 34, cy + 16], fill=C("#b8a37a"))
                 p.ellipse([cx - 30, cy - 16, cx + 24, cy + 4], fill=C("#c9b68e"))
         for cx, cy, s in [(820, 700, 1.0), (1000, 690, 0.85), (1180, 760, 1.25)]:
-            p.poly([(cx - 26 * s, cy), (cx - 7 * s, cy - 70 * s), (cx + 7 * s, cy - 70 * s), (cx + 26 * s, cy)],
-                   fill=C("#ef7b24"))
-            p.poly([(cx - 17 * s, cy - 32 * s), (cx - 12 * s, cy - 48 * s), (cx + 12 * s, cy - 48 * s),
-                    (cx + 17 * s, cy - 32 * s)], fill=C("#f6f4ee"))
+            p.poly(
+                [
+                    (cx - 26 * s, cy),
+                    (cx - 7 * s, cy - 70 * s),
+                    (cx + 7 * s, cy - 70 * s),
+                    (cx + 26 * s, cy),
+                ],
+                fill=C("#ef7b24"),
+            )
+            p.poly(
+                [
+                    (cx - 17 * s, cy - 32 * s),
+                    (cx - 12 * s, cy - 48 * s),
+                    (cx + 12 * s, cy - 48 * s),
+                    (cx + 17 * s, cy - 32 * s),
+                ],
+                fill=C("#f6f4ee"),
+            )
             p.rect([cx - 34 * s, cy - 6 * s, cx + 34 * s, cy], fill=C("#e06c1c"))
+
     reflected(base, stuff, 740, opacity=0.35, rnd=rnd)
     lay = layer()
     p = Pen(lay)
     for cx, cy, r in [(820, 700, 40), (1000, 690, 34), (1180, 760, 50), (400, 735, 60)]:
-        p.ellipse([cx - r, cy - r * 0.18, cx + r, cy + r * 0.18], outline=C("#f4f6f4", 110), width=2)
+        p.ellipse(
+            [cx - r, cy - r * 0.18, cx + r, cy + r * 0.18], outline=C("#f4f6f4", 110), width=2
+        )
     comp(base, lay, blur=1)
     vignette(base, 0.3)
     return base
@@ -856,7 +1081,9 @@ def scene_king_tide(rnd):
 
 def scene_town_hall(rnd):
     base = sky([(0, "#4f8fcf"), (0.6, "#b7d5ec"), (1, "#dcebf4")])
-    puffy_clouds(base, rnd, 5, 90, 230, alpha=235, smin=45, smax=110, xs=[150, 460, 1130, 1420, 1600])
+    puffy_clouds(
+        base, rnd, 5, 90, 230, alpha=235, smin=45, smax=110, xs=[150, 460, 1130, 1420, 1600]
+    )
     p = Pen(base)
     stone, shade, dark = C("#ebe4d4"), C("#cfc6b2"), C("#8e8573")
     p.rect([0, 760, W, H], fill=C("#c9c2b4"))
@@ -868,8 +1095,14 @@ def scene_town_hall(rnd):
     p.circle(800, 205, 44, fill=C("#f8f5ec"), outline=dark, width=4)
     for k in range(12):
         a = k * math.pi / 6
-        p.line([(800 + 36 * math.cos(a), 205 + 36 * math.sin(a)), (800 + 41 * math.cos(a), 205 + 41 * math.sin(a))],
-               fill=dark, width=3)
+        p.line(
+            [
+                (800 + 36 * math.cos(a), 205 + 36 * math.sin(a)),
+                (800 + 41 * math.cos(a), 205 + 41 * math.sin(a)),
+            ],
+            fill=dark,
+            width=3,
+        )
     p.line([(800, 205), (800, 175)], fill=C("#2b2b2b"), width=4)
     p.line([(800, 205), (822, 213)], fill=C("#2b2b2b"), width=4)
     p.rect([716, 110, 884, 124], fill=shade)
@@ -899,7 +1132,10 @@ def scene_town_hall(rnd):
         p.rect([cx - 26, 372, cx + 26, 386], fill=C("#f3eee2"))
         p.rect([cx - 26, 692, cx + 26, 704], fill=C("#f3eee2"))
     for k in range(5):
-        p.rect([520 - k * 14, 700 + k * 12, 1080 + k * 14, 712 + k * 12], fill=C(mix("#efe9dc", "#c8bfae", k / 5)))
+        p.rect(
+            [520 - k * 14, 700 + k * 12, 1080 + k * 14, 712 + k * 12],
+            fill=C(mix("#efe9dc", "#c8bfae", k / 5)),
+        )
     # lamps and trees
     for lx in (470, 1130):
         p.rect([lx - 4, 640, lx + 4, 760], fill=C("#2f3438"))
@@ -935,18 +1171,30 @@ def scene_polling_place(rnd):
     # vote sign
     p.rrect([120, 160, 520, 300], 16, fill=C("#233c66"))
     p.text((320, 212), "VOTE HERE", 52, C("#ffffff"), "sans-bold")
-    p.poly([(250, 254), (390, 254), (390, 244), (420, 266), (390, 288), (390, 278), (250, 278)], fill=C("#f2c744"))
+    p.poly(
+        [(250, 254), (390, 254), (390, 244), (420, 266), (390, 288), (390, 278), (250, 278)],
+        fill=C("#f2c744"),
+    )
     # voting booths
     for k in range(5):
         bx = 150 + k * 270
         top, desk = 360, 560
         p.rect([bx - 4, desk, bx + 4, 800], fill=C("#6d6f73"))
         p.rect([bx + 196, desk, bx + 204, 800], fill=C("#6d6f73"))
-        p.poly([(bx - 30, top), (bx + 230, top), (bx + 230, desk + 20), (bx - 30, desk + 20)], fill=C("#f1efe9"))
+        p.poly(
+            [(bx - 30, top), (bx + 230, top), (bx + 230, desk + 20), (bx - 30, desk + 20)],
+            fill=C("#f1efe9"),
+        )
         p.rect([bx - 30, top, bx + 230, top + 26], fill=C("#233c66"))
         p.text((bx + 100, top + 13), "VOTE", 16, C("#ffffff"), "sans-bold", spacing=6)
-        p.poly([(bx - 30, top), (bx - 80, top + 40), (bx - 80, desk + 50), (bx - 30, desk + 20)], fill=C("#d9d6cd"))
-        p.poly([(bx + 230, top), (bx + 270, top + 36), (bx + 270, desk + 46), (bx + 230, desk + 20)], fill=C("#cfccc3"))
+        p.poly(
+            [(bx - 30, top), (bx - 80, top + 40), (bx - 80, desk + 50), (bx - 30, desk + 20)],
+            fill=C("#d9d6cd"),
+        )
+        p.poly(
+            [(bx + 230, top), (bx + 270, top + 36), (bx + 270, desk + 46), (bx + 230, desk + 20)],
+            fill=C("#cfccc3"),
+        )
         if k in (1, 3):  # a voter's legs beneath the booth
             p.rect([bx + 70, desk + 30, bx + 96, 790], fill=C("#2f3a4a"))
             p.rect([bx + 108, desk + 30, bx + 134, 790], fill=C("#2f3a4a"))
@@ -1016,7 +1264,9 @@ def scene_council_chamber(rnd):
 
 def scene_ballot_box(rnd):
     hz = 580
-    base = sky([(0, "#1e2b4b"), (0.35, "#4b5e8a"), (0.55, "#d99a7c"), (0.64, "#f5c58a"), (1, "#f5c58a")])
+    base = sky(
+        [(0, "#1e2b4b"), (0.35, "#4b5e8a"), (0.55, "#d99a7c"), (0.64, "#f5c58a"), (1, "#f5c58a")]
+    )
     radial_light(base, 400, hz, 420, "#ffd9a0", alpha=120)
     p = Pen(base)
     treeline(p, hz - 2, 0, W, 14, 34, C("#2d3350"), rnd)
@@ -1028,6 +1278,7 @@ def scene_ballot_box(rnd):
             x = 520 + k * 70 + rnd.uniform(-20, 20)
             s = rnd.uniform(0.55, 0.8)
             moored_sailboat(p, x, 640, s, C("#1c2138"))
+
     reflected(base, masts, 640, opacity=0.4, rnd=rnd)
     p = Pen(base)
     # breakwater / sidewalk / railing
@@ -1067,8 +1318,19 @@ def scene_ballot_box(rnd):
 def scene_cannery(rnd):
     hz = 640
     base = sky([(0, "#79aed6"), (0.5, "#c8dbe2"), (0.7, "#f4d3a2"), (1, "#f4d3a2")])
-    puffy_clouds(base, rnd, 5, 80, 200, color="#fff8ee", shade="#e6c9b0", alpha=230, smin=45, smax=110,
-                 xs=[120, 480, 860, 1220, 1520])
+    puffy_clouds(
+        base,
+        rnd,
+        5,
+        80,
+        200,
+        color="#fff8ee",
+        shade="#e6c9b0",
+        alpha=230,
+        smin=45,
+        smax=110,
+        xs=[120, 480, 860, 1220, 1520],
+    )
     radial_light(base, 1350, 420, 500, "#ffe2a8", alpha=110)
     p = Pen(base)
     hills(p, hz - 30, 60, C("#7f96a3"), rnd, bottom=hz + 2, freq=0.6)
@@ -1085,10 +1347,23 @@ def scene_cannery(rnd):
         p.rect([x0, top + 40, x1, deck], fill=C("#a23f2d"))
         for x in range(x0, x1, 12):
             p.line([(x, top + 40), (x, deck)], fill=C("#8e3526"), width=2)
-        p.poly([(x0 - 30, top + 44), (x1 + 30, top + 44), (x1 - 40, top - 60), (x0 + 40, top - 60)], fill=C("#6d7278"))
-        p.poly([(x0 - 30, top + 44), (x1 + 30, top + 44), (x1 + 24, top + 52), (x0 - 24, top + 52)], fill=C("#4f5358"))
+        p.poly(
+            [(x0 - 30, top + 44), (x1 + 30, top + 44), (x1 - 40, top - 60), (x0 + 40, top - 60)],
+            fill=C("#6d7278"),
+        )
+        p.poly(
+            [(x0 - 30, top + 44), (x1 + 30, top + 44), (x1 + 24, top + 52), (x0 - 24, top + 52)],
+            fill=C("#4f5358"),
+        )
         p.rect([x0 + 40, top + 66, x1 - 40, top + 140], fill=C("#8a3627"))
-        p.text(((x0 + x1) / 2, top + 104), "ALDER BAY CANNING CO.", 54, C("#f1e3c6"), "serif-bold", spacing=6)
+        p.text(
+            ((x0 + x1) / 2, top + 104),
+            "ALDER BAY CANNING CO.",
+            54,
+            C("#f1e3c6"),
+            "serif-bold",
+            spacing=6,
+        )
         for k in range(6):
             wx = x0 + 80 + k * 170
             p.rect([wx, top + 180, wx + 90, top + 270], fill=C("#f6d58e"))
@@ -1098,9 +1373,12 @@ def scene_cannery(rnd):
         p.rect([760, 480, 900, 600], fill=C("#3b2a22"))
         p.rect([770, 490, 890, 600], fill=C("#f5cc7f"))
         for k in range(4):
-            pts = catenary(x0 - 40 + k * 420, deck - 10, x0 - 40 + (k + 1) * 420, deck - 10, 40, n=14)
+            pts = catenary(
+                x0 - 40 + k * 420, deck - 10, x0 - 40 + (k + 1) * 420, deck - 10, 40, n=14
+            )
             p.line(pts, fill=C("#2b2320"), width=1.5)
             lights.extend(pts[1:-1])
+
     reflected(base, building, hz + 30, opacity=0.45, wobble=6, rnd=rnd)
     glows(base, [(x, y + 4, 4) for x, y in lights], "#fff0c2", 255, blur=1.5)
     glows(base, [(x, y + 4, 18) for x, y in lights], "#ffc766", 110)
@@ -1123,14 +1401,18 @@ def scene_oyster_flats(rnd):
     water(base, hz, [(0, "#e3e1d5"), (1, "#b9c3c2")], refl=0.35, wobble=3, rnd=rnd)
     # mud flats with shining channels
     p = Pen(base)
-    p.poly([(0, 520), (400, 505), (900, 515), (1600, 500), (1600, 900), (0, 900)], fill=C("#8c7f61"))
+    p.poly(
+        [(0, 520), (400, 505), (900, 515), (1600, 500), (1600, 900), (0, 900)], fill=C("#8c7f61")
+    )
     lay = layer()
     p2 = Pen(lay)
     for _k in range(18):
         y = rnd.uniform(520, 880)
         x = rnd.uniform(-100, 1500)
         w = rnd.uniform(120, 420) * (0.5 + (y - 500) / 400)
-        p2.ellipse([x, y - 6 - (y - 500) / 40, x + w, y + 6 + (y - 500) / 40], fill=C("#dfe3dc", 150))
+        p2.ellipse(
+            [x, y - 6 - (y - 500) / 40, x + w, y + 6 + (y - 500) / 40], fill=C("#dfe3dc", 150)
+        )
     comp(base, lay, blur=3)
     lay = layer()
     p2 = Pen(lay)
@@ -1146,14 +1428,18 @@ def scene_oyster_flats(rnd):
         for k in range(14):
             t0 = k / 14
             t1 = t0 + 0.045
-            y0 = vy + (900 - vy) * (t0 ** 1.6) + 40
-            y1 = vy + (900 - vy) * (t1 ** 1.6) + 40
+            y0 = vy + (900 - vy) * (t0**1.6) + 40
+            y1 = vy + (900 - vy) * (t1**1.6) + 40
             if y0 > 900:
                 break
             xa = vx + (xb - vx) * (y0 - vy) / (900 - vy)
             xc = vx + (xb - vx) * (y1 - vy) / (900 - vy)
             w = 6 + 70 * (y0 - vy) / (900 - vy)
-            p.rrect([min(xa, xc) - w, y0, max(xa, xc) + w, max(y0 + 2, y1)], max(1, w * 0.2), fill=C("#3f4a3f"))
+            p.rrect(
+                [min(xa, xc) - w, y0, max(xa, xc) + w, max(y0 + 2, y1)],
+                max(1, w * 0.2),
+                fill=C("#3f4a3f"),
+            )
             p.line([(xa - w * 0.6, y0 + 1), (xa + w * 0.6, y0 + 1)], fill=C("#6d7a63"), width=1)
         # stakes
         for k in range(5):
@@ -1192,8 +1478,19 @@ def scene_market_stall(rnd):
         w = rnd.uniform(150, 260)
         top = rnd.uniform(170, 300)
         p.rect([x, top, x + w, 560], fill=C("#231c35"))
-        windows_grid(p, x + 16, top + 30, x + w - 16, 520, 3, 4, C("#2e2645"), gap=0.45,
-                     lit=(C("#f4c46d"), 0.4), rnd=rnd)
+        windows_grid(
+            p,
+            x + 16,
+            top + 30,
+            x + w - 16,
+            520,
+            3,
+            4,
+            C("#2e2645"),
+            gap=0.45,
+            lit=(C("#f4c46d"), 0.4),
+            rnd=rnd,
+        )
         x += w + 6
     p.rect([0, 560, W, H], fill=C("#3a2e34"))
     for y in range(580, 900, 30):
@@ -1227,17 +1524,27 @@ def scene_market_stall(rnd):
             p.circle(wx, 500, 40, fill=C("#2f5a36"))
             p.circle(wx, 500, 22, fill=C("#6a4536"))
             for a in range(0, 360, 45):
-                p.circle(wx + 31 * math.cos(math.radians(a)), 500 + 31 * math.sin(math.radians(a)), 5, fill=C("#c8413b"))
+                p.circle(
+                    wx + 31 * math.cos(math.radians(a)),
+                    500 + 31 * math.sin(math.radians(a)),
+                    5,
+                    fill=C("#c8413b"),
+                )
             p.poly([(wx - 14, 462), (wx + 14, 462), (wx, 476)], fill=C("#c8413b"))
         # table with goods
         p.rect([sx0 + 20, 640, sx1 - 20, 660], fill=C("#efe6d4"))
-        p.poly([(sx0 + 20, 660), (sx1 - 20, 660), (sx1 - 10, 800), (sx0 + 10, 800)], fill=C(mix(col, "#ffffff", 0.15)))
+        p.poly(
+            [(sx0 + 20, 660), (sx1 - 20, 660), (sx1 - 10, 800), (sx0 + 10, 800)],
+            fill=C(mix(col, "#ffffff", 0.15)),
+        )
         for k in range(5):
             cx = sx0 + 60 + k * (sx1 - sx0 - 120) / 4
             p.rect([cx - 36, 600, cx + 36, 642], fill=C("#8c6a45"))
             palette = ["#c8413b", "#f2c744", "#e9e2d0", "#3f7fbf", "#2f7a5a", "#e07a3a"]
             for j in range(5):
-                p.circle(cx - 24 + j * 12, 598 - (j % 2) * 8, 11, fill=C(palette[(k + j) % len(palette)]))
+                p.circle(
+                    cx - 24 + j * 12, 598 - (j % 2) * 8, 11, fill=C(palette[(k + j) % len(palette)])
+                )
     # shoppers in silhouette, rim-lit
     lay = layer()
     p2 = Pen(lay)
@@ -1271,7 +1578,14 @@ def scene_hardware_store(rnd):
     p.rect([60, 280, 1540, 400], fill=C("#234a3a"))
     p.rect([74, 292, 1526, 388], outline=C("#d9b65a"), width=4)
     p.text((800, 334), "PETTERSEN'S HARDWARE", 66, C("#e9cf7e"), "serif-bold", spacing=5)
-    p.text((800, 376), "EST. 1965  \u00b7  TOOLS \u00b7 PAINT \u00b7 MARINE SUPPLY", 18, C("#e9cf7e"), "sans-bold", spacing=3)
+    p.text(
+        (800, 376),
+        "EST. 1965  \u00b7  TOOLS \u00b7 PAINT \u00b7 MARINE SUPPLY",
+        18,
+        C("#e9cf7e"),
+        "sans-bold",
+        spacing=3,
+    )
     # storefront
     p.rect([60, 400, 1540, 820], fill=C("#2f5a46"))
     # awning
@@ -1281,13 +1595,22 @@ def scene_hardware_store(rnd):
     for k in range(n):
         c = C("#8e2a2a") if k % 2 else C("#f1e9d8")
         xa = 50 + k * sw
-        p.poly([(xa + 10 * (1 - k / n), 408), (xa + sw + 10 * (1 - (k + 1) / n), 408), (xa + sw, 470), (xa, 470)],
-               fill=c)
+        p.poly(
+            [
+                (xa + 10 * (1 - k / n), 408),
+                (xa + sw + 10 * (1 - (k + 1) / n), 408),
+                (xa + sw, 470),
+                (xa, 470),
+            ],
+            fill=c,
+        )
         p.pie([xa, 452, xa + sw, 488], 0, 180, fill=c)
     for side, (x0, x1) in enumerate([(110, 660), (940, 1490)]):
         p.rect([x0, 500, x1, 780], fill=C("#cfe0e6"))
         lay = layer()
-        Pen(lay).poly([(x0, 500), (x0 + 160, 500), (x0 + 20, 780), (x0, 780)], fill=C("#ffffff", 90))
+        Pen(lay).poly(
+            [(x0, 500), (x0 + 160, 500), (x0 + 20, 780), (x0, 780)], fill=C("#ffffff", 90)
+        )
         comp(base, lay, blur=6)
         p = Pen(base)
         # display: shelves with paint cans, a watering can, tools
@@ -1295,7 +1618,16 @@ def scene_hardware_store(rnd):
             p.rect([x0 + 20, sy, x1 - 20, sy + 8], fill=C("#6d5139"))
         for k in range(8):
             cx = x0 + 50 + k * (x1 - x0 - 100) / 7
-            col = ["#c8413b", "#f2c744", "#3f7fbf", "#f4f1e8", "#2f7a5a", "#e07a3a", "#7a5ea8", "#c8413b"][(k + side * 3) % 8]
+            col = [
+                "#c8413b",
+                "#f2c744",
+                "#3f7fbf",
+                "#f4f1e8",
+                "#2f7a5a",
+                "#e07a3a",
+                "#7a5ea8",
+                "#c8413b",
+            ][(k + side * 3) % 8]
             p.rect([cx - 20, 580, cx + 20, 620], fill=C(col))
             p.rect([cx - 20, 588, cx + 20, 598], fill=C("#f4f1e8"))
             p.ellipse([cx - 20, 574, cx + 20, 586], fill=C("#b8bcc0"))
@@ -1342,7 +1674,13 @@ def scene_lantern_walk(rnd):
     p = Pen(base)
     hills(p, hz - 10, 70, C("#121a36"), rnd, bottom=hz + 2, freq=0.7)
     treeline(p, hz - 6, 0, W, 14, 32, C("#0e1530"), rnd)
-    glows(base, [(rnd.uniform(0, W), hz - rnd.uniform(6, 30), 2.5) for _ in range(30)], "#ffd68a", 220, blur=1)
+    glows(
+        base,
+        [(rnd.uniform(0, W), hz - rnd.uniform(6, 30), 2.5) for _ in range(30)],
+        "#ffd68a",
+        220,
+        blur=1,
+    )
     water(base, hz, [(0, "#27335e"), (1, "#0b1126")], refl=0.55, wobble=6, rnd=rnd)
     # floating lanterns on the water
     floats = []
@@ -1392,7 +1730,9 @@ def scene_playhouse_stage(rnd):
     p = Pen(base)
     # painted storm backdrop
     x0, x1, y0, y1 = 250, 1350, 170, 700
-    bd = vgradient((x1 - x0) * S, (y1 - y0) * S, [(0, "#1c2c52"), (0.55, "#3e5a86"), (1, "#22364f")])
+    bd = vgradient(
+        (x1 - x0) * S, (y1 - y0) * S, [(0, "#1c2c52"), (0.55, "#3e5a86"), (1, "#22364f")]
+    )
     base.paste(bd, (x0 * S, y0 * S))
     clouds(base, rnd, 6, 200, 330, "#5a6f95", alpha=150, blur=16, smin=80, smax=160, flat=0.35)
     p = Pen(base)
@@ -1435,14 +1775,23 @@ def scene_playhouse_stage(rnd):
     comp(base, lay, blur=14)
     for cx, col in [(380, "#5b7cff"), (1220, "#c25bff"), (600, "#ffb35b")]:
         lay = layer()
-        Pen(lay).poly([(cx - 10, 110), (cx + 10, 110), (cx + 190 * (1 if cx < 800 else -1) + 80, 720),
-                       (cx + 190 * (1 if cx < 800 else -1) - 80, 720)], fill=C(col, 40))
+        Pen(lay).poly(
+            [
+                (cx - 10, 110),
+                (cx + 10, 110),
+                (cx + 190 * (1 if cx < 800 else -1) + 80, 720),
+                (cx + 190 * (1 if cx < 800 else -1) - 80, 720),
+            ],
+            fill=C(col, 40),
+        )
         comp(base, lay, blur=18)
         glow(base, cx, 118, 14, col, 230, blur=5)
     # Prospero with his staff
     p = Pen(base)
     fx, fy = 950, 740
-    p.poly([(fx - 60, fy), (fx - 30, fy - 170), (fx + 30, fy - 170), (fx + 70, fy)], fill=C("#15101a"))
+    p.poly(
+        [(fx - 60, fy), (fx - 30, fy - 170), (fx + 30, fy - 170), (fx + 70, fy)], fill=C("#15101a")
+    )
     p.circle(fx, fy - 190, 24, fill=C("#15101a"))
     p.line([(fx + 30, fy - 160), (fx + 80, fy - 250)], fill=C("#15101a"), width=12, round_caps=True)
     p.line([(fx + 84, fy - 290), (fx + 84, fy + 4)], fill=C("#2b1d14"), width=7)
@@ -1464,14 +1813,24 @@ def scene_mural(rnd):
     base = vgradient(CW, CH, [(0, "#e8dcc5"), (1, "#dccdb0")])
     p = Pen(base)
     x0, x1, y0, y1 = 40, 1560, 40, 760
-    mur = vgradient((x1 - x0) * S, (y1 - y0) * S, [(0, "#f3b25c"), (0.45, "#f6d48c"), (0.5, "#5fb3b8"), (1, "#1f5f7a")])
+    mur = vgradient(
+        (x1 - x0) * S,
+        (y1 - y0) * S,
+        [(0, "#f3b25c"), (0.45, "#f6d48c"), (0.5, "#5fb3b8"), (1, "#1f5f7a")],
+    )
     base.paste(mur, (x0 * S, y0 * S))
     p = Pen(base)
     # sun with rays
     for k in range(16):
         a = k * math.pi / 8
-        p.poly([(360, 240), (360 + 400 * math.cos(a - 0.08), 240 + 400 * math.sin(a - 0.08)),
-                (360 + 400 * math.cos(a + 0.08), 240 + 400 * math.sin(a + 0.08))], fill=C("#f7c66c"))
+        p.poly(
+            [
+                (360, 240),
+                (360 + 400 * math.cos(a - 0.08), 240 + 400 * math.sin(a - 0.08)),
+                (360 + 400 * math.cos(a + 0.08), 240 + 400 * math.sin(a + 0.08)),
+            ],
+            fill=C("#f7c66c"),
+        )
     p.rect([x0, 400, x1, y1], fill=None)
     p.circle(360, 240, 120, fill=C("#e8632f"))
     p.circle(360, 240, 90, fill=C("#f28a3a"))
@@ -1497,11 +1856,21 @@ def scene_mural(rnd):
     for k in range(8):
         p.line([(1000 + k * 12, 440), (960 + k * 20, 640)], fill=C("#e9e0c9"), width=2)
     for k in range(6):
-        p.line([(1000 - k * 8, 440 + k * 34), (1090 + k * 4, 440 + k * 34)], fill=C("#e9e0c9"), width=2)
-    for fx, fy, s, col in [(300, 560, 1.4, "#f2c744"), (520, 640, 1.0, "#f28a3a"), (700, 560, 1.2, "#f4efe6"),
-                           (180, 680, 0.9, "#f28a3a"), (860, 690, 1.1, "#f2c744"), (1450, 640, 1.3, "#f4efe6")]:
+        p.line(
+            [(1000 - k * 8, 440 + k * 34), (1090 + k * 4, 440 + k * 34)], fill=C("#e9e0c9"), width=2
+        )
+    for fx, fy, s, col in [
+        (300, 560, 1.4, "#f2c744"),
+        (520, 640, 1.0, "#f28a3a"),
+        (700, 560, 1.2, "#f4efe6"),
+        (180, 680, 0.9, "#f28a3a"),
+        (860, 690, 1.1, "#f2c744"),
+        (1450, 640, 1.3, "#f4efe6"),
+    ]:
         p.ellipse([fx - 60 * s, fy - 22 * s, fx + 50 * s, fy + 22 * s], fill=C(col))
-        p.poly([(fx + 40 * s, fy), (fx + 86 * s, fy - 26 * s), (fx + 86 * s, fy + 26 * s)], fill=C(col))
+        p.poly(
+            [(fx + 40 * s, fy), (fx + 86 * s, fy - 26 * s), (fx + 86 * s, fy + 26 * s)], fill=C(col)
+        )
         p.circle(fx - 38 * s, fy - 5 * s, 5 * s, fill=C("#1b2a36"))
     # lettering
     p.text((360, 110), "", 10, C("#000000"))
@@ -1540,14 +1909,27 @@ def scene_mural(rnd):
 
 def scene_soccer_field(rnd):
     base = sky([(0, "#5d95c9"), (0.35, "#bcd3df"), (0.48, "#f6cf95"), (1, "#f6cf95")])
-    puffy_clouds(base, rnd, 5, 80, 260, color="#fff6ea", shade="#e3bfa0", alpha=230, smin=50, smax=120,
-                 xs=[150, 520, 900, 1200, 1500])
+    puffy_clouds(
+        base,
+        rnd,
+        5,
+        80,
+        260,
+        color="#fff6ea",
+        shade="#e3bfa0",
+        alpha=230,
+        smin=50,
+        smax=120,
+        xs=[150, 520, 900, 1200, 1500],
+    )
     radial_light(base, 1350, 420, 420, "#ffe0a0", alpha=130)
     p = Pen(base)
     treeline(p, 470, 0, W, 60, 150, C("#24402f"), rnd, gap=(10, 22), ybot=480)
     # bleachers
     for k in range(6):
-        p.rect([60, 370 + k * 18, 520 - k * 4, 388 + k * 18], fill=C(mix("#9aa3a8", "#6d767b", k / 6)))
+        p.rect(
+            [60, 370 + k * 18, 520 - k * 4, 388 + k * 18], fill=C(mix("#9aa3a8", "#6d767b", k / 6))
+        )
     for k in range(22):
         x = 80 + (k % 11) * 38 + rnd.uniform(-6, 6)
         y = 382 + (k // 11) * 36
@@ -1564,6 +1946,7 @@ def scene_soccer_field(rnd):
 
         def at(xb, y):
             return vx + (xb - vx) * (y - vy) / (H - vy)
+
         p.poly([(at(xa0, top), top), (at(xa1, top), top), (xa1, H), (xa0, H)], fill=C("#5aa848"))
     # lines: sideline, penalty box, goal
     p.line([(0, 520), (W, 520)], fill=C("#f4f7f0"), width=4)
@@ -1575,21 +1958,37 @@ def scene_soccer_field(rnd):
     p2 = Pen(lay)
     gx0, gx1, gy = 1350, 1600, 520
     for k in range(14):
-        p2.line([(gx0 + k * 20, gy - 130), (gx0 + 20 + k * 20, gy)], fill=C("#ffffff", 110), width=1.5)
+        p2.line(
+            [(gx0 + k * 20, gy - 130), (gx0 + 20 + k * 20, gy)], fill=C("#ffffff", 110), width=1.5
+        )
     for k in range(7):
-        p2.line([(gx0, gy - 130 + k * 20), (gx1, gy - 130 + k * 20)], fill=C("#ffffff", 110), width=1.5)
+        p2.line(
+            [(gx0, gy - 130 + k * 20), (gx1, gy - 130 + k * 20)], fill=C("#ffffff", 110), width=1.5
+        )
     comp(base, lay)
     p = Pen(base)
     p.line([(gx0, gy + 6), (gx0, gy - 140), (gx1, gy - 140)], fill=C("#ffffff"), width=7)
     # long evening shadows, then players
-    players = [(420, 760, 230, "kick", False, "#1f3f73", "#f2c744"), (640, 690, 190, "run", False, "#1f3f73", "#f2c744"),
-               (900, 640, 160, "run", True, "#b93a34", "#f4f1ea"), (1100, 610, 140, "run", True, "#b93a34", "#f4f1ea"),
-               (260, 620, 150, "run", False, "#1f3f73", "#f2c744"), (1260, 580, 120, "stand", True, "#2e2e2e", "#3fbf7f")]
+    players = [
+        (420, 760, 230, "kick", False, "#1f3f73", "#f2c744"),
+        (640, 690, 190, "run", False, "#1f3f73", "#f2c744"),
+        (900, 640, 160, "run", True, "#b93a34", "#f4f1ea"),
+        (1100, 610, 140, "run", True, "#b93a34", "#f4f1ea"),
+        (260, 620, 150, "run", False, "#1f3f73", "#f2c744"),
+        (1260, 580, 120, "stand", True, "#2e2e2e", "#3fbf7f"),
+    ]
     lay = layer()
     p2 = Pen(lay)
     for x, y, h, *_ in players:
-        p2.poly([(x - 14, y), (x + 14, y), (x - h * 0.9 + 14, y + h * 0.2), (x - h * 0.9 - 14, y + h * 0.2)],
-                fill=C("#1f3a18", 110))
+        p2.poly(
+            [
+                (x - 14, y),
+                (x + 14, y),
+                (x - h * 0.9 + 14, y + h * 0.2),
+                (x - h * 0.9 - 14, y + h * 0.2),
+            ],
+            fill=C("#1f3a18", 110),
+        )
     comp(base, lay, blur=4)
     p = Pen(base)
     for x, y, h, pose, flip, shorts, shirt in players:
@@ -1603,7 +2002,9 @@ def scene_soccer_field(rnd):
 
 def scene_cross_country(rnd):
     base = sky([(0, "#77a9d8"), (0.5, "#d6e6ef"), (1, "#eef3f2")])
-    puffy_clouds(base, rnd, 5, 80, 220, alpha=235, smin=45, smax=120, xs=[130, 480, 820, 1160, 1480])
+    puffy_clouds(
+        base, rnd, 5, 80, 220, alpha=235, smin=45, smax=120, xs=[130, 480, 820, 1160, 1480]
+    )
     p = Pen(base)
     hills(p, 380, 90, C("#8aa6a0"), rnd, bottom=H, freq=0.6)
     treeline(p, 400, 0, W, 24, 60, C("#5d7d70"), rnd, gap=(10, 20))
@@ -1622,28 +2023,43 @@ def scene_cross_country(rnd):
     p.poly(left + right, fill=C("#d8c39a"))
     p.line([(x - w, y) for x, y, w in pts], fill=C("#b9a478"), width=3)
     # autumn trees
-    for tx, ty, r, leaf, sh in [(140, 640, 110, "#d9782b", "#b95d1c"), (1420, 600, 120, "#c84f2f", "#a43d22"),
-                                (1250, 470, 50, "#e3b23c", "#c8962a"), (330, 500, 55, "#d9782b", "#b95d1c"),
-                                (1540, 800, 90, "#e3b23c", "#c8962a")]:
+    for tx, ty, r, leaf, sh in [
+        (140, 640, 110, "#d9782b", "#b95d1c"),
+        (1420, 600, 120, "#c84f2f", "#a43d22"),
+        (1250, 470, 50, "#e3b23c", "#c8962a"),
+        (330, 500, 55, "#d9782b", "#b95d1c"),
+        (1540, 800, 90, "#e3b23c", "#c8962a"),
+    ]:
         round_tree(p, tx, ty, r, C(leaf), C("#4a3425"), rnd, shade=C(sh))
     # course flags along the trail
     for k in range(8, 56, 6):
         x, y, w = pts[k]
         fx = x + w + 16
         p.line([(fx, y), (fx, y - 10 - w * 0.4)], fill=C("#333333"), width=1 + w / 60)
-        p.poly([(fx, y - 10 - w * 0.4), (fx + 6 + w * 0.2, y - 6 - w * 0.35), (fx, y - 2 - w * 0.3)],
-               fill=C("#e8402f" if k % 12 else "#2f6fb8"))
+        p.poly(
+            [(fx, y - 10 - w * 0.4), (fx + 6 + w * 0.2, y - 6 - w * 0.35), (fx, y - 2 - w * 0.3)],
+            fill=C("#e8402f" if k % 12 else "#2f6fb8"),
+        )
     # runners, big in front and smaller up the trail
     lay = layer()
     p2 = Pen(lay)
-    runners = [(6, 0, "#1f3f73", "#f2c744"), (14, -30, "#7b2d8f", "#f4f1ea"), (20, 20, "#1f3f73", "#f2c744"),
-               (30, -10, "#b93a34", "#f4f1ea"), (38, 5, "#1f3f73", "#f2c744"), (46, 0, "#2f7a5a", "#f4f1ea")]
+    runners = [
+        (6, 0, "#1f3f73", "#f2c744"),
+        (14, -30, "#7b2d8f", "#f4f1ea"),
+        (20, 20, "#1f3f73", "#f2c744"),
+        (30, -10, "#b93a34", "#f4f1ea"),
+        (38, 5, "#1f3f73", "#f2c744"),
+        (46, 0, "#2f7a5a", "#f4f1ea"),
+    ]
     for idx, dx, shorts, shirt in reversed(runners):
         x, y, w = pts[idx]
         hgt = 30 + w * 1.9
         p2.ellipse([x + dx - hgt * 0.2, y - 4, x + dx + hgt * 0.25, y + 4], fill=C("#3f4a2a", 90))
         figure(p2, x + dx, y, hgt, C("#2a1f1a"), pose="run", flip=True, jersey=C(shirt))
-        p2.rect([x + dx - hgt * 0.07, y - hgt * 0.54, x + dx + hgt * 0.07, y - hgt * 0.44], fill=C(shorts))
+        p2.rect(
+            [x + dx - hgt * 0.07, y - hgt * 0.54, x + dx + hgt * 0.07, y - hgt * 0.44],
+            fill=C(shorts),
+        )
     comp(base, lay)
     vignette(base, 0.25)
     return base
@@ -1680,8 +2096,15 @@ def scene_football_lights(rnd):
     for tx, ty in towers:
         radial_light(base, tx, ty + 30, 520, "#f4f8ff", alpha=110)
         lay = layer()
-        Pen(lay).poly([(tx - 70, ty + 60), (tx + 70, ty + 60), (800 + (tx - 800) * 0.2 + 300, 880),
-                       (800 + (tx - 800) * 0.2 - 300, 880)], fill=C("#eef4ff", 22))
+        Pen(lay).poly(
+            [
+                (tx - 70, ty + 60),
+                (tx + 70, ty + 60),
+                (800 + (tx - 800) * 0.2 + 300, 880),
+                (800 + (tx - 800) * 0.2 - 300, 880),
+            ],
+            fill=C("#eef4ff", 22),
+        )
         comp(base, lay, blur=30)
         pts = [(tx - 54 + (k % 5) * 27, ty + 14 + (k // 5) * 30) for k in range(10)]
         glows(base, [(x, y, 10) for x, y in pts], "#ffffff", 255, blur=3)
@@ -1693,8 +2116,15 @@ def scene_football_lights(rnd):
         xb = 800 + k * 200
         p2.line([(800 + k * 90, 480), (xb, H)], fill=C("#f4f7f0", 220), width=4)
     for k in range(-9, 10, 2):
-        p2.poly([(800 + k * 90, 480), (800 + (k + 1) * 90, 480), (800 + (k + 1) * 200, H), (800 + k * 200, H)],
-                fill=C("#48a04e", 140))
+        p2.poly(
+            [
+                (800 + k * 90, 480),
+                (800 + (k + 1) * 90, 480),
+                (800 + (k + 1) * 200, H),
+                (800 + k * 200, H),
+            ],
+            fill=C("#48a04e", 140),
+        )
     comp(base, lay)
     radial_light(base, 800, 700, 700, "#e9f7d9", alpha=40)
     # players at the line of scrimmage
@@ -1734,20 +2164,36 @@ def scene_rowing(rnd):
 
     def shell(p):
         wl = 650
-        p.poly([(240, wl - 6), (1360, wl - 10), (1420, wl - 4), (1340, wl + 2), (260, wl + 2)], fill=C("#2c2233"))
+        p.poly(
+            [(240, wl - 6), (1360, wl - 10), (1420, wl - 4), (1340, wl + 2), (260, wl + 2)],
+            fill=C("#2c2233"),
+        )
         p.line([(300, wl - 7), (1350, wl - 11)], fill=C("#e9e0e8"), width=2)
         for k in range(4):
             x = 480 + k * 190
             # oars sweeping down to the water
             p.line([(x + 10, wl - 40), (x - 150, wl + 70)], fill=C("#2c2233"), width=4)
-            p.poly([(x - 150, wl + 70), (x - 190, wl + 86), (x - 196, wl + 76), (x - 158, wl + 62)], fill=C("#c8413b"))
+            p.poly(
+                [(x - 150, wl + 70), (x - 190, wl + 86), (x - 196, wl + 76), (x - 158, wl + 62)],
+                fill=C("#c8413b"),
+            )
             # rower leaning back
             p.circle(x - 18, wl - 96, 14, fill=C("#2c2233"))
-            p.line([(x - 14, wl - 82), (x + 6, wl - 20)], fill=C("#2c2233"), width=18, round_caps=True)
-            p.line([(x + 6, wl - 24), (x + 44, wl - 40), (x + 70, wl - 14)], fill=C("#2c2233"), width=10, round_caps=True)
-            p.line([(x - 8, wl - 66), (x + 20, wl - 48)], fill=C("#2c2233"), width=7, round_caps=True)
+            p.line(
+                [(x - 14, wl - 82), (x + 6, wl - 20)], fill=C("#2c2233"), width=18, round_caps=True
+            )
+            p.line(
+                [(x + 6, wl - 24), (x + 44, wl - 40), (x + 70, wl - 14)],
+                fill=C("#2c2233"),
+                width=10,
+                round_caps=True,
+            )
+            p.line(
+                [(x - 8, wl - 66), (x + 20, wl - 48)], fill=C("#2c2233"), width=7, round_caps=True
+            )
         p.circle(1320, wl - 44, 11, fill=C("#2c2233"))
         p.rrect([1300, wl - 34, 1340, wl - 8], 8, fill=C("#2c2233"))
+
     reflected(base, shell, 652, opacity=0.5, wobble=4, rnd=rnd)
     lay = layer()
     p = Pen(lay)
@@ -1755,7 +2201,11 @@ def scene_rowing(rnd):
         x = 480 + k * 190 - 175
         for j in range(3):
             r = 26 + j * 22
-            p.ellipse([x - r, 730 - r * 0.2, x + r, 730 + r * 0.2], outline=C("#fff6ea", 150 - j * 40), width=2)
+            p.ellipse(
+                [x - r, 730 - r * 0.2, x + r, 730 + r * 0.2],
+                outline=C("#fff6ea", 150 - j * 40),
+                width=2,
+            )
     for k in range(12):
         y = 640 + k * 8
         p.line([(1420 + k * 14, y), (1600, y + k * 3)], fill=C("#fff6ea", 80), width=2)
@@ -1803,6 +2253,7 @@ AUTHORS = {
 # Output
 # --------------------------------------------------------------------------
 
+
 def save_jpeg(im: Image.Image, path: Path, quality: int = 82, limit: int = MAX_BYTES) -> int:
     """Save without metadata; step quality down if the file would exceed limit."""
     im = im.convert("RGB")
@@ -1837,7 +2288,9 @@ def render_avatar(slug: str, size: int = 400) -> Image.Image:
     d.ellipse([big * 0.4, big * 0.5, big * 1.4, big * 1.4], fill=(*rgb(ink), 40))
     im.alpha_composite(lay.filter(ImageFilter.GaussianBlur(big * 0.12)))
     d = ImageDraw.Draw(im)
-    d.ellipse([big * 0.1, big * 0.1, big * 0.9, big * 0.9], outline=(*rgb(ink), 70), width=int(4 * S))
+    d.ellipse(
+        [big * 0.1, big * 0.1, big * 0.9, big * 0.9], outline=(*rgb(ink), 70), width=int(4 * S)
+    )
     f = font("serif-bold", big * 0.36)
     d.text((big / 2, big / 2 + big * 0.01), initials, font=f, fill=rgb(ink), anchor="mm")
     return im.resize((size, size), Image.LANCZOS)
@@ -1845,7 +2298,11 @@ def render_avatar(slug: str, size: int = 400) -> Image.Image:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default=str(ROOT / "static" / "photos"), help="output folder (default static/photos)")
+    ap.add_argument(
+        "--out",
+        default=str(ROOT / "static" / "photos"),
+        help="output folder (default static/photos)",
+    )
     ap.add_argument("--only", nargs="*", help="render only these scene names / author slugs")
     args = ap.parse_args(argv)
     out = Path(args.out)
