@@ -60,6 +60,7 @@ from newssite.plan import (
     describe_days,
     is_source,
     linked_sources,
+    page_path,
     url_claims,
 )
 from newssite.search_parts import SEARCH_BUNDLE_URL
@@ -167,7 +168,7 @@ def make_site(
             story = replace(story, live=coverage)
         stories[article.source] = story
         seen = edition_config(config, editions[code])
-        versions = plan.alternates.get(_page_path(story.url), ())
+        versions = plan.alternates.get(page_path(story.url), ())
         series = plan.series.get(article.series)
         jsonld[article.source] = news_article_jsonld(
             story, seen, translations=versions, series=series
@@ -356,10 +357,6 @@ def _check_live(
                     field="live",
                 )
             )
-
-
-def _page_path(url: str) -> str:
-    return url[1:] + "index.html" if url.endswith("/") else url.lstrip("/")
 
 
 def _index_authors(authors: Iterable[Author], problems: list[NewssiteError]) -> dict[str, Author]:

@@ -772,7 +772,7 @@ def _alternates(
             continue
         shown = tuple((language[c], versions[c]) for c in sorted(versions, key=order.__getitem__))
         for url in versions.values():
-            found[_page_path(url)] = shown
+            found[page_path(url)] = shown
     lists = ["/"]
     lists += [section_url(s.slug) for s in config.sections]
     lists += [author_url(a.slug) for a in records.authors]
@@ -788,7 +788,7 @@ def _alternates(
         )
         if len(shown) > 1:
             for _, each in shown:
-                found[_page_path(each)] = shown
+                found[page_path(each)] = shown
     return found
 
 
@@ -867,7 +867,7 @@ class _Planner:
 
     def entry(self, entry: SitemapEntry) -> None:
         """A URL of the sitemap, with its versions in the other editions."""
-        versions = self.alternates.get(_page_path(entry.url))
+        versions = self.alternates.get(page_path(entry.url))
         self.entries.append(entry if versions is None else entry._replace(alternates=versions))
 
     def add(
@@ -931,7 +931,7 @@ class _Planner:
             chosen = related.get(story.source, ())
             notice = age_notice(story.date, self.now, self.config.stale_after_days)
             extra = f"{self._bylines(story.authors)}\0{self._links(story.links)}\0{notice}"
-            path = _page_path(story.url)
+            path = page_path(story.url)
             if path in self.alternates:
                 extra += f"\0{self.alternates[path]!r}"
             job: Job = ("article", story.source, chosen)
@@ -971,7 +971,7 @@ class _Planner:
                 keys = "\1".join(updates[s].key + self.bylines(updates[s].author) for s in sources)
                 extra = f"{written[story.source].key}\0{story.title}\0{keys}"
                 job = ("liveupdates", story.source, url, pagination, sources)
-                self.add(_page_path(url), job, (), extra=extra)
+                self.add(page_path(url), job, (), extra=extra)
 
     def removed(self, withdrawn: Iterable[StoryRecord]) -> None:
         for story in withdrawn:
@@ -999,7 +999,7 @@ class _Planner:
                 sources = tuple(dict.fromkeys(s for block in blocks for s in block[3]))
                 shown = [self.records.stories[source] for source in sources]
                 job = (*job[:6], sources, blocks)
-            self.add(_page_path(url), job, shown, teaser=True, extra=extra)
+            self.add(page_path(url), job, shown, teaser=True, extra=extra)
             lastmod = self.last_modified(shown)
             self.entry(SitemapEntry(url, lastmod, False))
 
@@ -1016,7 +1016,7 @@ class _Planner:
         parts = newest_first if series.order == "newest" else newest_first[::-1]
         sources = tuple(s.source for s in parts)
         job = ("list", "series", url, series.slug, url, Pagination(0, None, None, url), sources)
-        self.add(_page_path(url), job, parts, teaser=True, extra=repr(series))
+        self.add(page_path(url), job, parts, teaser=True, extra=repr(series))
         lastmod = max((s.modified for s in parts), key=lambda m: m.timestamp(), default=None)
         self.entry(SitemapEntry(url, lastmod, False))
         self.feeds("series", url, series.slug, newest_first, extra=repr(series))
@@ -1033,7 +1033,7 @@ class _Planner:
         )
         entries = tuple((source, number) for _, source, number in found)
         shown = [self.records.stories[source] for source in dict.fromkeys(s for s, _ in entries)]
-        self.add(_page_path(CORRECTIONS_URL), ("corrections", entries), shown, teaser=True)
+        self.add(page_path(CORRECTIONS_URL), ("corrections", entries), shown, teaser=True)
         self.add(
             output_path(feed_url(CORRECTIONS_URL)),
             ("corrections-feed", entries),
@@ -1199,7 +1199,7 @@ def _entries_digest(site_key: str, entries: Sequence[SitemapEntry]) -> str:
     return digest.hexdigest()[:20]
 
 
-def _page_path(url: str) -> str:
+def page_path(url: str) -> str:
     """urls.output_path, without its checks, for the URLs the plan makes (all end in "/")."""
     return url[1:] + "index.html" if url.endswith("/") else output_path(url)
 

@@ -64,6 +64,7 @@ from newssite.spool import spool
 from newssite.templates import (
     TEASER_TEMPLATE,
     edition_environment,
+    is_english,
     locale_of,
     make_environment,
     month_title,
@@ -253,7 +254,7 @@ def _render_in_edition(
     if kind == "article":
         source = str(job[1])
         story = site.stories[source]
-        if story.age_notice and config.stale_after_days and not _english(config.language):
+        if story.age_notice and config.stale_after_days and not is_english(config.language):
             story = replace(story, age_notice=_age_notice(config, words_of(env)))
         related = tuple(teaser(site.stories[other]) for other in job[2])  # type: ignore[attr-defined]
         part = _series_part(job[3], site, plan) if len(job) > 3 else None  # type: ignore[arg-type]
@@ -302,7 +303,7 @@ def _render_in_edition(
     elif kind == "updates":
         return _updates_json(path, site.stories[str(job[1])], site, env, config)
     else:
-        date_text = None if _english(config.language) else env.filters["shortdate"]
+        date_text = None if is_english(config.language) else env.filters["shortdate"]
         return _render_other(path, job, site, config, plan, date_text)
     return render_page(page, site, env, config, teasers)
 
@@ -355,10 +356,6 @@ def _updates_json(
     }
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
     return Output(path, (text + "\n").encode("utf-8"))
-
-
-def _english(language: str) -> bool:
-    return language.lower().split("-")[0] == "en"
 
 
 def _age_notice(config: SiteConfig, _: Callable[[str], str]) -> str:

@@ -149,7 +149,7 @@ def _environment(config: SiteConfig) -> jinja2.Environment:
             value, locale=locale_of(language), group_separator=False
         ),
     )
-    if language.lower() == "en" or language.lower().startswith("en-"):
+    if is_english(language):
         # English keeps the newsroom's AP style ("Nov. 26, 2026", "2:30 p.m."): not CLDR's.
         env.filters.update(
             longdate=lambda moment: long_date(local(moment, zone)),
@@ -263,10 +263,15 @@ def long_date(moment: datetime) -> str:
     return f"{_MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
 
 
+def is_english(language: str) -> bool:
+    """Whether an edition's language takes the theme's own English (AP style) words."""
+    return language.lower().split("-")[0] == "en"
+
+
 def month_title(year: int, month: int, language: str = "en") -> str:
     """A month archive's title: "November 2026", or CLDR's in the edition's language
     ("листопад 2026 р.")."""
-    if language.lower().split("-")[0] == "en":
+    if is_english(language):
         return f"{_MONTHS[month - 1]} {year}"
     return format_date(date(year, month, 1), "LLLL y", locale=locale_of(language))
 
