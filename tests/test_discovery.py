@@ -350,6 +350,7 @@ def test_only_published_stories_enter_the_index(
         "date": "Nov. 20, 2026",
         "published": f"{int(datetime(2026, 11, 20, 8, tzinfo=UTC).timestamp()):011d}/news/published/",
         "author": "Ana Ruiz",
+        "image": "",  # no photo: no thumbnail (Pagefind would take the first image)
     }
     assert record["filters"] == {"section": ["News"], "author": ["Ana Ruiz"]}
     assert "Ana covers city hall" not in record["content"]  # author boxes are not indexed

@@ -371,6 +371,37 @@ def test_a_page_keeps_its_search_key_when_only_what_pagefind_ignores_changes() -
     assert key(broken) != key(broken.replace(b"Ana covers city hall.", b"Ana"))
 
 
+def test_a_story_without_a_photo_shows_no_thumbnail_in_search_not_its_authors_portrait(
+    make_site: MakeSite,
+) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    def png(colour: str) -> bytes:
+        buffer = BytesIO()
+        Image.new("RGB", (1200, 800), colour).save(buffer, "PNG")
+        return buffer.getvalue()
+
+    site = make_site(
+        {
+            "content/authors/ana.md": "---\nname: Ana Ruiz\navatar: /photos/ana.png\n---\nBio.\n",
+            "static/photos/ana.png": png("olive"),
+            "static/photos/pier.png": png("navy"),
+            "content/articles/plain.md": story("A story without a photo"),
+            "content/articles/pictured.md": story(
+                "A story with a photo", photo="{src: /photos/pier.png, alt: The pier, credit: Ana}"
+            ),
+        }
+    )
+    assert run_cli("build", "--site", str(site)).code == 0
+    page = (site / "output/news/plain/index.html").read_text()
+    assert "/ana" in page  # the author box shows the portrait on the page itself
+    found = searchable(site / "output")
+    assert found["/news/plain/"]["meta"].get("image", "") == ""
+    assert found["/news/pictured/"]["meta"]["image"].startswith("/img/")
+
+
 def test_editing_an_authors_bio_indexes_no_story_again(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
