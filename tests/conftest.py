@@ -90,6 +90,15 @@ def story(
 MakeSite = Callable[[Mapping[str, str | bytes]], Path]
 
 
+def png_bytes(colour: str | tuple[int, int, int] = (40, 90, 140)) -> bytes:
+    """A plain 1200x800 PNG: a story photo or a portrait for a test site."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 800), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> MakeSite:
     """Write a site: the given files over a default config and one author (ana)."""

@@ -26,6 +26,7 @@ from conftest import (
     Result,
     clean_build,
     launch_chromium,
+    png_bytes,
     run_cli,
     same_site,
     searchable,
@@ -141,16 +142,6 @@ def test_related_teasers_show_section_date_and_photo(make_site: MakeSite) -> Non
     assert text == "News Harbor ferries story Nov. 11, 2026"
     images = list(first.iter("img"))
     assert len(images) == 1 and images[0].get("width") and images[0].get("loading") == "lazy"
-
-
-def png_bytes() -> bytes:
-    from io import BytesIO
-
-    from PIL import Image
-
-    buffer = BytesIO()
-    Image.new("RGB", (1200, 800), (40, 90, 140)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def test_publishing_or_editing_a_story_leaves_other_article_pages_alone(

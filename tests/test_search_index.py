@@ -20,6 +20,7 @@ from conftest import (
     MakeSite,
     clean_build,
     launch_chromium,
+    png_bytes,
     run_cli,
     same_site,
     searchable,
@@ -374,20 +375,11 @@ def test_a_page_keeps_its_search_key_when_only_what_pagefind_ignores_changes() -
 def test_a_story_without_a_photo_shows_no_thumbnail_in_search_not_its_authors_portrait(
     make_site: MakeSite,
 ) -> None:
-    from io import BytesIO
-
-    from PIL import Image
-
-    def png(colour: str) -> bytes:
-        buffer = BytesIO()
-        Image.new("RGB", (1200, 800), colour).save(buffer, "PNG")
-        return buffer.getvalue()
-
     site = make_site(
         {
             "content/authors/ana.md": "---\nname: Ana Ruiz\navatar: /photos/ana.png\n---\nBio.\n",
-            "static/photos/ana.png": png("olive"),
-            "static/photos/pier.png": png("navy"),
+            "static/photos/ana.png": png_bytes("olive"),
+            "static/photos/pier.png": png_bytes("navy"),
             "content/articles/plain.md": story("A story without a photo"),
             "content/articles/pictured.md": story(
                 "A story with a photo", photo="{src: /photos/pier.png, alt: The pier, credit: Ana}"
