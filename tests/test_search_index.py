@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,20 @@ def check_withdrawn(output: Path, word: str, ids: set[str]) -> None:
             assert ids & set(level["hidden"]), (word, level["folder"])
 
 
+def page_count(bundle: Path) -> int:
+    """How many pages a Pagefind bundle indexes (its pagefind-entry.json says)."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    return sum(language["page_count"] for language in entry["languages"].values())
+
+
+def pagefind_runs(output: Path) -> dict[str, int]:
+    """The bundles under /pagefind/level-N/ (the smaller levels, and the archive tiers of a
+    merged index): folder -> pages."""
+    return {
+        folder.name: page_count(folder) for folder in sorted((output / "pagefind").glob("level-*"))
+    }
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize(("seed", "cap"), [(3, None), (4, None), (5, 100)])
 def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index_finds(
@@ -235,20 +250,26 @@ def test_after_publishes_edits_redates_and_takedowns_search_finds_what_one_index
     levels = json.loads((clean / "output/pagefind/levels.json").read_text())["levels"]
     assert levels[0]["folder"] == "pagefind/"
     assert all(level["hidden"] == [] for level in levels)
-    if cap is None:
-        assert len(levels) == 1
-    else:
-        assert len(levels) == -(-len(searchable(clean / "output")) // cap) > 2
+    assert len(levels) == 1  # with a cap, the archive tiers are merged into one index
+    if cap is not None:
+        runs = pagefind_runs(clean / "output")  # each tier's own index, merged at /pagefind/
+        assert len(runs) == -(-len(searchable(clean / "output")) // cap) > 2
+        assert page_count(clean / "output/pagefind") == sum(runs.values())
         for output_dir in (output, clean / "output"):
-            listed = json.loads((output_dir / "pagefind/levels.json").read_text())["levels"]
-            for level in listed:
-                pages = list((output_dir / level["folder"] / "fragment").glob("*.pf_fragment"))
-                assert 0 < len(pages) <= cap, (output_dir, level["folder"])
+            assert all(0 < pages <= cap for pages in pagefind_runs(output_dir).values())
     assert searchable(site / "output") == searchable(clean / "output")
     gone = [secret(n) for n in sorted(withdrawn)] + [secret(n) for n in sorted(taken_down)]
     queries = [*QUERIES, secret(3), secret(9001), secret(9002), *gone]
     found = browser_results(site / "output", queries)
     assert found == browser_results(clean / "output", queries)
+    if cap is not None:  # the merged archive finds what one Pagefind run over it finds
+        one = tmp_path / "one"
+        shutil.copytree(site, one, ignore=shutil.ignore_patterns("output", ".newssite-cache*"))
+        config_file = one / "newssite.toml"
+        config_file.write_text(config_file.read_text().replace(f"search_index_pages = {cap}\n", ""))
+        clean_build(one, tmp_path / "one-clean")
+        assert pagefind_runs(tmp_path / "one-clean/output") == {}
+        assert found == browser_results(tmp_path / "one-clean/output", queries)
     for word in gone:
         assert found[f"{word} (newest)"] == found[f"{word} (best)"] == [], word
 

@@ -32,7 +32,7 @@ from conftest import (
     searchable,
     story,
 )
-from newssite.search import _cbor_decode, _unpacked
+from newssite.search_merge import unpacked
 from newssite.serve import serve
 
 INJECTED = re.compile(
@@ -175,7 +175,7 @@ def served_search(preview: Preview) -> dict[str, dict[str, object]]:
         for language in entry["languages"].values():
             meta = preview.get(f"{folder}pagefind.{language['hash']}.pf_meta")
             assert meta.status == 200, folder
-            for fragment, _ in _cbor_decode(_unpacked(meta.body))[1]:  # type: ignore[attr-defined]
+            for fragment, _ in unpacked(meta.body)[1]:  # type: ignore[attr-defined]
                 if fragment in hidden:
                     continue
                 served = preview.get(f"{folder}fragment/{fragment}.pf_fragment")

@@ -51,11 +51,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cbor2
+
 from newssite.cache import BuildCache
 from newssite.config import CONFIG_NAME, SiteConfig
 from newssite.errors import NewssiteError
-from newssite.levels import Entry, Layout, Level, next_layout, redone
+from newssite.levels import Entry, Layout, Level, archive_tier, next_layout, redone
 from newssite.model import Output, SearchShard, Site
+from newssite.search_merge import merge, unpacked
 from newssite.spool import remove_dead_builds_folders
 from newssite.urls import output_path
 
@@ -158,7 +161,8 @@ def index_levels(
     cached = dict(cache.search_index()) if cache is not None else {}
     parts = {folder: part for folder, part in cached.items() if _under(folder, root)}
     others = {folder: part for folder, part in cached.items() if folder not in parts}
-    records = _records(parts, stamp)
+    last_merged = _merged_record(parts.get(root), stamp)
+    records = _records({f: p for f, p in parts.items() if last_merged is None or f != root}, stamp)
     previous = _layout_of(records)
     shown = {url: key for record in records.values() for url, key in record.shown()}
     searched: dict[str, bytes | None] = {}  # path -> what Pagefind reads of each page read
@@ -172,8 +176,9 @@ def index_levels(
         config.search_index_pages,
     )
     while True:  # a level indexed again keeps only what search shows: it may go, and so on
+        group = _merged_tiers(layout, config.search_index_pages)
         top = max(level.tier for level in layout.levels)
-        folders = {level.tier: _level_url(level.tier, top, root) for level in layout.levels}
+        folders = {level.tier: _level_url(level.tier, top, root, group) for level in layout.levels}
         levels = {level.tier: level for level in layout.levels}
         found: dict[int, list[Output] | None] = {}
         fragments: dict[int, dict[str, Fragment]] = {}  # tier -> url -> its fragment
@@ -188,6 +193,11 @@ def index_levels(
                 )
                 found[tier] = _reusable(files, intact)
                 fragments[tier] = record.fragments
+        merged_files = _reusable_merged(last_merged, group, levels, folders, parts, intact, root)
+        old_scripts = _reusable(_scripts_of(last_merged, parts, root), intact)
+        fresh = [tier for tier in group if found[tier] is None]
+        if group and merged_files is None and not fresh and not old_scripts:
+            found[max(group)] = None  # the search scripts come from a new Pagefind run
         again = redone(layout, [tier for tier, files in found.items() if files is None])
         if again == layout:
             break
@@ -206,18 +216,28 @@ def index_levels(
             config,
             folder,
             searched,
-            ui=folder == root,
+            ui=folder == root or tier in group,
             yielding=yielding,
             interrupted=interrupted,
         )
 
     todo = [tier for tier, files in found.items() if files is None]
+    scripts: list[Output] = []
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for tier, files in zip(todo, pool.map(index, todo), strict=True):
+            if tier in group:
+                files, scripts = _in_group(files, folders[tier], root)
             found[tier] = files
             fragments[tier] = _fragment_ids(files)
+    contents = functools.partial(_contents, config=config)
+    published: list[_Published] = []
+    if group:
+        if merged_files is None:
+            merged_files = _merged(group, folders, found, fragments, contents, root)
+            merged_files += scripts or old_scripts or []
+        published.append(_published_group(layout, group, fragments, merged_files, root))
     keep_bytes = cache is not None and cache.directory is None
-    made: list[Output] = []
+    made: list[Output] = list(merged_files or [])
     new_parts: dict[str, tuple[str, dict[str, bytes | None]]] = {}
     for tier, level in levels.items():
         files = found[tier]
@@ -230,8 +250,14 @@ def index_levels(
             record.dumps(stamp),
             {o.path: o.data if keep_bytes else None for o in files},
         )
-    contents = functools.partial(_contents, config=config)
-    made.append(_levels_file(layout, folders, fragments, found, contents, root))  # type: ignore[arg-type]
+        if tier not in group:
+            published.append(_published_level(layout, level, fragments, files, folders[tier]))
+    if group:
+        new_parts[root] = (
+            _merged_signature(group, levels, folders, stamp),
+            {o.path: o.data if keep_bytes else None for o in merged_files or []},
+        )
+    made.append(_levels_file(published, contents, root))
     worker = root.lstrip("/") + "pagefind-worker.js"
     made = [_with_worker_shim(o, contents) if o.path == worker else o for o in made]
     kept = {o.path for o in made}
@@ -239,6 +265,176 @@ def index_levels(
     if cache is not None:
         cache.remember_search_index({**others, **new_parts})
     return made, gone
+
+
+def _merged_tiers(layout: Layout, cap: int) -> tuple[int, ...]:
+    """The archive tiers, published as one index (search_merge.py), when there are two or
+    more: a reader's search then loads one chunk per word for the whole archive."""
+    first = archive_tier(cap)
+    tiers = tuple(sorted(level.tier for level in layout.levels if level.tier >= first))
+    return tiers if len(tiers) > 1 else ()
+
+
+def _merged_signature(
+    group: Sequence[int], levels: Mapping[int, Level], folders: Mapping[int, str], stamp: str
+) -> str:
+    """The merged index's cache record: what it was made from (each archive tier's stories)."""
+    digests = [
+        [tier, hashlib.sha256(repr(_signature(levels[tier], folders[tier])).encode()).hexdigest()]
+        for tier in group
+    ]
+    return json.dumps({"stamp": stamp, "merged": digests})
+
+
+def _merged_record(part: tuple[str, dict[str, bytes | None]] | None, stamp: str) -> str | None:
+    """The last build's merged index record ("" when the index at the root was a level)."""
+    if part is None:
+        return None
+    try:
+        data = json.loads(part[0])
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or "merged" not in data:
+        return None
+    return part[0] if data.get("stamp") == stamp else ""
+
+
+def _reusable_merged(
+    last: str | None,
+    group: Sequence[int],
+    levels: Mapping[int, Level],
+    folders: Mapping[int, str],
+    parts: Mapping[str, tuple[str, dict[str, bytes | None]]],
+    intact: Container[str],
+    root: str,
+) -> list[Output] | None:
+    """The last build's merged index, when it holds the archive tiers as they are now."""
+    if not group or not last or last != _merged_signature(group, levels, folders, _stamp_of(last)):
+        return None
+    return _reusable(parts[root][1], intact)
+
+
+def _stamp_of(described: str) -> str:
+    return str(json.loads(described)["stamp"])
+
+
+def _scripts_of(
+    last: str | None, parts: Mapping[str, tuple[str, dict[str, bytes | None]]], root: str
+) -> dict[str, bytes | None]:
+    """The search scripts the last build's merged index carried ({} when none)."""
+    if not last or root not in parts:
+        return {}
+    prefix = root.lstrip("/")
+    return {
+        path: data
+        for path, data in parts[root][1].items()
+        if path.removeprefix(prefix) in _SCRIPTS or path.removeprefix(prefix).startswith("wasm.")
+    }
+
+
+def _in_group(files: Sequence[Output], folder: str, root: str) -> tuple[list[Output], list[Output]]:
+    """An archive tier's files, as the merged index publishes them: its fragments in the
+    merged index's folder, its word and filter indexes in its own (read for the next merge,
+    not by readers); and apart, the search scripts of its Pagefind run."""
+    own, top = folder.strip("/") + "/", root.lstrip("/")
+    kept, scripts = [], []
+    for output in files:
+        name = output.path.removeprefix(own)
+        if name.startswith("fragment/"):
+            kept.append(Output(top + name, output.data))
+        elif name in _SCRIPTS or name.startswith("wasm."):
+            scripts.append(Output(top + name, output.data))
+        else:
+            kept.append(output)
+    return kept, scripts
+
+
+def _merged(
+    group: Sequence[int],
+    folders: Mapping[int, str],
+    found: Mapping[int, list[Output] | None],
+    fragments: Mapping[int, Mapping[str, Fragment]],
+    contents: Callable[[Output], bytes],
+    root: str,
+) -> list[Output]:
+    """The merged index of the archive tiers (search_merge.merge), under `root`."""
+    bundles = []
+    for tier in group:
+        own = folders[tier].strip("/") + "/"
+        files = found[tier] or []
+        bundles.append(
+            {o.path.removeprefix(own): contents(o) for o in files if o.path.startswith(own)}
+        )
+    values = {f.id: f.published for tier in group for f in fragments[tier].values()}
+    merged = merge(bundles, values)
+    if merged is None:
+        raise NewssiteError(
+            "Pagefind's index files are not as newssite knows them (Pagefind 1.5), so the"
+            " archive's search levels cannot be merged (output/ was left as it was): install"
+            " pagefind[bin] 1.5, or raise search_index_pages above the number of stories",
+            path=CONFIG_NAME,
+            field="search_index_pages",
+        )
+    return [Output(root.lstrip("/") + name, data) for name, data in merged.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class _Published:
+    """A level as levels.json lists it: a Pagefind bundle that a search loads."""
+
+    folder: str
+    hidden: tuple[str, ...]  # fragment ids search hides (older versions)
+    shown: tuple[str, ...]  # the "published" of the stories it shows
+    files: Sequence[Output]
+    tier: int
+
+
+def _published_level(
+    layout: Layout,
+    level: Level,
+    fragments: Mapping[int, Mapping[str, Fragment]],
+    files: Sequence[Output],
+    folder: str,
+) -> _Published:
+    found = fragments[level.tier]
+    hidden = frozenset(layout.hidden_in(level.tier))
+    return _Published(
+        folder,
+        tuple(sorted(found[e.url].id for e in hidden)),
+        tuple(
+            found[e.url].published if e.url in found else ""
+            for e in level.entries
+            if e not in hidden
+        ),
+        files,
+        level.tier,
+    )
+
+
+def _published_group(
+    layout: Layout,
+    group: Sequence[int],
+    fragments: Mapping[int, Mapping[str, Fragment]],
+    files: Sequence[Output],
+    root: str,
+) -> _Published:
+    """The merged archive as one level: it hides what its tiers hide, except a fragment
+    another tier shows (the same page, indexed twice)."""
+    levels = {level.tier: level for level in layout.levels}
+    hidden, shown_ids, shown = set(), set(), []
+    for tier in group:
+        found = fragments[tier]
+        hides = frozenset(layout.hidden_in(tier))
+        for entry in levels[tier].entries:
+            fragment = found.get(entry.url)
+            if entry in hides:
+                if fragment is not None:
+                    hidden.add(fragment.id)
+            else:
+                shown.append(fragment.published if fragment else "")
+                if fragment is not None:
+                    shown_ids.add(fragment.id)
+    return _Published(root, tuple(sorted(hidden - shown_ids)), tuple(shown), files, max(group))
 
 
 def _under(folder: str, root: str) -> bool:
@@ -324,8 +520,10 @@ def _layout_of(records: Mapping[str, _Record]) -> Layout:
     )
 
 
-def _level_url(tier: int, top: int, root: str = "/pagefind/") -> str:
-    return root if tier == top else f"{root}level-{tier}/"
+def _level_url(tier: int, top: int, root: str = "/pagefind/", group: Container[int] = ()) -> str:
+    """A level's folder: the largest level's is the index's own (it carries the scripts),
+    unless the archive tiers are merged: then the merged index has it."""
+    return root if tier == top and tier not in group else f"{root}level-{tier}/"
 
 
 def _binary_stamp(binary: Path) -> str:
@@ -397,10 +595,7 @@ def _fragment_ids(files: Sequence[Output]) -> dict[str, Fragment]:
 
 
 def _levels_file(
-    layout: Layout,
-    folders: Mapping[int, str],
-    fragments: Mapping[int, Mapping[str, Fragment]],
-    files: Mapping[int, Sequence[Output]],
+    published: Sequence[_Published],
     contents: Callable[[Output], bytes],
     root: str = "/pagefind/",
 ) -> Output:
@@ -412,27 +607,22 @@ def _levels_file(
     pagefind-entry.json, and the metadata of the smaller levels), which search.js hands
     to Pagefind's worker (WORKER_SHIM), so a search fetches those in this one file."""
     levels = []
-    top = max(level.tier for level in layout.levels)
-    for level in sorted(layout.levels, key=lambda level: -level.tier):
-        found = fragments[level.tier]
-        hidden = frozenset(layout.hidden_in(level.tier))
-        shown = [
-            found[e.url].published if e.url in found else ""
-            for e in level.entries
-            if e not in hidden
-        ]
+    for level in sorted(published, key=lambda level: -level.tier):
         described: dict[str, object] = {
-            "folder": folders[level.tier].lstrip("/"),
-            "hidden": sorted(found[e.url].id for e in hidden),
+            "folder": level.folder.lstrip("/"),
+            "hidden": list(level.hidden),
         }
-        if shown and all(shown):
-            described.update(newest=max(shown), oldest=min(shown))
+        if level.shown and all(level.shown):
+            described.update(newest=max(level.shown), oldest=min(level.shown))
         inline = {}
-        for output in files[level.tier]:
+        for output in level.files:
             name = output.path.rsplit("/", 1)[1]
+            folder = output.path[: -len(name)]
+            if folder != level.folder.lstrip("/"):
+                continue
             if name == _ENTRY:
                 inline[name] = contents(output).decode()
-            elif name.endswith(".pf_meta") and level.tier != top:
+            elif name.endswith(".pf_meta") and level.folder != root:
                 inline[name] = base64.b64encode(contents(output)).decode()
         described["files"] = dict(sorted(inline.items()))
         levels.append(described)
@@ -737,16 +927,16 @@ def canonical_filters(files: Mapping[str, bytes]) -> dict[str, bytes]:
     out = {name: data for name, data in files.items() if name not in filters}
     renamed = {}
     for name in filters:
-        key, values = _cbor_decode(_unpacked(files[name]))
-        data = _packed(_cbor_encode([key, sorted(values, key=lambda pair: pair[0])]))
+        key, values = unpacked(files[name])
+        data = _packed([key, sorted(values, key=lambda pair: pair[0])])
         language = name.removeprefix("filter/").split("_", 1)[0]
         new = f"{language}_{hashlib.sha256(data).hexdigest()[:7]}"
         renamed[name.removeprefix("filter/").removesuffix(".pf_filter")] = new
         out[f"filter/{new}.pf_filter"] = data
     [meta] = metas
-    record = _cbor_decode(_unpacked(files[meta]))
+    record = unpacked(files[meta])
     record[3] = sorted([[key, renamed.get(hash_, hash_)] for key, hash_ in record[3]])
-    data = _packed(_cbor_encode(record))
+    data = _packed(record)
     old = meta.removeprefix("pagefind.").removesuffix(".pf_meta")
     new = f"{old.split('_', 1)[0]}_{hashlib.sha256(data).hexdigest()[:10]}"
     del out[meta]
@@ -755,69 +945,5 @@ def canonical_filters(files: Mapping[str, bytes]) -> dict[str, bytes]:
     return dict(sorted(out.items()))
 
 
-def _unpacked(data: bytes) -> bytes:
-    raw = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
-    if not raw.startswith(_SIGNATURE):
-        raise ValueError("not a Pagefind file")
-    return raw[len(_SIGNATURE) :]
-
-
-def _packed(raw: bytes) -> bytes:
-    return gzip.compress(_SIGNATURE + raw, mtime=0)
-
-
-def _cbor_decode(data: bytes) -> Any:
-    """The CBOR Pagefind writes (integers, strings, arrays), as Python values."""
-    value, end = _cbor_item(data, 0)
-    if end != len(data):
-        raise ValueError("trailing bytes")
-    return value
-
-
-def _cbor_item(data: bytes, at: int) -> tuple[Any, int]:
-    major, info = data[at] >> 5, data[at] & 31
-    at += 1
-    if info < 24:
-        length = info
-    elif info <= 27:
-        size = 1 << (info - 24)
-        length = int.from_bytes(data[at : at + size], "big")
-        at += size
-    else:
-        raise ValueError(f"CBOR item {data[at - 1]:#x}")
-    if major == 0:
-        return length, at
-    if major in (2, 3):
-        chunk = data[at : at + length]
-        return (bytes(chunk) if major == 2 else chunk.decode("utf-8")), at + length
-    if major in (4, 5):
-        items = []
-        for _ in range(length * (2 if major == 5 else 1)):
-            item, at = _cbor_item(data, at)
-            items.append(item)
-        if major == 5:
-            raise ValueError("CBOR map")
-        return items, at
-    raise ValueError(f"CBOR major type {major}")
-
-
-def _cbor_encode(value: Any) -> bytes:
-    if isinstance(value, bool) or value is None:
-        raise ValueError("CBOR simple value")
-    if isinstance(value, int):
-        return _cbor_head(0, value)
-    if isinstance(value, bytes):
-        return _cbor_head(2, len(value)) + value
-    if isinstance(value, str):
-        encoded = value.encode("utf-8")
-        return _cbor_head(3, len(encoded)) + encoded
-    return _cbor_head(4, len(value)) + b"".join(map(_cbor_encode, value))
-
-
-def _cbor_head(major: int, length: int) -> bytes:
-    if length < 24:
-        return bytes([major << 5 | length])
-    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if length < 1 << (8 * size):
-            return bytes([major << 5 | info]) + length.to_bytes(size, "big")
-    raise ValueError("CBOR length")
+def _packed(value: Any) -> bytes:
+    return gzip.compress(_SIGNATURE + cbor2.dumps(value), mtime=0)
