@@ -240,15 +240,18 @@ def run(source: Path, work: Path, publishes: int, queries: list[str]) -> None:
     measure_grown(site, work, publishes, queries)
 
 
-def measure_grown(site: Path, work: Path, publishes: int, queries: list[str]) -> None:
-    """Measure a grown site in place (`--grown`: one kept by --keep, built again first)."""
+def measure_grown(
+    site: Path, work: Path, publishes: int, queries: list[str], kept: Path | None = None
+) -> None:
+    """Measure a grown site in place (`--grown`: one kept by --keep, built again first).
+    `kept`: the baseline's output, made by an earlier run of the same pages (--one-index)."""
     build(site)
     title = title_of(site)
     print("levels:", "; ".join(levels_of(site / "output")))
     report(
         f"{title}, after the archive grew",
         measure(site / "output", queries),
-        measure(one_index(site / "output", work / "one-index"), queries),
+        measure(kept or one_index(site / "output", work / "one-index"), queries),
     )
     if not publishes:
         return
@@ -325,6 +328,11 @@ def main() -> None:
     parser.add_argument(
         "--grown", type=Path, help="measure this site, grown by an earlier run (--keep), in place"
     )
+    parser.add_argument(
+        "--one-index",
+        type=Path,
+        help="with --grown: the one-index output an earlier run kept in its --work (same pages)",
+    )
     args = parser.parse_args()
     os.environ["PYTHONPATH"] = str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")
     with tempfile.TemporaryDirectory() as temporary:
@@ -332,7 +340,7 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
         if args.grown:
-            measure_grown(args.grown, work, args.publishes, args.queries)
+            measure_grown(args.grown, work, args.publishes, args.queries, args.one_index)
             return
         sources = [args.site] if args.site else [make_corpus(n, work) for n in args.articles]
         for source in sources:

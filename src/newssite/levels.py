@@ -7,7 +7,8 @@ that outgrows its budget is merged into the next one, so a tier holds at most
 NEWEST_BUDGET * GROWTH**tier stories. One Pagefind run holds every page of its level in
 memory, so no level holds more than PAGES_PER_INDEX stories: past that size the archive is
 kept in archive tiers of that many stories each, the highest still filling (a clean
-build of 100,000 stories makes five full levels; a few stories more start a sixth).
+build of 100,000 stories makes five full tiers; a few stories more start a sixth). Each
+tier is one Pagefind run; search.py publishes them merged into one index.
 
 An edited story's old entry stays in its older level until that level is merged, hidden by
 a short list the search script reads. A story that leaves search because its file was

@@ -9,7 +9,10 @@ The index comes in a few levels (levels.py): Pagefind bundles of geometric size.
 largest is /pagefind/ and carries the search scripts; the others are /pagefind/level-N/.
 A publish or an edit re-indexes the small newest level; a reader's search loads one chunk
 per word from each level (search.js merges them and hides the old versions listed in
-/pagefind/levels.json). The layout is kept in the build cache from build to build (each
+/pagefind/levels.json). Past search_index_pages stories the archive tiers (each one
+Pagefind run) are merged into one index at /pagefind/ (search_merge.py), so the archive
+costs a search one chunk per word whatever its size; each tier's own word index stays in
+/pagefind/level-N/ for the next merge. The layout is kept in the build cache from build to build (each
 level's entries, with the content key of each page and the Pagefind fragment it became);
 a build without it makes the canonical layout, one level.
 
