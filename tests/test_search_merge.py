@@ -182,3 +182,22 @@ def test_bundles_it_does_not_know_are_not_merged(tmp_path: Path) -> None:
     older = {**one, "pagefind-entry.json": entry.replace(b'"1.5.', b'"1.4.')}
     assert search_merge.merge([older, one], values) is None  # another Pagefind
     assert search_merge.merge([one, one], {}) is None  # no sort value for its pages
+
+
+def test_pages_that_two_runs_named_alike_keep_apart(tmp_path: Path) -> None:
+    """Each run names a page by 7 hex digits of a digest, so two runs may give two pages one
+    name; the merged index gives each run's pages the caller's suffix."""
+    rng = random.Random(11)
+    pages = {f"s{n:04d}/index.html": page(n, rng, alt=False) for n in range(40)}
+    run = pagefind(pages, tmp_path / "run")
+    values = {
+        f"{name}{end}": value for name, value in sort_values([run], pages).items() for end in "ab"
+    }
+    merged = search_merge.merge([run, run], values, suffixes=["a", "b"])
+    assert merged is not None
+    got, one = meaning(merged), meaning(run)
+    assert got["page_count"] == 2 * one["page_count"] == len({name for name, _ in got["pages"]})
+    for word, (found, _) in one["words"].items():
+        assert {(name + end, *rest) for name, *rest in found for end in "ab"} == got["words"][word][
+            0
+        ]

@@ -229,7 +229,7 @@ def index_levels(
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for tier, files in zip(todo, pool.map(index, todo), strict=True):
             if tier in group:
-                files, scripts = _in_group(files, folders[tier], root)
+                files, scripts = _in_group(files, folders[tier], root, tier)
             found[tier] = files
             fragments[tier] = _fragment_ids(files)
     contents = functools.partial(_contents, config=config)
@@ -335,16 +335,20 @@ def _scripts_of(
     }
 
 
-def _in_group(files: Sequence[Output], folder: str, root: str) -> tuple[list[Output], list[Output]]:
+def _in_group(
+    files: Sequence[Output], folder: str, root: str, tier: int
+) -> tuple[list[Output], list[Output]]:
     """An archive tier's files, as the merged index publishes them: its fragments in the
-    merged index's folder, its word and filter indexes in its own (read for the next merge,
-    not by readers); and apart, the search scripts of its Pagefind run."""
+    merged index's folder, their names ending in the tier's _suffix (two runs may give two
+    pages one name), its word and filter indexes in its own (read for the next merge, not
+    by readers); and apart, the search scripts of its Pagefind run."""
     own, top = folder.strip("/") + "/", root.lstrip("/")
     kept, scripts = [], []
     for output in files:
         name = output.path.removeprefix(own)
         if name.startswith("fragment/"):
-            kept.append(Output(top + name, output.data))
+            renamed = name.removesuffix(".pf_fragment") + _suffix(tier) + ".pf_fragment"
+            kept.append(Output(top + renamed, output.data))
         elif name in _SCRIPTS or name.startswith("wasm."):
             scripts.append(Output(top + name, output.data))
         else:
@@ -369,7 +373,7 @@ def _merged(
             {o.path.removeprefix(own): contents(o) for o in files if o.path.startswith(own)}
         )
     values = {f.id: f.published for tier in group for f in fragments[tier].values()}
-    merged = merge(bundles, values)
+    merged = merge(bundles, values, suffixes=[_suffix(tier) for tier in group])
     if merged is None:
         raise NewssiteError(
             "Pagefind's index files are not as newssite knows them (Pagefind 1.5), so the"
@@ -379,6 +383,11 @@ def _merged(
             field="search_index_pages",
         )
     return [Output(root.lstrip("/") + name, data) for name, data in merged.items()]
+
+
+def _suffix(tier: int) -> str:
+    """What an archive tier's page names end with in the merged index (not a hex digit)."""
+    return f"-{tier}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,10 @@ def _gzipped(raw: bytes) -> bytes:
 
 
 def merge(
-    bundles: Sequence[Mapping[str, bytes]], sort_values: Mapping[str, str], sort: str = "date"
+    bundles: Sequence[Mapping[str, bytes]],
+    sort_values: Mapping[str, str],
+    sort: str = "date",
+    suffixes: Sequence[str] = (),
 ) -> dict[str, bytes] | None:
     """The index files (entry, metadata, word and filter indexes) of one bundle holding
     the pages of `bundles`, in their order; None when they cannot be merged.
@@ -67,6 +70,11 @@ def merge(
     `index/*`, `filter/*`; fragments are not read). `sort_values`: each page's value of
     the `sort` sort (page hash -> value), which orders the merged pages as Pagefind orders
     them: by value, the earlier page first on a tie.
+
+    `suffixes`: what each bundle's page hashes get at their end in the merged bundle. Each
+    run names its pages by the first 7 hex digits of a digest, so pages of different runs
+    may share a name (about one pair in 15 among 100,000 pages); the caller publishes each
+    run's fragments under the suffixed names.
     """
     described = [_described(files, sort) for files in bundles]
     if not described or None in described:
@@ -78,7 +86,12 @@ def merge(
     metas = [meta for _, meta, _ in described]  # type: ignore[misc]
     fields = sorted({field for meta in metas for field in meta[5]})
     offsets = list(itertools.accumulate((len(meta[1]) for meta in metas), initial=0))
-    pages = [page for meta in metas for page in meta[1]]
+    ends = list(suffixes) or [""] * len(metas)
+    pages = [
+        [name + end, count]
+        for meta, end in zip(metas, ends, strict=True)
+        for name, count in meta[1]
+    ]
     order = _sort_order(metas, offsets, pages, sort_values)
     if order is None:
         return None
