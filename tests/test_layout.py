@@ -14,6 +14,7 @@ LAYERS = (
     "urls",
     "progress",
     "levels",
+    "search_merge",
     "photo_metadata",
     "output_state",
     "spool",
