@@ -79,11 +79,11 @@ def merge(
     described = [_described(files, sort) for files in bundles]
     if not described or None in described:
         return None
-    languages = {language for language, _, _ in described}  # type: ignore[misc]
+    languages = {language for language, _ in described}  # type: ignore[misc]
     if len(languages) != 1:
         return None
     [language] = languages
-    metas = [meta for _, meta, _ in described]  # type: ignore[misc]
+    metas = [meta for _, meta in described]  # type: ignore[misc]
     fields = sorted({field for meta in metas for field in meta[5]})
     offsets = list(itertools.accumulate((len(meta[1]) for meta in metas), initial=0))
     ends = list(suffixes) or [""] * len(metas)
@@ -138,7 +138,7 @@ def merge(
     return dict(sorted(files.items()))
 
 
-def _described(files: Mapping[str, bytes], sort: str) -> tuple[str, list[Any], None] | None:
+def _described(files: Mapping[str, bytes], sort: str) -> tuple[str, list[Any]] | None:
     """A bundle's language and metadata, when this module can merge it."""
     try:
         entry = json.loads(files[ENTRY])
@@ -154,7 +154,7 @@ def _described(files: Mapping[str, bytes], sort: str) -> tuple[str, list[Any], N
         and str(entry.get("version", "")).startswith(VERSION)
     ):
         return None
-    return language, meta, None
+    return language, meta
 
 
 def _sort_order(
