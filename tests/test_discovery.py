@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import stat
 import time
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
+import pagefind_bin
 import pytest
 
 import newssite.search
@@ -386,7 +388,8 @@ def test_without_the_pagefind_binary_search_is_a_clear_error(
     site = make_site(newsroom_files())
     build(site)
     before = tree_digest(site / "output")
-    monkeypatch.setattr(newssite.search, "find_pagefind", lambda: None)
+    monkeypatch.setattr(pagefind_bin, "get_executable", _missing_binary)
+    monkeypatch.setattr(shutil, "which", lambda *args, **kwargs: None)
     for command in ("build", "check"):
         result = run_cli(command, "--site", str(site))
         assert result.code == 1, result.out
@@ -398,6 +401,10 @@ def test_without_the_pagefind_binary_search_is_a_clear_error(
     build(site)
 
 
+def _missing_binary() -> str:
+    raise FileNotFoundError("pagefind")
+
+
 def test_a_failing_indexer_publishes_nothing(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -407,7 +414,7 @@ def test_a_failing_indexer_publishes_nothing(
     broken = tmp_path / "pagefind"
     broken.write_text("#!/bin/sh\necho 'Error: disk on fire' >&2\nexit 3\n")
     broken.chmod(broken.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setattr(newssite.search, "find_pagefind", lambda: broken)
+    monkeypatch.setattr(pagefind_bin, "get_executable", lambda: str(broken))
     path = site / "content/articles/published.md"
     path.write_text(path.read_text() + "\nMore.\n")
     result = run_cli("build", "--site", str(site))

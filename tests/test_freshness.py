@@ -106,6 +106,21 @@ def test_a_changed_output_folder_is_rebuilt(make_site: MakeSite, tmp_path: Path)
     assert tree_digest(site / "output") == expected
 
 
+def test_a_file_changed_anywhere_in_output_is_rebuilt(make_site: MakeSite) -> None:
+    """output/ is listed in shares, one process each: a change in any folder is seen."""
+    site = newsroom(make_site)
+    build(site)
+    expected = tree_digest(site / "output")
+    folders = sorted(p for p in (site / "output").iterdir() if p.is_dir())
+    assert len(folders) >= 4
+    for folder in folders:
+        changed = min(p for p in folder.rglob("*") if p.is_file())
+        changed.write_bytes(changed.read_bytes() + b"\n<!-- edited by hand -->")
+        assert "(0 written" not in build(site), changed
+        assert tree_digest(site / "output") == expected, changed
+        assert "parse" not in build(site), "the repaired output/ was not taken as built"
+
+
 def test_the_clock_publishes_a_scheduled_story_without_an_edit(
     make_site: MakeSite, tmp_path: Path
 ) -> None:

@@ -37,6 +37,7 @@ LAYERS = (
     "search",
     "write",
     "freshness",
+    "start",
     "update",
     "editorial",
     "review",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import hashlib
 import os
@@ -10,34 +9,39 @@ import time
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
 from newssite import __version__
 from newssite.cache import BuildCache
-from newssite.config import SiteConfig, load_config, with_output
+from newssite.config import SiteConfig
 from newssite.editorial import editorial_warnings
 from newssite.errors import NewssiteError, raise_all
 from newssite.freshness import (
     LastBuild,
     clock_window,
     input_lines,
-    input_stamp,
     library_versions,
-    load_last_build,
     output_stamp,
     save_last_build,
     stamp_of_files,
-    unchanged_since_last_build,
 )
 from newssite.graph import check_sources, make_site
 from newssite.images import PhotoStore, process_photos, publish_photos
 from newssite.last_plan import LastPlan, forget_last_plan, save_last_plan
-from newssite.model import Article, Author, BuildOptions, Output, Site, StandalonePage
+from newssite.model import (
+    STAGES,
+    Article,
+    Author,
+    BuildOptions,
+    BuildReport,
+    Output,
+    Site,
+    StandalonePage,
+)
 from newssite.output_state import (
     collector_paused,
-    listed_elsewhere,
     load_manifest,
 )
 from newssite.parse import Documents, parse_all
@@ -56,6 +60,7 @@ from newssite.render import render_files
 from newssite.search import index_search, require_pagefind
 from newssite.sources import SourceFile, StatKey, discover, is_ignored_name
 from newssite.spool import Copy, spool_folder
+from newssite.start import BuildStart, build_started, now_from_clock, site_config, unchanged_report
 from newssite.templates import THEME_STATIC_URL, template_digests, theme_dirs
 from newssite.update import (
     Change,
@@ -67,97 +72,79 @@ from newssite.update import (
     shown_documents,
     usable_last_plan,
 )
-from newssite.write import WriteReport, output_lock, write_outputs
+from newssite.write import WriteReport, write_outputs
 
 _KEPT_DOT_NAMES = frozenset({".well-known", ".nojekyll", ".htaccess"})
 
 
-@dataclass(frozen=True, slots=True)
-class BuildReport:
-    pages: int
-    files: int
-    written: int
-    unchanged: int
-    removed: int
-    warnings: tuple[NewssiteError, ...]
-    next_publish: datetime | None
-    output_dir: Path
-    stage_seconds: tuple[tuple[str, float], ...] = field(default_factory=tuple)
-    drafts: int = 0
-    updated: bool = False  # planned from the last build's records and the changed files
-
-
-def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None) -> BuildReport:
+def build(
+    site_dir: Path,
+    options: BuildOptions,
+    cache: BuildCache | None = None,
+    start: BuildStart | None = None,
+) -> BuildReport:
     """Build the site in site_dir; leave output/ untouched if anything fails.
 
     When no input changed since the last build and output/ is as it left it, there is
     nothing to do (freshness.py): the last build's report is returned. When a few sources
     changed, the last build's records stand in for the rest of the archive (update.py).
     Either way one plan (plan.py) decides every file, and only the files whose digest
-    changed are made again.
+    changed are made again. `start`: the build as start.build_started began it (the CLI
+    starts it before loading this module); else it is started here.
     """
+    if start is None:
+        with build_started(site_dir, options) as begun:
+            return build(site_dir, options, cache, begun)
     timer = _StageTimer(progress=options.progress)
-    publication = _publication(options)
-    with contextlib.ExitStack() as held:
-        with timer("config"):
-            config = _load(site_dir, options)
-            held.enter_context(output_lock(config.output))
-            listing = held.enter_context(contextlib.ExitStack())
-            listing_of = listing.enter_context(listed_elsewhere(config.output))
-            lines = input_lines(config)
-            inputs = input_stamp(config, options, lines)
-            last = load_last_build(config.cache_dir)
-            unchanged = unchanged_since_last_build(
-                config, inputs, publication.now, last, lambda: listing_of().stamp
-            )
-        if unchanged is not None:
-            timer.finish()
-            return _unchanged_report(unchanged, config, timer)
-        cache = cache or BuildCache(config.cache_dir)
-        basis = index_basis(config, options)
-        try:
-            with collector_paused():  # while output/ is listed
-                previous = last_plan_of(config.cache_dir, last)
-            gc.freeze()  # the archive's records: never garbage, never traversed again
-            theme = _theme_digests(config, cache)
-            survey = listing_of().survey(config.cache_dir)
-            listing.close()  # no process of its own left when parsing forks workers
-            previous = usable_last_plan(previous, last, survey)
-            change = find_change(config, previous, lines, basis) if previous is not None else None
-            attempt = len(timer.seconds)
-            intact = survey.intact
-            read = _read(change, previous, config, cache, publication, basis, intact, timer, theme)
-            if read is None:  # the change cannot be checked without the whole archive
-                timer.fold_since(attempt)
-                read = _read(
-                    None, previous, config, cache, publication, basis, intact, timer, theme
+    timer.seconds.append(("config", start.seconds))
+    if start.unchanged is not None:
+        timer.finish()
+        return unchanged_report(start)
+    config, lines, last, listing_of = start.config, start.lines, start.last, start.listing
+    publication = Publication(start.now, options.drafts, options.future)
+    cache = cache or BuildCache(config.cache_dir)
+    basis = index_basis(config, options)
+    try:
+        with collector_paused():  # while output/ is listed
+            previous = last_plan_of(config.cache_dir, last)
+        gc.freeze()  # the archive's records: never garbage, never traversed again
+        theme = _theme_digests(config, cache)
+        survey = listing_of().survey(config.cache_dir)
+        start.end_listing()  # no process of its own left when parsing forks workers
+        previous = usable_last_plan(previous, last, survey)
+        change = find_change(config, previous, lines, basis) if previous is not None else None
+        attempt = len(timer.seconds)
+        intact = survey.intact
+        read = _read(change, previous, config, cache, publication, basis, intact, timer, theme)
+        if read is None:  # the change cannot be checked without the whole archive
+            timer.fold_since(attempt)
+            read = _read(None, previous, config, cache, publication, basis, intact, timer, theme)
+        assert read is not None
+        docs, records, plan, site = read.docs, read.records, read.plan, read.site
+        gc.freeze()
+        with spool_folder(config.cache_dir) as spool_dir:
+            with timer("render"):
+                outputs = render_files(
+                    read.todo, plan, site, config, workers=_workers(), spool_dir=spool_dir
                 )
-            assert read is not None
-            docs, records, plan, site = read.docs, read.records, read.plan, read.site
-            gc.freeze()
-            with spool_folder(config.cache_dir) as spool_dir:
-                with timer("render"):
-                    outputs = render_files(
-                        read.todo, plan, site, config, workers=_workers(), spool_dir=spool_dir
-                    )
-                    made = set(read.todo)
-                    outputs += [Output(path, None) for path in plan.jobs if path not in made]
-                with timer("search"):
-                    outputs += index_search(site, outputs, config, cache, survey.intact, _workers())
-                with timer("write"):
-                    copies = static_copies(config, site, outputs)
-                    copies = publish_photos(read.photos, plan.photos, copies, config)
-                    forget_last_plan(config.cache_dir)  # until output/ holds this plan's files
-                    report = write_outputs(
-                        outputs, copies, config.output, config.cache_dir, config.keep_files, survey
-                    )
-                    cache.save(live_keys=records.documents())
-                    save_last_plan(config.cache_dir, LastPlan.of(basis, lines, records, plan))
-        except Exception:
-            cache.save_parsed()  # once the error is fixed, the archive need not be parsed again
-            raise
-        finally:
-            gc.unfreeze()
+                made = set(read.todo)
+                outputs += [Output(path, None) for path in plan.jobs if path not in made]
+            with timer("search"):
+                outputs += index_search(site, outputs, config, cache, survey.intact, _workers())
+            with timer("write"):
+                copies = static_copies(config, site, outputs)
+                copies = publish_photos(read.photos, plan.photos, copies, config)
+                forget_last_plan(config.cache_dir)  # until output/ holds this plan's files
+                report = write_outputs(
+                    outputs, copies, config.output, config.cache_dir, config.keep_files, survey
+                )
+                cache.save(live_keys=records.documents())
+                save_last_plan(config.cache_dir, LastPlan.of(basis, lines, records, plan))
+    except Exception:
+        cache.save_parsed()  # once the error is fixed, the archive need not be parsed again
+        raise
+    finally:
+        gc.unfreeze()
     timer.finish()
     result = _report(plan, docs.warnings, report, len(outputs) + len(copies), config, timer)
     if read.updated:
@@ -169,7 +156,8 @@ def build(site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
         config,
         records,
     )
-    _save_record(config, inputs, result, clock_window(publication.now, moments), report.files)
+    window = clock_window(publication.now, moments)
+    _save_record(config, start.inputs, result, window, report.files)
     return result
 
 
@@ -285,21 +273,6 @@ def _still_warned(
     return tuple(w for w in earlier if w.path not in read) + docs.warnings
 
 
-def _unchanged_report(last: LastBuild, config: SiteConfig, timer: _StageTimer) -> BuildReport:
-    return BuildReport(
-        pages=last.pages,
-        files=last.files,
-        written=0,
-        unchanged=last.files,
-        removed=0,
-        warnings=last.warnings,
-        next_publish=last.next_publish,
-        output_dir=config.output,
-        stage_seconds=tuple(timer.seconds),
-        drafts=last.drafts,
-    )
-
-
 @dataclass
 class PreviewMemo:
     """What the preview keeps between rebuilds besides the cache, in memory: its last plan
@@ -339,7 +312,7 @@ def preview_files(
     the pages first and index them right after.
     """
     memo = PreviewMemo() if memo is None else memo
-    config = _load(site_dir, options)
+    config = site_config(site_dir, options)
     publication = _publication(options)
     basis = index_basis(config, options)
     lines = input_lines(config)
@@ -382,7 +355,7 @@ def search_files(
     made at the lowest CPU priority (the browser reloading those pages comes first); it
     raises search.SearchInterrupted when `interrupted()` turns true. Only the pages made
     since the index was last made are read again."""
-    config = _load(site_dir, options)
+    config = site_config(site_dir, options)
     files = index_search(
         preview.site,
         preview.outputs,
@@ -401,7 +374,7 @@ def check(site_dir: Path, options: BuildOptions, *, editorial: bool = False) -> 
 
     With `editorial`, the warnings also hold the desk's checks (editorial.py).
     """
-    config = _load(site_dir, options)
+    config = site_config(site_dir, options)
     require_pagefind(config)
     sources = discover(config.site_dir)
     docs = parse_all(sources, config, BuildCache(config.cache_dir), workers=_workers())
@@ -433,13 +406,6 @@ def _needed_documents(
     return [a for a in docs.articles if a.source in needed], docs.authors, docs.pages
 
 
-def _load(site_dir: Path, options: BuildOptions) -> SiteConfig:
-    # The resolved folder: a site built as "." and as /abs/path is one site to the cache.
-    config = load_config(site_dir.resolve(), base_url=options.base_url)
-    output = Path(options.output_dir).absolute() if options.output_dir else None
-    return with_output(config, output)
-
-
 def _publication(options: BuildOptions) -> Publication:
     return Publication(options.now or now_from_clock(), options.drafts, options.future)
 
@@ -464,18 +430,6 @@ def _theme_digests(config: SiteConfig, cache: BuildCache) -> dict[str, str]:
     if len(references) != known:
         cache.remember_template_references(references)
     return digests
-
-
-def now_from_clock(environ: dict[str, str] | None = None) -> datetime:
-    """The build's "now": SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
-    environ = dict(os.environ) if environ is None else environ
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), UTC)
-        except (ValueError, OverflowError, OSError):
-            raise NewssiteError(f"SOURCE_DATE_EPOCH must be whole seconds, not {epoch!r}") from None
-    return datetime.now(UTC)
 
 
 def static_copies(config: SiteConfig, site: Site, outputs: list[Output]) -> list[Copy]:
@@ -583,9 +537,6 @@ def _report(
         stage_seconds=tuple(timer.seconds),
         drafts=sum(1 for story in plan.published if story.draft),
     )
-
-
-STAGES = ("config", "parse", "photos", "graph", "render", "search", "write")
 
 
 class _StageTimer:

@@ -299,8 +299,8 @@ def _kind_summary(warnings: Sequence[NewssiteError]) -> list[str]:
 
 
 def _run_build(args: argparse.Namespace, out: TextIO) -> int:
-    from newssite.build import build, now_from_clock
     from newssite.progress import BuildProgress
+    from newssite.start import build_started, now_from_clock, unchanged_report
 
     progress = BuildProgress(out)
     options = BuildOptions(
@@ -320,7 +320,15 @@ def _run_build(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     started = time.perf_counter()
     try:
-        report = build(args.site, options)
+        # Started before the stages load: output/ is listed on the other core meanwhile,
+        # and a build with nothing to do never loads them.
+        with build_started(args.site, options) as start:
+            if start.unchanged is not None:
+                report = unchanged_report(start)
+            else:
+                from newssite.build import build
+
+                report = build(args.site, options, start=start)
     finally:
         progress.close()
     _print_warnings(report.warnings, sys.stderr)
@@ -346,7 +354,8 @@ def _shown_path(path: Path) -> str:
 
 
 def _run_check(args: argparse.Namespace, out: TextIO) -> int:
-    from newssite.build import check, now_from_clock
+    from newssite.build import check
+    from newssite.start import now_from_clock
 
     options = BuildOptions(drafts=args.drafts, future=args.future, now=now_from_clock())
     if args.changed is not None:
@@ -464,8 +473,8 @@ def _run_serve(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run_new(args: argparse.Namespace, out: TextIO) -> int:
-    from newssite.build import now_from_clock
     from newssite.scaffold import git_user_email, new_article
+    from newssite.start import now_from_clock
 
     story = new_article(
         args.site,
@@ -494,8 +503,8 @@ def _run_new(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run_publish(args: argparse.Namespace, out: TextIO) -> int:
-    from newssite.build import now_from_clock
     from newssite.publish import publish_story
+    from newssite.start import now_from_clock
 
     now = now_from_clock()
     done = publish_story(args.site, args.story, args.at, now, BuildOptions(now=now))
@@ -545,8 +554,8 @@ def _run_unpublish(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run_init(args: argparse.Namespace, out: TextIO) -> int:
-    from newssite.build import now_from_clock
     from newssite.scaffold import init_site
+    from newssite.start import now_from_clock
 
     created = init_site(
         args.directory, title=args.title, timezone=args.timezone, now=now_from_clock()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import shutil
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -659,3 +660,36 @@ def _check_support(
     if len(problems) > count:
         return None
     return Support(str(value["url"]).strip(), str(value["text"]).strip())
+
+
+def packaged_theme_dir() -> Path:
+    """The default theme: inside the installed package, or at the top of a source checkout."""
+    installed = Path(__file__).parent / "themes" / "default"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "themes" / "default"
+
+
+def theme_dirs(config: SiteConfig) -> tuple[Path, ...]:
+    """Theme folders, most specific first: the site's chosen theme, then the packaged default."""
+    chosen = config.site_dir / "themes" / config.theme
+    default = packaged_theme_dir()
+    dirs = [chosen] if chosen.is_dir() else []
+    if config.theme == "default" or not dirs:
+        site_default = config.site_dir / "themes" / "default"
+        if site_default.is_dir() and site_default.resolve() not in [d.resolve() for d in dirs]:
+            dirs.append(site_default)
+    if default.resolve() not in [d.resolve() for d in dirs]:
+        dirs.append(default)
+    return tuple(dirs)
+
+
+def find_pagefind() -> Path | None:
+    """The Pagefind binary: the one the `pagefind_bin` package carries, else one on PATH."""
+    try:
+        import pagefind_bin
+
+        return Path(pagefind_bin.get_executable())
+    except (ImportError, FileNotFoundError):
+        found = shutil.which("pagefind_extended") or shutil.which("pagefind")
+        return Path(found) if found else None

@@ -25,12 +25,11 @@ from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
-from newssite import __version__, search
-from newssite.config import CONFIG_NAME, SiteConfig
+from newssite import __version__
+from newssite.config import CONFIG_NAME, SiteConfig, find_pagefind, theme_dirs
 from newssite.errors import NewssiteError
 from newssite.model import BuildOptions
 from newssite.output_state import files_under, stamp_of_files, update_interrupted
-from newssite.templates import theme_dirs
 
 RECORD_NAME = "last-build.json"
 RECORD_VERSION = 2
@@ -71,7 +70,7 @@ def input_stamp(
     lines = input_lines(config) if lines is None else lines
     for name in sorted(lines):
         digest.update(f"{name}\0{lines[name]}\n".encode("utf-8", "surrogatepass"))
-    indexer = search.find_pagefind() if config.search else None
+    indexer = find_pagefind() if config.search else None
     digest.update(f"search with {indexer}".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
@@ -88,7 +87,7 @@ def input_lines(config: SiteConfig) -> dict[str, str]:
     config_file = config.site_dir / CONFIG_NAME
     if config_file.is_file():
         lines[str(config_file.resolve())] = _stat_text(config_file.stat())
-    indexer = search.find_pagefind() if config.search else None
+    indexer = find_pagefind() if config.search else None
     if indexer is not None:
         lines[str(indexer)] = _stat_text(indexer.stat())
     return lines

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
+
+from newssite.errors import NewssiteError
 
 
 class FrozenDict(dict[str, Any]):
@@ -523,3 +526,24 @@ class BuildOptions:
     now: datetime | None = None
     progress: object = None  # a callable(stage: str, done: int, total: int) or None
     extra_static: tuple[str, ...] = field(default_factory=tuple)
+
+
+# The stages a build reports to BuildOptions.progress, in order.
+STAGES = ("config", "parse", "photos", "graph", "render", "search", "write")
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did, as the CLI reports it."""
+
+    pages: int
+    files: int
+    written: int
+    unchanged: int
+    removed: int
+    warnings: tuple[NewssiteError, ...]
+    next_publish: datetime | None
+    output_dir: Path
+    stage_seconds: tuple[tuple[str, float], ...] = field(default_factory=tuple)
+    drafts: int = 0
+    updated: bool = False  # planned from the last build's records and the changed files

@@ -14,7 +14,7 @@ import json
 import os
 import pickle
 import signal
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, TypeGuard
@@ -138,12 +138,57 @@ class OutputListing:
         return OutputSurvey(files, manifest, manifest_id, intact, interrupted, self.stamp)
 
 
+LISTING_PROCESSES = 2  # output/ is listed in shares, one process each, on both cores
+
+
 @contextlib.contextmanager
 def listed_elsewhere(output_dir: Path) -> Iterator[Callable[[], OutputListing]]:
-    """output/ listed and stamped by a forked process, from now on: on the other core,
-    while this one reads the inputs (in a thread the two would take turns). The callable
-    waits for it. The process is forked here, while the heap is small (cheap to copy), and
-    ends by itself: a killed build leaves no process behind."""
+    """output/ listed and stamped by forked processes, from now on: on the other cores,
+    while this one reads the inputs or loads the stages (in threads they would take
+    turns). Each lists a share of output/'s top-level entries. The callable waits for
+    them. They are forked here, while the heap is small (cheap to copy), and end by
+    themselves: a killed build leaves no process behind."""
+    try:
+        names = sorted(os.listdir(output_dir))
+    except OSError:
+        names = []
+    shares = [names[n::LISTING_PROCESSES] for n in range(LISTING_PROCESSES)]
+    started = [_list_elsewhere(output_dir, share) for share in shares if share]
+    found: list[OutputListing] = []
+
+    def listing() -> OutputListing:
+        if not found:
+            files: dict[str, tuple[int, int, int]] = {}
+            total = 0
+            for read_end, pid, share in started:
+                with os.fdopen(read_end, "rb", closefd=False) as pipe:
+                    data = pipe.read()
+                os.waitpid(pid, 0)
+                # The process's own pickle, through a pipe of this build (never from a file).
+                if data:
+                    share_files, share_sum = pickle.loads(data)
+                else:
+                    share_files = _files_of(output_dir, share)
+                    share_sum = stamp_sum(share_files)
+                files.update(share_files)
+                total += share_sum
+            found.append(OutputListing(files, f"{total % _STAMP_MODULUS:064x}"))
+        return found[0]
+
+    try:
+        yield listing
+    finally:
+        for read_end, pid, _ in started:
+            os.close(read_end)
+            if not found:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+
+
+def _list_elsewhere(output_dir: Path, names: list[str]) -> tuple[int, int, list[str]]:
+    """Fork a process that writes the files under output_dir/NAME for each of `names`, with
+    their stats, to a pipe: (the pipe's read end, the process, the names)."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the listing process: it only writes its listing to the pipe
@@ -152,31 +197,22 @@ def listed_elsewhere(output_dir: Path) -> Iterator[Callable[[], OutputListing]]:
             # page it touches: that doubled the listing's time.
             gc.disable()
             os.close(read_end)
-            data = pickle.dumps(listing_of(output_dir), pickle.HIGHEST_PROTOCOL)
+            files = _files_of(output_dir, names)
+            data = pickle.dumps((files, stamp_sum(files)), pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(data)
         finally:
             os._exit(0)
     os.close(write_end)
-    found: list[OutputListing] = []
+    return read_end, pid, names
 
-    def listing() -> OutputListing:
-        if not found:
-            with os.fdopen(read_end, "rb", closefd=False) as pipe:
-                data = pipe.read()
-            os.waitpid(pid, 0)
-            # The process's own pickle, through a pipe of this build (never from a file).
-            found.append(pickle.loads(data) if data else listing_of(output_dir))
-        return found[0]
 
-    try:
-        yield listing
-    finally:
-        os.close(read_end)
-        if not found:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
+def _files_of(output_dir: Path, names: list[str]) -> dict[str, tuple[int, int, int]]:
+    """path -> (size, mtime_ns, inode) of the files under output_dir/NAME, for each name."""
+    return {
+        path: (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        for path, stat in files_under(output_dir, only=names).items()
+    }
 
 
 def listing_of(output_dir: Path) -> OutputListing:
@@ -184,19 +220,30 @@ def listing_of(output_dir: Path) -> OutputListing:
     return OutputListing(files, stamp_of_files(files))
 
 
+_STAMP_MODULUS = 1 << 256
+
+
 def stamp_of_files(
     files: Mapping[str, os.stat_result | FileStat] | Mapping[str, tuple[int, int, int]],
 ) -> str:
     """A hash of each file's path, size, mtime and inode: equal stamps, output/ untouched."""
-    digest = hashlib.sha256()
-    for relative in sorted(files):
-        stat = files[relative]
+    return f"{stamp_sum(files):064x}"
+
+
+def stamp_sum(
+    files: Mapping[str, os.stat_result | FileStat] | Mapping[str, tuple[int, int, int]],
+) -> int:
+    """The sum of each file's hash (mod 2**256): the stamp of a whole is the sum of its
+    shares' (each listing process stamps its own share)."""
+    total = 0
+    sha = hashlib.sha256
+    for relative, stat in files.items():
         if isinstance(stat, os.stat_result):
             stat = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
         size, mtime, inode = stat  # a FileStat or a (size, mtime, inode)
-        line = f"{relative}\0{size}\0{mtime}\0\0{inode}\n"
-        digest.update(line.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+        line = f"{relative}\0{size}\0{mtime}\0{inode}"
+        total += int.from_bytes(sha(line.encode("utf-8", "surrogatepass")).digest())
+    return total % _STAMP_MODULUS
 
 
 def update_interrupted(cache_dir: Path) -> bool:
@@ -214,9 +261,12 @@ def as_recorded(entry: object, stat: os.stat_result) -> TypeGuard[list[object]]:
     )
 
 
-def files_under(root: Path, *, follow_symlinks: bool = False) -> dict[str, os.stat_result]:
+def files_under(
+    root: Path, *, follow_symlinks: bool = False, only: Collection[str] | None = None
+) -> dict[str, os.stat_result]:
     """Every file under root with its stat (a symlink's own, or its target's when
-    follow_symlinks), keyed by relative path; an unreadable folder lists as empty."""
+    follow_symlinks), keyed by relative path; an unreadable folder lists as empty.
+    `only`: the names at root's top level to list (the rest are left out)."""
     found: dict[str, os.stat_result] = {}
     if not root.is_dir():
         return found
@@ -228,6 +278,8 @@ def files_under(root: Path, *, follow_symlinks: bool = False) -> dict[str, os.st
                 entries = list(scan)
         except OSError:
             continue
+        if only is not None and not prefix:
+            entries = [entry for entry in entries if entry.name in only]
         for entry in entries:
             relative = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):

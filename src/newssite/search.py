@@ -57,7 +57,7 @@ from typing import Any
 import cbor2
 
 from newssite.cache import BuildCache
-from newssite.config import CONFIG_NAME, SiteConfig
+from newssite.config import CONFIG_NAME, SiteConfig, find_pagefind
 from newssite.errors import NewssiteError
 from newssite.levels import Entry, Layout, Level, archive_tier, next_layout, redone
 from newssite.model import Output, SearchShard, Site
@@ -72,17 +72,6 @@ MISSING_PAGEFIND = (
     "search = true needs the Pagefind binary: install it with pip install 'pagefind[bin]', "
     "or set search = false"
 )
-
-
-def find_pagefind() -> Path | None:
-    """The Pagefind binary: the one the `pagefind_bin` package carries, else one on PATH."""
-    try:
-        import pagefind_bin
-
-        return Path(pagefind_bin.get_executable())
-    except (ImportError, FileNotFoundError):
-        found = shutil.which("pagefind_extended") or shutil.which("pagefind")
-        return Path(found) if found else None
 
 
 def require_pagefind(config: SiteConfig) -> Path | None:

@@ -29,7 +29,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from newssite.build import PreviewMemo, now_from_clock, preview_files, search_files
+from newssite.build import PreviewMemo, preview_files, search_files
 from newssite.cache import BuildCache
 from newssite.config import CONFIG_NAME
 from newssite.errors import is_content_failure, problems_of
@@ -37,6 +37,7 @@ from newssite.model import BuildOptions, Output
 from newssite.search import SearchInterrupted
 from newssite.search_parts import SEARCH_BUNDLE_URL
 from newssite.sources import SourceFile, StatKey, is_ignored_name
+from newssite.start import now_from_clock
 
 EVENTS_PATH = "/__newssite__/events"
 CLIENT_PATH = "/__newssite__/reload.js"

@@ -19,7 +19,7 @@ from babel.support import Translations
 from jinja2 import meta
 
 from newssite import __version__
-from newssite.config import SiteConfig, edition_config
+from newssite.config import SiteConfig, edition_config, packaged_theme_dir, theme_dirs
 from newssite.model import Photo
 from newssite.urls import absolute, href, json_feed_url
 
@@ -54,28 +54,6 @@ _AP_MONTHS = (
     "Nov.",
     "Dec.",
 )
-
-
-def packaged_theme_dir() -> Path:
-    """The default theme: inside the installed package, or at the top of a source checkout."""
-    installed = Path(__file__).parent / "themes" / "default"
-    if installed.is_dir():
-        return installed
-    return Path(__file__).resolve().parents[2] / "themes" / "default"
-
-
-def theme_dirs(config: SiteConfig) -> tuple[Path, ...]:
-    """Theme folders, most specific first: the site's chosen theme, then the packaged default."""
-    chosen = config.site_dir / "themes" / config.theme
-    default = packaged_theme_dir()
-    dirs = [chosen] if chosen.is_dir() else []
-    if config.theme == "default" or not dirs:
-        site_default = config.site_dir / "themes" / "default"
-        if site_default.is_dir() and site_default.resolve() not in [d.resolve() for d in dirs]:
-            dirs.append(site_default)
-    if default.resolve() not in [d.resolve() for d in dirs]:
-        dirs.append(default)
-    return tuple(dirs)
 
 
 def make_environment(config: SiteConfig) -> jinja2.Environment:
