@@ -1,4 +1,4 @@
-"""Updating the last build for a few changed stories (delta.py) gives a clean build's bytes.
+"""Updating the last build for a few changed stories (update.py) gives a clean build's bytes.
 
 A newsroom with photos, numbered list pages, recent stories (news sitemap, latest.json), a
 scheduled story and search gets edits a newsroom makes every hour: publish, back-date,

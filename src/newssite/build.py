@@ -25,7 +25,6 @@ from newssite.freshness import (
     library_versions,
     output_stamp,
     save_last_build,
-    stamp_of_files,
 )
 from newssite.graph import check_sources, make_site
 from newssite.images import PhotoStore, process_photos, publish_photos
@@ -139,7 +138,8 @@ def build(
                     outputs, copies, config.output, config.cache_dir, config.keep_files, survey
                 )
                 cache.save(live_keys=records.documents())
-                save_last_plan(config.cache_dir, LastPlan.of(basis, lines, records, plan))
+                last_plan = LastPlan.of(basis, lines, records, plan)
+                save_last_plan(config.cache_dir, last_plan, previous)
     except Exception:
         cache.save_parsed()  # once the error is fixed, the archive need not be parsed again
         raise
@@ -157,7 +157,7 @@ def build(
         records,
     )
     window = clock_window(publication.now, moments)
-    _save_record(config, start.inputs, result, window, report.files)
+    _save_record(config, start.inputs, result, window, report.stamp)
     return result
 
 
@@ -230,15 +230,15 @@ def _save_record(
     inputs: str,
     report: BuildReport,
     window: tuple[datetime | None, datetime | None],
-    files: Mapping[str, os.stat_result] | None,
+    output: str | None,
 ) -> None:
-    """The record the next build decides from (freshness.py); `files`: output/ as written,
-    when the write stage knows it without listing output/ again."""
+    """The record the next build decides from (freshness.py); `output`: the stamp of
+    output/ as written, when the write stage knows it without listing output/ again."""
     save_last_build(
         config.cache_dir,
         LastBuild(
             inputs=inputs,
-            output=output_stamp(config.output) if files is None else stamp_of_files(files),
+            output=output_stamp(config.output) if output is None else output,
             valid_from=window[0],
             valid_until=window[1],
             pages=report.pages,

@@ -271,7 +271,10 @@ def _group_repeated(
 
 def _kind_of(problem: NewssiteError) -> str:
     """A warning's kind is its field without indexes: "aliases[2]" -> "aliases"."""
-    return re.sub(r"\[\d+\]", "", problem.field or "") or "site"
+    field = problem.field or ""
+    if "[" in field:
+        field = re.sub(r"\[\d+\]", "", field)
+    return field or "site"
 
 
 def _repeated_lines(groups: Sequence[Sequence[NewssiteError]], level: str) -> list[str]:

@@ -29,7 +29,12 @@ from newssite import __version__
 from newssite.config import CONFIG_NAME, SiteConfig, find_pagefind, theme_dirs
 from newssite.errors import NewssiteError
 from newssite.model import BuildOptions
-from newssite.output_state import files_under, stamp_of_files, update_interrupted
+from newssite.output_state import (
+    collector_paused,
+    files_under,
+    stamp_of_files,
+    update_interrupted,
+)
 
 RECORD_NAME = "last-build.json"
 RECORD_VERSION = 2
@@ -125,6 +130,11 @@ def still_valid(last: LastBuild, now: datetime) -> bool:
 
 
 def load_last_build(cache_dir: Path) -> LastBuild | None:
+    with collector_paused():  # thousands of warnings, all alive at once
+        return _load_last_build(cache_dir)
+
+
+def _load_last_build(cache_dir: Path) -> LastBuild | None:
     try:
         data = json.loads((cache_dir / RECORD_NAME).read_text(encoding="utf-8"))
         if data["version"] != RECORD_VERSION:

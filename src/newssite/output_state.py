@@ -230,6 +230,17 @@ def stamp_of_files(
     return f"{stamp_sum(files):064x}"
 
 
+def restamped(
+    stamp: str,
+    gone: Mapping[str, os.stat_result | FileStat],
+    new: Mapping[str, os.stat_result | FileStat],
+) -> str:
+    """The stamp of output/ once the files `gone` left it (with the stats they had) and the
+    files `new` came (a file written again is in both): worked out from those alone."""
+    total = int(stamp, 16) - stamp_sum(gone) + stamp_sum(new)
+    return f"{total % _STAMP_MODULUS:064x}"
+
+
 def stamp_sum(
     files: Mapping[str, os.stat_result | FileStat] | Mapping[str, tuple[int, int, int]],
 ) -> int:

@@ -44,6 +44,8 @@ from newssite.output_state import (
     OutputSurvey,
     as_recorded,
     collector_paused,
+    restamped,
+    stamp_of_files,
     survey_output,
 )
 from newssite.spool import (
@@ -75,6 +77,7 @@ class WriteReport:
     # Every file of output/ with its stat after writing, when the write knows it without
     # listing output/ again (a small change made in place, or none); else None.
     files: Mapping[str, os.stat_result] | None = None
+    stamp: str | None = None  # output_state.stamp_of_files(files), when files is known
 
     @property
     def total(self) -> int:
@@ -229,7 +232,8 @@ def write_outputs(
     removed = [path for path in existing if path not in planned]
     written = len(outputs) + len(copies) - len(same_outputs) - len(same_copies)
     if written == 0 and not removed and output_dir.is_dir() and not survey.interrupted:
-        return WriteReport(0, len(same_outputs) + len(same_copies), 0, existing)
+        stamp = survey.stamp or stamp_of_files(existing)
+        return WriteReport(0, len(same_outputs) + len(same_copies), 0, existing, stamp)
 
     unchanged = same_outputs | same_copies
     changed = [o for o in outputs if o.path not in unchanged]
@@ -247,15 +251,18 @@ def write_outputs(
         for path in removed:
             del files[path]
         files.update((path, os.stat(output_dir / path)) for path in new_paths)
+        before = {path: existing[path] for path in [*removed, *new_paths] if path in existing}
+        after = {path: files[path] for path in new_paths}
+        stamp = restamped(survey.stamp, before, after) if survey.stamp else stamp_of_files(files)
     else:
         _publish_staged(outputs, copies, kept, unchanged, output_dir, cache_dir)
         _record(output_dir, cache_dir, digests, same_outputs, survey)
-        files = None
+        files = stamp = None
     # Only once output/ is whole again and its manifest saved: a kill before this line
     # leaves the journal, and the next build repairs output/.
     with contextlib.suppress(OSError):
         (cache_dir / JOURNAL_NAME).unlink(missing_ok=True)
-    return WriteReport(written, len(same_outputs) + len(same_copies), len(removed), files)
+    return WriteReport(written, len(same_outputs) + len(same_copies), len(removed), files, stamp)
 
 
 def _small_change(changes: int, files: int) -> bool:
