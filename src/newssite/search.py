@@ -237,13 +237,15 @@ def index_levels(
         made += files
         hidden = frozenset(entry.url for entry in layout.hidden_in(tier))
         withdrawn = frozenset(entry.url for entry in layout.withdrawn_in(tier))
-        record = _Record(_signature(level, folders[tier]), fragments[tier], hidden, withdrawn)
-        new_parts[folders[tier]] = (
-            record.dumps(stamp),
+        folder = folders[tier]
+        record = _Record(_signature(level, folder), fragments[tier], hidden, withdrawn)
+        unchanged = records.get(folder) == record  # as the cache holds it, in this stamp
+        new_parts[folder] = (
+            parts[folder][0] if unchanged else record.dumps(stamp),
             {o.path: o.data if keep_bytes else None for o in files},
         )
         if tier not in group:
-            published.append(_published_level(layout, level, fragments, files, folders[tier]))
+            published.append(_published_level(layout, level, fragments, files, folder))
     if group:
         new_parts[root] = (
             _merged_signature(group, levels, folders, stamp),
