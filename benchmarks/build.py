@@ -40,9 +40,13 @@ from common import CORPUS_NOTE, REPO, make_corpus
 
 HUGO_VENV = Path(__file__).resolve().parent / ".hugo-venv"
 REPEAT = 3  # warm builds are timed this many times; the median is reported
+# Runs the build as its child: prints the build's wall time (from its start to its end, so
+# this wrapper's own start is not counted) and its peak resident memory.
 RUN_WITH_RSS = (
-    "import resource, subprocess, sys\n"
+    "import resource, subprocess, sys, time\n"
+    "started = time.perf_counter()\n"
     "code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "print(time.perf_counter() - started)\n"
     "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     "sys.exit(code)\n"
 )
@@ -67,18 +71,17 @@ def snapshot(folder: Path) -> dict[str, int]:
 def measure(command: list[str], output: Path, env: dict[str, str] | None = None) -> Measure:
     before = snapshot(output)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", RUN_WITH_RSS, *command], capture_output=True, text=True, env=env
     )
-    seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr}")
     after = snapshot(output)
     written = sum(1 for path, mtime in after.items() if before.get(path) != mtime)
     spent = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = spent.ru_utime - usage.ru_utime + spent.ru_stime - usage.ru_stime
-    return Measure(seconds, written, int(done.stdout.strip().splitlines()[-1]) / 1024, cpu)
+    seconds, peak_kb = done.stdout.strip().splitlines()[-2:]
+    return Measure(float(seconds), written, int(peak_kb) / 1024, cpu)
 
 
 def pick(paths: list[Path], fraction: float) -> Path:
