@@ -172,7 +172,7 @@ def listed_elsewhere(output_dir: Path) -> Iterator[Callable[[], OutputListing]]:
                     share_sum = stamp_sum(share_files)
                 files.update(share_files)
                 total += share_sum
-            found.append(OutputListing(files, f"{total % _STAMP_MODULUS:064x}"))
+            found.append(OutputListing(files, _stamp_text(total)))
         return found[0]
 
     try:
@@ -215,11 +215,6 @@ def _files_of(output_dir: Path, names: list[str]) -> dict[str, tuple[int, int, i
     }
 
 
-def listing_of(output_dir: Path) -> OutputListing:
-    files = {p: (s.st_size, s.st_mtime_ns, s.st_ino) for p, s in files_under(output_dir).items()}
-    return OutputListing(files, stamp_of_files(files))
-
-
 _STAMP_MODULUS = 1 << 256
 
 
@@ -227,7 +222,7 @@ def stamp_of_files(
     files: Mapping[str, os.stat_result | FileStat] | Mapping[str, tuple[int, int, int]],
 ) -> str:
     """A hash of each file's path, size, mtime and inode: equal stamps, output/ untouched."""
-    return f"{stamp_sum(files):064x}"
+    return _stamp_text(stamp_sum(files))
 
 
 def restamped(
@@ -238,6 +233,10 @@ def restamped(
     """The stamp of output/ once the files `gone` left it (with the stats they had) and the
     files `new` came (a file written again is in both): worked out from those alone."""
     total = int(stamp, 16) - stamp_sum(gone) + stamp_sum(new)
+    return _stamp_text(total)
+
+
+def _stamp_text(total: int) -> str:
     return f"{total % _STAMP_MODULUS:064x}"
 
 

@@ -421,67 +421,6 @@ def _published_group(
     files: Sequence[Output],
     root: str,
 ) -> _Published:
-    """The merged archive as one level: it hides what its tiers hide (each tier's pages
-    have names of their own: _suffix)."""
-    levels = {level.tier: level for level in layout.levels}
-    hidden, shown = [], []
-    for tier in group:
-        found = fragments[tier]
-        hides = frozenset(layout.hidden_in(tier))
-        for entry in levels[tier].entries:
-            fragment = found.get(entry.url)
-            if entry in hides:
-                hidden += [fragment.id] if fragment is not None else []
-            else:
-                shown.append(fragment.published if fragment else "")
-    return _Published(root, tuple(sorted(hidden)), tuple(shown), files, max(group))
-
-
-def _suffix(tier: int) -> str:
-    """What an archive tier's page names end with in the merged index (not a hex digit)."""
-    return f"-{tier}"
-
-
-@dataclass(frozen=True, slots=True)
-class _Published:
-    """A level as levels.json lists it: a Pagefind bundle that a search loads."""
-
-    folder: str
-    hidden: tuple[str, ...]  # fragment ids search hides (older versions)
-    shown: tuple[str, ...]  # the "published" of the stories it shows
-    files: Sequence[Output]
-    tier: int
-
-
-def _published_level(
-    layout: Layout,
-    level: Level,
-    fragments: Mapping[int, Mapping[str, Fragment]],
-    files: Sequence[Output],
-    folder: str,
-) -> _Published:
-    found = fragments[level.tier]
-    hidden = frozenset(layout.hidden_in(level.tier))
-    return _Published(
-        folder,
-        tuple(sorted(found[e.url].id for e in hidden)),
-        tuple(
-            found[e.url].published if e.url in found else ""
-            for e in level.entries
-            if e not in hidden
-        ),
-        files,
-        level.tier,
-    )
-
-
-def _published_group(
-    layout: Layout,
-    group: Sequence[int],
-    fragments: Mapping[int, Mapping[str, Fragment]],
-    files: Sequence[Output],
-    root: str,
-) -> _Published:
     """The merged archive as one level: it hides what its tiers hide, except a fragment
     another tier shows (the same page, indexed twice)."""
     levels = {level.tier: level for level in layout.levels}
