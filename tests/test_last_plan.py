@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 from conftest import MakeSite, build_ok, story
@@ -15,6 +16,7 @@ from newssite.last_plan import (
     forget_last_plan,
     load_last_plan,
 )
+from newssite.spool import TRASH_PREFIX
 
 CACHE = ".newssite-cache"
 
@@ -34,6 +36,15 @@ def plan_of(site: Path) -> LastPlan:
     found = load_last_plan(site / CACHE)
     assert found is not None
     return found
+
+
+def old_files_removed(cache: Path) -> None:
+    """Wait until the files an in-place update set aside are gone: a process of their own
+    removes them after the build (write.py), and the cache is not to be deleted under it."""
+    deadline = time.monotonic() + 120
+    while any(cache.glob(f"{TRASH_PREFIX}*")):
+        assert time.monotonic() < deadline, "the set-aside files were never removed"
+        time.sleep(0.05)
 
 
 def same_plan(first: LastPlan, second: LastPlan) -> None:
@@ -63,6 +74,7 @@ def test_updates_append_their_changes_and_load_as_a_whole_build_saves_the_plan(
     lines = (site / CACHE / CHANGES_NAME).read_text().splitlines()
     assert len(lines) >= 2, "each update appends its changes"
     updated = plan_of(site)
+    old_files_removed(site / CACHE)
     shutil.rmtree(site / CACHE)
     shutil.rmtree(site / "output")
     build_ok(site)
