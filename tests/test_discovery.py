@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import stat
 import time
@@ -422,16 +423,50 @@ def test_a_failing_indexer_publishes_nothing(
     assert "Pagefind could not index the site (output/ was left as it was)" in result.err
     assert "disk on fire" in result.err
     assert tree_digest(site / "output") == before
-    assert not list((site / ".newssite-cache").glob("search-*")), "scratch folder left behind"
+    mine = f"{newssite.search.SCRATCH_PREFIX}{os.getpid()}-*"
+    for parent in (site / ".newssite-cache", newssite.search.MEMORY_FOLDER):
+        assert not list(parent.glob(mine)), f"scratch folder left behind in {parent}"
 
 
-def test_scratch_folders_of_killed_builds_are_removed(make_site: MakeSite) -> None:
+@pytest.mark.parametrize("room", ["in memory", "on disk"])
+def test_pagefind_runs_in_memory_when_there_is_room(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, room: str
+) -> None:
+    """Pagefind's scratch folder (the pages it reads, the index it writes) goes to the
+    folder in memory when it has room for the pages, else to the cache folder."""
     site = make_site(newsroom_files())
-    stale = site / ".newssite-cache/search-99999999-killed/site/news/x"  # no such process
-    stale.mkdir(parents=True)
-    (stale / "index.html").write_text("<p>left behind</p>")
+    memory = tmp_path / "memory"
+    memory.mkdir()
+    monkeypatch.setattr(newssite.search, "MEMORY_FOLDER", memory)
+    if room == "on disk":
+        free = shutil.disk_usage(memory).free
+        monkeypatch.setattr(newssite.search, "_SCRATCH_BYTES_PER_PAGE", free)
+    seen = tmp_path / "seen"
+    spy = tmp_path / "pagefind"
+    spy.write_text(f'#!/bin/sh\npwd > "{seen}"\nexit 3\n')
+    spy.chmod(spy.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setattr(pagefind_bin, "get_executable", lambda: str(spy))
+    assert run_cli("build", "--site", str(site)).code == 1
+    parent = Path(seen.read_text().strip()).parent
+    assert parent == (memory if room == "in memory" else site / ".newssite-cache")
+
+
+def test_scratch_folders_of_killed_builds_are_removed(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    site = make_site(newsroom_files())
+    memory = tmp_path / "memory"
+    monkeypatch.setattr(newssite.search, "MEMORY_FOLDER", memory)
+    prefix = newssite.search.SCRATCH_PREFIX
+    for parent in (site / ".newssite-cache", memory):
+        stale = parent / f"{prefix}99999999-killed/site/news/x"  # no such process
+        stale.mkdir(parents=True)
+        (stale / "index.html").write_text("<p>left behind</p>")
+    running = memory / f"{prefix}1-running"  # pid 1 runs: its build is not done
+    running.mkdir()
     build(site)
     assert sorted(p.name for p in (site / ".newssite-cache").iterdir() if "search" in p.name) == []
+    assert sorted(p.name for p in memory.iterdir()) == [running.name]
 
 
 def test_an_unchanged_index_is_reused_and_a_changed_one_rebuilt(

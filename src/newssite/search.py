@@ -66,7 +66,11 @@ from newssite.spool import remove_dead_builds_folders
 from newssite.urls import output_path
 
 BUNDLE_FOLDER = "pagefind"  # Pagefind's output folder inside the scratch folder
-SCRATCH_PREFIX = "search-"
+SCRATCH_PREFIX = "newssite-search-"
+# A folder in memory, where the system has one: Pagefind writes a file per page, and on a
+# disk creating them costs it more than indexing the pages (10,000 stories: 24.8 s -> 15.6 s).
+MEMORY_FOLDER = Path("/dev/shm")
+_SCRATCH_BYTES_PER_PAGE = 32 * 1024  # room a page's document and index files take, at most
 _PASSED_ENVIRONMENT = ("PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "SYSTEMROOT")
 MISSING_PAGEFIND = (
     "search = true needs the Pagefind binary: install it with pip install 'pagefind[bin]', "
@@ -148,6 +152,8 @@ def index_levels(
     if binary is None or not search:  # search off, or nothing to find
         return [], []
     remove_dead_builds_folders(config.cache_dir, (SCRATCH_PREFIX,))  # of killed builds
+    # Shared with every program of the machine (the preview's runs among them): others' only.
+    remove_dead_builds_folders(MEMORY_FOLDER, (SCRATCH_PREFIX,), own=False)
     rendered = {output.path: output for output in outputs}
     stamp = _binary_stamp(binary)
     cached = dict(cache.search_index()) if cache is not None else {}
@@ -711,15 +717,8 @@ def _run_pagefind(
     `searched`: what Pagefind reads of the pages already read (searched_document)."""
     try:
         config.cache_dir.mkdir(parents=True, exist_ok=True)
-        # The preview's pages are in memory: its scratch folder goes to the system's temporary
-        # folder, out of the tree its file watcher follows. A build links pages from the
-        # output or its spool, so its scratch folder stays on their file system.
-        scratch = Path(
-            tempfile.mkdtemp(
-                prefix=f"{SCRATCH_PREFIX}{os.getpid()}-",
-                dir=None if yielding else config.cache_dir,
-            )
-        )
+        parent = _scratch_parent(config, len(paths), yielding=yielding)
+        scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=parent))
     except OSError as error:
         raise NewssiteError(
             f"{error.strerror or error} while preparing the search index"
@@ -765,6 +764,19 @@ def _run_pagefind(
         return _read_bundle(bundle, bundle_url.strip("/"), ui=ui)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _scratch_parent(config: SiteConfig, pages: int, *, yielding: bool) -> Path | None:
+    """Where the scratch folder of a Pagefind run over `pages` pages goes: the folder in
+    memory when there is one with room for it; else the cache folder (a build), or the
+    system's temporary folder (the preview: out of the tree its file watcher follows)."""
+    try:
+        room = shutil.disk_usage(MEMORY_FOLDER).free
+    except OSError:
+        room = 0
+    if room > pages * _SCRATCH_BYTES_PER_PAGE and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
+        return MEMORY_FOLDER
+    return None if yielding else config.cache_dir
 
 
 class SearchInterrupted(Exception):

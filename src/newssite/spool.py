@@ -71,9 +71,11 @@ def spool(output: Output, folder: Path) -> Output:
     return Output(output.path, None, spooled=file, digest=sha256_hex(output.data))
 
 
-def remove_dead_builds_folders(parent: Path, prefixes: tuple[str, ...]) -> None:
+def remove_dead_builds_folders(
+    parent: Path, prefixes: tuple[str, ...], *, own: bool = True
+) -> None:
     """Remove the folders in parent named prefix + pid (+ "-anything") whose build is no
-    longer running (this process's own included: it is done with them)."""
+    longer running (with `own`, this process's own too: it is done with them)."""
     if not parent.is_dir():
         return
     for entry in parent.iterdir():
@@ -82,6 +84,8 @@ def remove_dead_builds_folders(parent: Path, prefixes: tuple[str, ...]) -> None:
             continue
         pid_text = entry.name.removeprefix(prefix).split("-")[0]
         if not pid_text.isdigit():
+            continue
+        if int(pid_text) == os.getpid() and not own:
             continue
         if int(pid_text) != os.getpid() and process_alive(int(pid_text)):
             continue
