@@ -12,6 +12,7 @@ import gzip
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -496,3 +497,36 @@ def test_pagefind_makes_the_same_index_of_the_body_element_as_of_the_whole_page(
         }
     assert len(bundles["whole"]) > 41
     assert bundles["whole"] == bundles["body"]
+
+
+def test_the_search_keys_the_render_workers_work_out_are_the_pages_own(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build large enough to render on several processes works out each story page's
+    search key where it renders it. An edit of article.html that changes nothing Pagefind
+    reads makes every story page again, in this process (an update of 300 pages): keys
+    that differ from the workers' would index the archive again."""
+    import newssite.search
+    from newssite.config import packaged_theme_dir
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    site = make_site(
+        {f"content/articles/s{n:04d}.md": history_story(n, day(n)) for n in range(300)}
+    )
+    result = run_cli("build", "--site", str(site))
+    assert result.code == 0, result.err
+    runs: list[int] = []
+    real_run = newssite.search._run_pagefind
+
+    def counting_run(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(newssite.search, "_run_pagefind", counting_run)
+    packaged = packaged_theme_dir() / "templates/article.html"
+    override = site / "themes/default/templates/article.html"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text(packaged.read_text() + "<!-- an edit outside the story -->\n")
+    result = run_cli("build", "--site", str(site))
+    assert result.code == 0, result.err
+    assert runs == []

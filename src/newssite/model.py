@@ -515,6 +515,9 @@ class Output:
     data: bytes | None  # None: in `spooled`, or else the file in the output is right (unchanged)
     spooled: str | None = None  # a file holding the bytes: a build keeps its pages on disk
     digest: str | None = None  # the sha256 of the spooled bytes
+    # A story page's search key and what Pagefind reads of it (search_parts.search_key),
+    # when the process that rendered it worked them out.
+    searched: tuple[str, bytes | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ import json
 import signal
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -60,6 +61,7 @@ from newssite.model import (
 )
 from newssite.plan import TEMPLATE_OF, Job, Plan, series_url
 from newssite.related import teaser
+from newssite.search_parts import search_key
 from newssite.spool import spool
 from newssite.templates import (
     TEASER_TEMPLATE,
@@ -553,7 +555,10 @@ def _start_worker(
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     env = make_environment(config)
     teasers = Teasers(env, made)
-    _worker.update(plan=plan, site=site, config=config, teasers=teasers, spool_dir=spool_dir)
+    searched = frozenset(output_path(url) for shard in site.search for url in shard.pages)
+    _worker.update(
+        plan=plan, site=site, config=config, teasers=teasers, spool_dir=spool_dir, searched=searched
+    )
 
 
 def _teaser_batch(sources: list[str]) -> list[tuple[TeaserKey, str]]:
@@ -571,11 +576,23 @@ def _render_batch(paths: list[str]) -> list[Output | NewssiteError]:
     )
     assert isinstance(plan, Plan) and isinstance(site, Site) and isinstance(config, SiteConfig)
     assert isinstance(teasers, Teasers)
-    spool_dir = _worker["spool_dir"]
+    spool_dir, searched = _worker["spool_dir"], _worker["searched"]
+    assert isinstance(searched, frozenset)
     results = [_render_or_error(path, plan, site, teasers.env, config, teasers) for path in paths]
     if not isinstance(spool_dir, Path):
         return results
-    return [r if isinstance(r, NewssiteError) else spool(r, spool_dir) for r in results]
+    return [
+        r if isinstance(r, NewssiteError) else _spooled(r, spool_dir, searched) for r in results
+    ]
+
+
+def _spooled(output: Output, spool_dir: Path, searched: AbstractSet[str]) -> Output:
+    """The output spooled; a story page with its search key, worked out here, in parallel,
+    rather than by the search stage."""
+    made = spool(output, spool_dir)
+    if output.path in searched and output.data is not None:
+        return replace(made, searched=search_key(output.data))
+    return made
 
 
 def _render_or_error(

@@ -44,7 +44,6 @@ import gzip
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -62,6 +61,7 @@ from newssite.errors import NewssiteError
 from newssite.levels import Entry, Layout, Level, archive_tier, next_layout, redone
 from newssite.model import Output, SearchShard, Site
 from newssite.search_merge import merge, unpacked
+from newssite.search_parts import search_key, searched_document
 from newssite.spool import remove_dead_builds_folders
 from newssite.urls import output_path
 
@@ -537,7 +537,7 @@ def _level_url(tier: int, top: int, root: str = "/pagefind/", group: Container[i
 
 def _binary_stamp(binary: Path) -> str:
     """What the cached layout was made with: this Pagefind, and content keys of the pages as
-    Pagefind indexes them (searched_document without what it ignores: _indexed)."""
+    Pagefind indexes them (searched_document without what it ignores: search_parts.indexed_part)."""
     stat = binary.stat()
     return f"{binary}:{stat.st_size}:{stat.st_mtime_ns}:indexed"
 
@@ -562,6 +562,9 @@ def _page_key(
         return _search_key(path, made.data, searched)
     if (made is None or not made.spooled) and url in shown:
         return shown[url]
+    if made is not None and made.searched is not None:  # worked out where it was rendered
+        key, searched[path] = made.searched
+        return key
     published = Path(made.spooled) if made is not None and made.spooled else config.output / path
     try:
         return _search_key(path, published.read_bytes(), searched)
@@ -575,8 +578,8 @@ def _page_key(
 
 
 def _search_key(path: str, page: bytes, searched: dict[str, bytes | None]) -> str:
-    document = searched[path] = searched_document(page)
-    return hashlib.sha256(page if document is None else _indexed(document)).hexdigest()
+    key, searched[path] = search_key(page)
+    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -814,85 +817,6 @@ def _run_until_done(
 
 def _lowest_priority() -> None:
     os.nice(19)
-
-
-_HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
-_BODY_TAG = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?\sdata-pagefind-body\b[^>]*>")
-_DOCUMENT = (
-    b'<!DOCTYPE html>\n%s\n<head><meta charset="utf-8"></head>\n<body>\n%s\n</body>\n</html>\n'
-)
-
-
-def searched_document(page: bytes) -> bytes | None:
-    """What Pagefind reads of a page, as a small document: its <html> tag (the language)
-    and its data-pagefind-body elements, whole. None when it has no such element, or
-    something of Pagefind's but data-pagefind-ignore outside them (Pagefind then reads the
-    whole page)."""
-    html = _HTML_TAG.search(page)
-    if html is None:
-        return None
-    bodies, outside, at = [], [], html.end()
-    for found in _BODY_TAG.finditer(page, at):
-        if found.start() < at:
-            continue  # nested in a body already kept
-        end = _element_end(page, found.group(1), found.end())
-        if end is None:
-            return None
-        outside.append(page[at : found.start()])
-        bodies.append(page[found.start() : end])
-        at = end
-    outside.append(page[at:])
-    # Outside the bodies Pagefind indexes no text, so an element there that it is told to
-    # ignore (the support box of the footer) changes nothing; any other attribute of
-    # Pagefind's there (a filter, meta or sort) and it reads the whole page.
-    if not bodies or any(
-        b"data-pagefind-" in part.replace(b"data-pagefind-ignore", b"") for part in outside
-    ):
-        return None
-    return _DOCUMENT % (html.group(0), b"\n".join(bodies))
-
-
-_IGNORED_TAG = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?\sdata-pagefind-ignore\b[^>]*>")
-
-
-def _indexed(document: bytes) -> bytes:
-    """A searched document without the text of the elements Pagefind ignores
-    (data-pagefind-ignore): what its index of the page is made from. So a page whose author
-    box, age notice, series links or live updates changed keeps its key and is not indexed
-    again. Pagefind still takes its filters, meta and sort from an ignored element, and the
-    page's image and title from the first <img> and <h1> when no meta names them: an
-    ignored element that holds any of these keeps its images, or stays whole. An element
-    whose end cannot be found keeps the document whole."""
-    kept, at = [], 0
-    for found in _IGNORED_TAG.finditer(document):
-        if found.start() < at:
-            continue  # nested in an element already left out
-        end = _element_end(document, found.group(1), found.end())
-        if end is None:
-            return document
-        inside = document[found.end() : end]
-        if b"data-pagefind-" in inside.replace(b"data-pagefind-ignore", b"") or _H1.search(inside):
-            continue
-        kept.append(document[at : found.start()])
-        kept.extend(_IMG_TAG.findall(inside))
-        at = end
-    kept.append(document[at:])
-    return b"".join(kept)
-
-
-_IMG_TAG = re.compile(rb"<img\b[^>]*>", re.IGNORECASE)
-_H1 = re.compile(rb"<h1\b", re.IGNORECASE)
-
-
-def _element_end(page: bytes, name: bytes, start: int) -> int | None:
-    """Where the element whose start tag ends at `start` ends (after its end tag)."""
-    tags = re.compile(rb"<(/?)" + re.escape(name) + rb"\b[^>]*>", re.IGNORECASE)
-    depth = 1
-    for tag in tags.finditer(page, start):
-        depth += -1 if tag.group(1) else 1
-        if depth == 0:
-            return tag.end()
-    return None
 
 
 def _place(destination: Path, data: bytes | None, published: Path, document: bytes | None) -> None:
