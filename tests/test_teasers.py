@@ -8,8 +8,9 @@ import re
 from pathlib import Path
 
 import html5lib
+import pytest
 
-from conftest import DEFAULT_CONFIG, MakeSite, build_ok, story
+from conftest import DEFAULT_CONFIG, MakeSite, build_ok, story, tree_digest
 from newssite.build import _publication
 from newssite.cache import BuildCache
 from newssite.config import load_config
@@ -18,7 +19,14 @@ from newssite.images import process_photos
 from newssite.model import BuildOptions
 from newssite.parse import parse_all
 from newssite.plan import make_plan, records_of
-from newssite.render import BULK_TEASERS, Teasers, bulk_teasers, render_file, teaser_of
+from newssite.render import (
+    BULK_TEASERS,
+    PARALLEL_RENDER_THRESHOLD,
+    Teasers,
+    bulk_teasers,
+    render_file,
+    teaser_of,
+)
 from newssite.sources import discover
 from newssite.templates import make_environment
 
@@ -102,8 +110,46 @@ def test_each_teaser_is_made_once_and_every_list_places_it(make_site: MakeSite) 
     assert len(bulk) == len(stories) * len(BULK_TEASERS)
     assert sum(key in bulk for key in teasers.made) > len(stories)
 
+    # Only the stories a page shows as related get that teaser in bulk; a page that needs
+    # one no one made makes it as it renders: the same bytes.
+    one = {stories[0].url}
+    some = dict(bulk_teasers(stories, make_environment(config), related=one))
+    assert {key[0] for key in some if key[2] == "related"} == one
+    assert {key: html for key, html in bulk.items() if key[2] != "related"} == {
+        key: html for key, html in some.items() if key[2] != "related"
+    }
+    partly = Teasers(make_environment(config), some)
+    for path in html_files:
+        made = render_file(path, plan.jobs[path], site, plan, env, config, partly)
+        assert made.data == pages[path]
+
     # The same store gives back what it made, and a teaser never sees the story's body.
     first = stories[0]
     assert teasers.html(first, level=2) is teasers.html(first, level=2)
     assert "Body of story" not in teasers.html(first, level=2)
     assert not hasattr(teaser_of(first), "body_html")
+
+
+def test_rendering_on_several_processes_makes_what_one_process_makes(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A site large enough to render in parallel (teasers made in bulk first, each page by
+    one of the workers) gives the bytes one process rendering every page gives."""
+    import newssite.build
+
+    files = {
+        f"content/articles/s{n:03d}.md": story(
+            f"Story {n}",
+            date=f"2026-{1 + n % 9:02d}-{1 + n % 27:02d}T{n % 24:02d}:00:00Z",
+            section=("news", "sports")[n % 2],
+            body=f"Paragraph {n} about the harbor.\n",
+        )
+        for n in range(250)
+    }
+    site = make_site(files)
+    parallel = build_ok(site, "--output", str(tmp_path / "parallel"))
+    pages = re.search(r"Built (\d+) pages", parallel.out)
+    assert pages and int(pages.group(1)) >= PARALLEL_RENDER_THRESHOLD, parallel.out
+    monkeypatch.setattr(newssite.build, "_workers", lambda: 1)
+    build_ok(site, "--output", str(tmp_path / "one"))
+    assert tree_digest(tmp_path / "parallel") == tree_digest(tmp_path / "one")

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import signal
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 from babel.dates import format_timedelta
@@ -189,13 +190,19 @@ def teaser_of(story: Story | Teaser) -> Teaser:
 
 
 def bulk_teasers(
-    stories: Sequence[Story | Teaser], env: jinja2.Environment
+    stories: Sequence[Story | Teaser],
+    env: jinja2.Environment,
+    related: Container[str] | None = None,
 ) -> list[tuple[TeaserKey, str]]:
     """The BULK_TEASERS of each story, made before the pages. A story whose teaser fails
-    is left out: the page that shows it renders it again and reports the error."""
+    is left out: the page that shows it renders it again and reports the error. With
+    `related` (story URLs), only those get the "related" teaser (the pages made show no
+    other story as related; a teaser a page needs and no one made is made as it renders)."""
     teasers = Teasers(env)
     for story in stories:
         for level, variant, show_photo, show_summary in BULK_TEASERS:
+            if variant == "related" and related is not None and story.url not in related:
+                continue
             try:
                 teasers.html(story, level, variant, show_photo, show_summary)
             except Exception:  # reported, with its template line, by a page that shows it
@@ -522,7 +529,8 @@ def _render_all(
     # in order. The teasers lists place are made first, once, and every worker gets them all.
     # Each worker spools the files it makes: their bytes never cross to this process.
     made: dict[TeaserKey, str] = {}
-    stories = list(site.stories)
+    related = _shown_as_related(paths, plan)
+    stories = [(source, source in related) for source in site.stories]
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_start_worker, initargs=(plan, site, config, made)
     ) as pool:
@@ -537,10 +545,17 @@ def _render_all(
             yield from batch_result
 
 
+_Item = TypeVar("_Item")
 _worker: dict[str, object] = {}  # set once in each worker process by _start_worker
 
 
-def _batches(items: Sequence[str], workers: int, smallest: int) -> list[list[str]]:
+def _shown_as_related(paths: Sequence[str], plan: Plan) -> set[str]:
+    """The sources of the stories the article pages at `paths` show as related."""
+    jobs = [plan.jobs[path] for path in paths]
+    return {str(source) for job in jobs if job[0] == "article" for source in job[2]}  # type: ignore[attr-defined]
+
+
+def _batches(items: Sequence[_Item], workers: int, smallest: int) -> list[list[_Item]]:
     size = max(smallest, len(items) // (workers * 6))
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
@@ -561,10 +576,13 @@ def _start_worker(
     )
 
 
-def _teaser_batch(sources: list[str]) -> list[tuple[TeaserKey, str]]:
+def _teaser_batch(sources: list[tuple[str, bool]]) -> list[tuple[TeaserKey, str]]:
+    """The bulk teasers of these stories; (source, whether a page shows it as related)."""
     site, teasers = _worker["site"], _worker["teasers"]
     assert isinstance(site, Site) and isinstance(teasers, Teasers)
-    return bulk_teasers([site.stories[source] for source in sources], teasers.env)
+    stories = [site.stories[source] for source, _ in sources]
+    related = {site.stories[source].url for source, shown in sources if shown}
+    return bulk_teasers(stories, teasers.env, related)
 
 
 def _render_batch(paths: list[str]) -> list[Output | NewssiteError]:
