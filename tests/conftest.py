@@ -169,6 +169,21 @@ def run_cli(*args: str, env: Mapping[str, str] | None = None) -> Result:
     return Result(code, out.getvalue(), err.getvalue())
 
 
+def count_pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one each time a build runs Pagefind (from now on)."""
+    import newssite.search
+
+    runs: list[int] = []
+    real_run = newssite.search._run_pagefind
+
+    def counting_run(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(newssite.search, "_run_pagefind", counting_run)
+    return runs
+
+
 def build_ok(site: Path, *args: str, env: Mapping[str, str] | None = None) -> Result:
     """`newssite build --site site ...`, which must succeed without a traceback."""
     result = run_cli("build", "--site", str(site), *args, env=env)

@@ -28,6 +28,7 @@ from conftest import (
     MakeSite,
     Result,
     clean_build,
+    count_pagefind_runs,
     launch_chromium,
     png_bytes,
     run_cli,
@@ -476,14 +477,7 @@ def test_an_unchanged_index_is_reused_and_a_changed_one_rebuilt(
     build(site)
     output = site / "output"
     first = tree_digest(output / "pagefind")
-    runs: list[int] = []
-    real_run = newssite.search._run_pagefind
-
-    def counting_run(*args: Any, **kwargs: Any) -> Any:
-        runs.append(1)
-        return real_run(*args, **kwargs)
-
-    monkeypatch.setattr(newssite.search, "_run_pagefind", counting_run)
+    runs = count_pagefind_runs(monkeypatch)
     assert "(0 written" in build(site).out
     assert runs == []
     shutil_rmtree(output / "pagefind/fragment")  # someone tampered with the output

@@ -12,7 +12,6 @@ import gzip
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,6 +20,7 @@ from conftest import (
     FIXED_EPOCH,
     MakeSite,
     clean_build,
+    count_pagefind_runs,
     launch_chromium,
     png_bytes,
     run_cli,
@@ -506,7 +506,6 @@ def test_the_search_keys_the_render_workers_work_out_are_the_pages_own(
     search key where it renders it. An edit of article.html that changes nothing Pagefind
     reads makes every story page again, in this process (an update of 300 pages): keys
     that differ from the workers' would index the archive again."""
-    import newssite.search
     from newssite.config import packaged_theme_dir
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
@@ -515,14 +514,7 @@ def test_the_search_keys_the_render_workers_work_out_are_the_pages_own(
     )
     result = run_cli("build", "--site", str(site))
     assert result.code == 0, result.err
-    runs: list[int] = []
-    real_run = newssite.search._run_pagefind
-
-    def counting_run(*args: Any, **kwargs: Any) -> Any:
-        runs.append(1)
-        return real_run(*args, **kwargs)
-
-    monkeypatch.setattr(newssite.search, "_run_pagefind", counting_run)
+    runs = count_pagefind_runs(monkeypatch)
     packaged = packaged_theme_dir() / "templates/article.html"
     override = site / "themes/default/templates/article.html"
     override.parent.mkdir(parents=True, exist_ok=True)
