@@ -71,6 +71,7 @@ SCRATCH_PREFIX = "newssite-search-"
 # disk creating them costs it more than indexing the pages (10,000 stories: 24.8 s -> 15.6 s).
 MEMORY_FOLDER = Path("/dev/shm")
 _SCRATCH_BYTES_PER_PAGE = 32 * 1024  # room a page's document and index files take, at most
+_SCRATCH_BYTES = 16 * 1024 * 1024  # and Pagefind's scripts and WebAssembly, whatever the pages
 _PASSED_ENVIRONMENT = ("PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "SYSTEMROOT")
 MISSING_PAGEFIND = (
     "search = true needs the Pagefind binary: install it with pip install 'pagefind[bin]', "
@@ -777,7 +778,8 @@ def _scratch_parent(config: SiteConfig, pages: int, *, yielding: bool) -> Path |
         room = shutil.disk_usage(MEMORY_FOLDER).free
     except OSError:
         room = 0
-    if room > pages * _SCRATCH_BYTES_PER_PAGE and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
+    needed = _SCRATCH_BYTES + pages * _SCRATCH_BYTES_PER_PAGE
+    if room > needed and os.access(MEMORY_FOLDER, os.W_OK | os.X_OK):
         return MEMORY_FOLDER
     return None if yielding else config.cache_dir
 
