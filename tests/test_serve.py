@@ -176,7 +176,10 @@ def served_search(preview: Preview) -> dict[str, dict[str, object]]:
     found: dict[str, dict[str, object]] = {}
     for level in listing["levels"]:
         folder, hidden = "/" + level["folder"], set(level["hidden"])
-        entry = json.loads(preview.get(folder + "pagefind-entry.json").body)  # type: ignore[attr-defined]
+        served_entry = preview.get(folder + "pagefind-entry.json")
+        if served_entry.status != 200:
+            raise TornRead(folder)
+        entry = json.loads(served_entry.body)  # type: ignore[attr-defined]
         for language in entry["languages"].values():
             meta = preview.get(f"{folder}pagefind.{language['hash']}.pf_meta")
             if meta.status != 200:
