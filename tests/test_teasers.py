@@ -37,7 +37,7 @@ THEME_TEASER = """\
 """
 
 
-def newsroom(make_site: MakeSite, config: str = DEFAULT_CONFIG) -> Path:
+def newsroom(make_site: MakeSite, config: str = DEFAULT_CONFIG, stories: int = 14) -> Path:
     files = {
         f"content/articles/s{n:02d}.md": story(
             f"Story {n}",
@@ -47,7 +47,7 @@ def newsroom(make_site: MakeSite, config: str = DEFAULT_CONFIG) -> Path:
             summary=f"Dek {n}.",
             body=f"Body of story {n}.\n",
         )
-        for n in range(14)
+        for n in range(stories)
     }
     return make_site(files, config=config)
 
@@ -137,16 +137,7 @@ def test_rendering_on_several_processes_makes_what_one_process_makes(
     one of the workers) gives the bytes one process rendering every page gives."""
     import newssite.build
 
-    files = {
-        f"content/articles/s{n:03d}.md": story(
-            f"Story {n}",
-            date=f"2026-{1 + n % 9:02d}-{1 + n % 27:02d}T{n % 24:02d}:00:00Z",
-            section=("news", "sports")[n % 2],
-            body=f"Paragraph {n} about the harbor.\n",
-        )
-        for n in range(250)
-    }
-    site = make_site(files)
+    site = newsroom(make_site, stories=250)
     parallel = build_ok(site, "--output", str(tmp_path / "parallel"))
     pages = re.search(r"Built (\d+) pages", parallel.out)
     assert pages and int(pages.group(1)) >= PARALLEL_RENDER_THRESHOLD, parallel.out
